@@ -1,0 +1,1 @@
+"""Playback: one player contract, a pygame backend and a silent backend."""

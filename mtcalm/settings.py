@@ -1,0 +1,85 @@
+"""The person's settings, declared once, versioned, written atomically beside the journal."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from mtcalm.datadir import write_file_atomically
+from mtcalm.journal import now
+
+SETTINGS_FILE = "settings.json"
+SETTINGS_VERSION = 1
+MAX_SETTINGS_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting mtcalm keeps, with its default."""
+
+    journal_file: str = "journal.sqlite3"
+    volume: float = 0.7
+
+    def with_changes(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class LoadedSettings:
+    settings: Settings
+    problem: str | None = None  # said to the person when the file could not be used
+
+
+def load_settings(data_dir: Path) -> LoadedSettings:
+    """Read the settings; a file that cannot be used is set aside (never overwritten)."""
+    path = data_dir / SETTINGS_FILE
+    try:
+        if path.stat().st_size > MAX_SETTINGS_BYTES:
+            raise ValueError("the file is too large")
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return LoadedSettings(_from_dict(raw))
+    except FileNotFoundError:
+        return LoadedSettings(Settings())
+    except (OSError, ValueError, TypeError) as error:
+        kept = path.with_name(f"{path.name}.unreadable-{now().strftime('%Y%m%d-%H%M%S')}")
+        with contextlib.suppress(OSError):
+            path.rename(kept)
+        return LoadedSettings(
+            Settings(),
+            f"Your settings could not be read ({error}); defaults are used. "
+            f"The old file was kept as {kept.name}.",
+        )
+
+
+def save_settings(data_dir: Path, settings: Settings) -> None:
+    document = {"version": SETTINGS_VERSION, **asdict(settings)}
+    payload = json.dumps(document, indent=2, sort_keys=True).encode("utf-8") + b"\n"
+    write_file_atomically(data_dir / SETTINGS_FILE, payload)
+
+
+def _from_dict(raw: object) -> Settings:
+    if not isinstance(raw, dict):
+        raise ValueError("the file does not hold settings")
+    version = raw.get("version")
+    if not isinstance(version, int) or version > SETTINGS_VERSION:
+        raise ValueError(f"unknown settings version {version!r}")
+    defaults = Settings()
+    values: dict[str, Any] = {}
+    for spec in fields(Settings):
+        value = raw.get(spec.name, getattr(defaults, spec.name))
+        expected = type(getattr(defaults, spec.name))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, expected) or isinstance(value, bool):
+            raise ValueError(f"{spec.name} should be a {expected.__name__}")
+        values[spec.name] = value
+    settings = Settings(**values)
+    journal_name = Path(settings.journal_file)
+    if journal_name.name != settings.journal_file or journal_name.suffix != ".sqlite3":
+        raise ValueError("journal_file must be a plain file name ending in .sqlite3")
+    if not 0.0 <= settings.volume <= 1.0:
+        settings = settings.with_changes(volume=defaults.volume)
+    return settings
