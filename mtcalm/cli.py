@@ -1,0 +1,48 @@
+"""The ``mtcalm`` command: the app by default, and commands that work without a window."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from mtcalm import __version__
+from mtcalm.datadir import DATA_DIR_VARIABLE, DataDirError, ensure_private_dir, resolve_data_dir
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mtcalm",
+        description="Guided listening and relaxation with a check-in before and after.",
+        epilog="mtcalm is a relaxation and self-help tool used alongside care, "
+        "not a medical device.",
+    )
+    parser.add_argument("--version", action="version", version=f"mtcalm {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help=f"keep the journal and settings in DIR (also: ${DATA_DIR_VARIABLE}; "
+        "default: your user data folder)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("gui", help="open the app (the default)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    data_dir = resolve_data_dir(arguments.data_dir, os.environ)
+    try:
+        ensure_private_dir(data_dir)
+    except DataDirError as error:
+        print(f"mtcalm: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    from mtcalm.ui.app import run_app  # only the GUI needs Qt
+
+    return run_app(data_dir, sys.argv[:1])

@@ -1,0 +1,69 @@
+"""One listening session, from the check-in before to the summary after.
+
+The session is in the journal from the moment it starts, and every step updates it, so a
+crash or a kill loses nothing already entered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mtcalm.checkin import CheckIn, ItemChange, compare, distress_rose
+from mtcalm.journal import EventKind, Journal, Outcome
+from mtcalm.playlists import Playlist
+
+PROGRESS_SAVE_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """What changed, for the person to see right after listening."""
+
+    changes: tuple[ItemChange, ...]
+    outcome: Outcome
+    listened_seconds: float
+    distress_rose: bool
+
+
+class ListeningSession:
+    """A session in progress. Create it with :meth:`begin` once the first check-in is given."""
+
+    def __init__(self, journal: Journal, playlist: Playlist, session_id: int, before: CheckIn):
+        self.journal = journal
+        self.playlist = playlist
+        self.session_id = session_id
+        self.before = before
+        self.outcome = Outcome.IN_PROGRESS
+        self.listened_seconds = 0.0
+        self._saved_listened = 0.0
+
+    @classmethod
+    def begin(cls, journal: Journal, playlist: Playlist, before: CheckIn) -> ListeningSession:
+        session_id = journal.start_session(
+            playlist.ref, playlist.title, before, planned_seconds=playlist.duration or None
+        )
+        return cls(journal, playlist, session_id, before)
+
+    def note_progress(self, listened_seconds: float) -> None:
+        """Keep the listened time; saved every few seconds so a crash loses little."""
+        self.listened_seconds = max(self.listened_seconds, listened_seconds)
+        if self.listened_seconds - self._saved_listened >= PROGRESS_SAVE_SECONDS:
+            self.journal.record_progress(self.session_id, self.listened_seconds)
+            self._saved_listened = self.listened_seconds
+
+    def note_event(self, kind: EventKind, detail: str = "") -> None:
+        self.journal.record_event(self.session_id, kind, detail)
+
+    def finish_listening(self, completed: bool, listened_seconds: float) -> None:
+        """The music has stopped: it played to its end, or the person ended it."""
+        self.listened_seconds = max(self.listened_seconds, listened_seconds)
+        self.outcome = Outcome.COMPLETED if completed else Outcome.ENDED_EARLY
+        self.journal.finish_session(self.session_id, self.outcome, self.listened_seconds)
+
+    def check_out(self, after: CheckIn) -> SessionSummary:
+        """Record the check-in after listening and say what changed."""
+        if self.outcome is Outcome.IN_PROGRESS:
+            self.finish_listening(False, self.listened_seconds)
+        self.journal.record_after(self.session_id, after)
+        changes = compare(self.before, after)
+        return SessionSummary(changes, self.outcome, self.listened_seconds, distress_rose(changes))

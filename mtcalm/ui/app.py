@@ -1,0 +1,47 @@
+"""Starting the app: one QApplication, the calm theme, the main window."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from mtcalm import __version__
+from mtcalm.assets import bundled_playlists_dir
+from mtcalm.audio.backends import open_player
+from mtcalm.audio.player import Player, PlayerError
+from mtcalm.datadir import DataDirError
+from mtcalm.playlists import load_playlists
+from mtcalm.ui.main_window import MainWindow
+from mtcalm.ui.theme import apply_theme
+from mtcalm.workspace import Workspace
+
+
+def open_audio(volume: float) -> tuple[Player, PlayerError | None]:
+    return open_player(volume=volume)
+
+
+def create_main_window(data_dir: Path) -> MainWindow:
+    """The window for ``data_dir``, ready to show (a QApplication must exist)."""
+    workspace = Workspace.open(data_dir)
+    playlists = load_playlists(bundled_playlists_dir())
+    return MainWindow(workspace, playlists, open_audio)
+
+
+def run_app(data_dir: Path, argv: Sequence[str]) -> int:
+    app = QApplication.instance() or QApplication(list(argv))
+    assert isinstance(app, QApplication)
+    app.setApplicationName("mtcalm")
+    app.setApplicationDisplayName("mtcalm")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("io.github.mtcalm.mtcalm")
+    apply_theme(app)
+    try:
+        window = create_main_window(data_dir)
+    except DataDirError as error:
+        print(f"mtcalm: {error}", file=sys.stderr)
+        return 1
+    window.show()
+    return app.exec()

@@ -1,0 +1,391 @@
+"""The main window: a header, and pages that carry a person through one session."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mtcalm.audio.player import Player, PlayerError, PlayerState, PlayerStatus
+from mtcalm.checkin import CheckIn, Phase, suggests_support_first
+from mtcalm.journal import EventKind, JournalError
+from mtcalm.playlists import Playlist
+from mtcalm.session import ListeningSession
+from mtcalm.ui.checkin_page import CheckInPage
+from mtcalm.ui.grounding_page import GroundingPage
+from mtcalm.ui.home_page import HomePage
+from mtcalm.ui.journal_page import JournalPage
+from mtcalm.ui.listening_page import ListeningPage
+from mtcalm.ui.player_adapter import PlayerAdapter
+from mtcalm.ui.problem_page import JournalProblemPage
+from mtcalm.ui.summary_page import SummaryPage
+from mtcalm.ui.support_page import SupportPage
+from mtcalm.ui.text import plain_label
+from mtcalm.workspace import Workspace
+
+AudioOpener = Callable[[float], tuple[Player, PlayerError | None]]
+
+FADE_IN_SECONDS = 3.0
+FADE_OUT_SECONDS = 4.0
+
+
+class MainWindow(QMainWindow):
+    """Home → check-in → listening → check-in → summary, with the journal beside it."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        playlists: Sequence[Playlist],
+        open_audio: AudioOpener,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.playlists = list(playlists)
+        self._open_audio = open_audio
+        self.audio: PlayerAdapter | None = None
+        self.session: ListeningSession | None = None
+        self._music_on = False
+        self._ground_return: QWidget | None = None
+        self._resume_after_grounding = False
+        self.setWindowTitle(self.tr("mtcalm"))
+        self.resize(1040, 760)
+        self.setMinimumSize(760, 560)
+
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self._build_header())
+        self.pages = QStackedWidget()
+        column.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self.home = HomePage()
+        self.checkin_before = CheckInPage(Phase.BEFORE)
+        self.support = SupportPage()
+        self.listening = ListeningPage()
+        self.grounding = GroundingPage()
+        self.checkin_after = CheckInPage(Phase.AFTER)
+        self.summary = SummaryPage()
+        self.journal = JournalPage()
+        self.problem = JournalProblemPage()
+        for page in (
+            self.home, self.checkin_before, self.support, self.listening, self.grounding,
+            self.checkin_after, self.summary, self.journal, self.problem,
+        ):  # fmt: skip
+            self.pages.addWidget(page)
+        self._connect_pages()
+        self.home.set_playlists(self.playlists)
+        if workspace.notices:
+            self.home.show_notice("\n".join(workspace.notices))
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.stop_and_ground)
+        if workspace.journal is None:
+            self._show_journal_problem()
+        else:
+            self.show_home()
+        # Sound opens after the window is on screen: start-up stays fast.
+        QTimer.singleShot(0, self._ensure_audio)
+
+    # -- building ------------------------------------------------------------------------------
+
+    def _build_header(self) -> QWidget:
+        header = QFrame()
+        header.setProperty("role", "header")
+        layout = QHBoxLayout(header)
+        layout.setContentsMargins(24, 10, 24, 10)
+        layout.addWidget(plain_label(self.tr("mtcalm"), "wordmark", wrap=False))
+        layout.addStretch(1)
+        self.nav_listen = QPushButton(self.tr("Listen"))
+        self.nav_journal = QPushButton(self.tr("Journal"))
+        self.nav_group = QButtonGroup(self)
+        for button in (self.nav_listen, self.nav_journal):
+            button.setProperty("role", "nav")
+            button.setCheckable(True)
+            self.nav_group.addButton(button)
+            layout.addWidget(button)
+        self.nav_listen.clicked.connect(self.show_home)
+        self.nav_journal.clicked.connect(self.show_journal)
+        self.ground_button = QPushButton(self.tr("Stop and ground"))
+        self.ground_button.setProperty("role", "ground")
+        self.ground_button.setToolTip(self.tr("Pause and do a short grounding exercise (Esc)"))
+        self.ground_button.clicked.connect(self.stop_and_ground)
+        layout.addWidget(self.ground_button)
+        return header
+
+    def _connect_pages(self) -> None:
+        self.home.begin_requested.connect(self.begin)
+        self.checkin_before.submitted.connect(self._on_checked_in)
+        self.support.grounding_requested.connect(self._ground_before_music)
+        self.support.carry_on_requested.connect(self._start_music)
+        self.listening.pause_requested.connect(self._pause)
+        self.listening.resume_requested.connect(self._resume)
+        self.listening.end_requested.connect(self.end_session)
+        self.listening.volume_changed.connect(self._set_volume)
+        self.grounding.return_requested.connect(self._return_from_grounding)
+        self.grounding.end_requested.connect(self._end_from_grounding)
+        self.checkin_after.submitted.connect(self._on_checked_out)
+        self.summary.home_requested.connect(self.show_home)
+        self.summary.journal_requested.connect(self.show_journal)
+        self.summary.grounding_requested.connect(self.stop_and_ground)
+        self.problem.fresh_journal_requested.connect(self._start_fresh_journal)
+        self.problem.quit_requested.connect(self.close)
+
+    # -- navigation ----------------------------------------------------------------------------
+
+    @property
+    def in_session(self) -> bool:
+        return self.pages.currentWidget() in (
+            self.checkin_before, self.support, self.listening, self.grounding, self.checkin_after,
+        )  # fmt: skip
+
+    def _show(self, page: QWidget) -> None:
+        self.pages.setCurrentWidget(page)
+        session_page = self.in_session
+        self.nav_listen.setVisible(not session_page and page is not self.problem)
+        self.nav_journal.setVisible(not session_page and page is not self.problem)
+        self.ground_button.setVisible(session_page and page is not self.grounding)
+        self.nav_listen.setChecked(page is self.home)
+        self.nav_journal.setChecked(page is self.journal)
+
+    def show_home(self) -> None:
+        self._show(self.home)
+
+    def show_journal(self) -> None:
+        journal = self.workspace.journal
+        if journal is None:
+            return
+        active = self.session.session_id if self.session else None
+        self.journal.show_records(journal.sessions(), active)
+        self._show(self.journal)
+
+    def _show_journal_problem(self) -> None:
+        problem = self.workspace.journal_problem
+        if problem is not None:
+            self.problem.show_problem(problem.short, problem.long)
+        self._show(self.problem)
+
+    def _start_fresh_journal(self) -> None:
+        try:
+            self.workspace.start_fresh_journal()
+        except (OSError, JournalError) as error:
+            self._tell(self.tr("A fresh journal could not be started"), str(error))
+            return
+        self.show_home()
+
+    # -- the session ---------------------------------------------------------------------------
+
+    def begin(self, playlist: Playlist) -> None:
+        """Start a session with ``playlist``: first, the check-in."""
+        self._playlist = playlist
+        self.session = None
+        self.checkin_before.reset()
+        self._show(self.checkin_before)
+        self.checkin_before.focus_first()
+
+    def _on_checked_in(self, before: CheckIn) -> None:
+        journal = self.workspace.journal
+        if journal is None:
+            return
+        try:
+            self.session = ListeningSession.begin(journal, self._playlist, before)
+        except JournalError as error:
+            self._tell(error.short, error.long)  # the answers stay on screen
+            return
+        if suggests_support_first(before):
+            self._show(self.support)
+        else:
+            self._start_music()
+
+    def _start_music(self) -> None:
+        audio = self._ensure_audio()
+        if self.session is None:
+            return
+        notice = audio.notice.long if audio.notice else ""
+        self.listening.start(self.session.playlist, self.workspace.settings.volume, notice)
+        self._music_on = True
+        self._show(self.listening)
+        paths = [track.path for track in self.session.playlist.tracks]
+        audio.player.set_volume(self.workspace.settings.volume)
+        audio.player.play(paths, fade_in=FADE_IN_SECONDS)
+        self.listening.pause_button.setFocus()
+
+    def _pause(self) -> None:
+        if self.audio:
+            self.audio.player.pause()
+
+    def _resume(self) -> None:
+        if self.audio:
+            self.audio.player.resume()
+
+    def _set_volume(self, volume: float) -> None:
+        if self.audio:
+            self.audio.player.set_volume(volume)
+        self.workspace.settings = self.workspace.settings.with_changes(volume=volume)
+
+    def end_session(self) -> None:
+        """The person ends the session: the music fades out, then the check-in follows."""
+        if self.audio and self._music_on:
+            self.audio.player.end(fade_out=FADE_OUT_SECONDS)
+            self._show(self.listening)
+        elif self.session is not None:
+            self._on_playback_ended(False)
+
+    def _on_playback_ended(self, completed: bool) -> None:
+        self._music_on = False
+        session = self.session
+        if session is None:
+            return
+        listened = self.audio.status().listened if self.audio else session.listened_seconds
+        try:
+            session.finish_listening(completed, listened)
+        except JournalError as error:
+            self._tell(error.short, error.long)
+        self.checkin_after.reset()
+        self._show(self.checkin_after)
+        self.checkin_after.focus_first()
+
+    def _on_checked_out(self, after: CheckIn) -> None:
+        if self.session is None:
+            return
+        try:
+            summary = self.session.check_out(after)
+        except JournalError as error:
+            self._tell(error.short, error.long)
+            return
+        self.session = None
+        self.summary.show_summary(summary)
+        self._show(self.summary)
+
+    # -- stop and ground -----------------------------------------------------------------------
+
+    def stop_and_ground(self) -> None:
+        """Pause whatever is happening and go to the grounding exercise."""
+        current = self.pages.currentWidget()
+        if current is self.grounding or current is self.problem:
+            return
+        self._ground_return = current
+        self._resume_after_grounding = False
+        playing = self.audio is not None and self.audio.status().state is PlayerState.PLAYING
+        if current is self.listening and self.audio and self._music_on and playing:
+            self.audio.player.pause()
+            self._resume_after_grounding = True
+        if self.session is not None:
+            with contextlib.suppress(JournalError):  # grounding matters more than its record
+                self.session.note_event(EventKind.GROUNDING)
+        return_text = (
+            self.tr("Return to the music") if current is self.listening else self.tr("Go back")
+        )
+        self.grounding.begin(return_text, can_end=self._music_on)
+        self._show(self.grounding)
+
+    def _ground_before_music(self) -> None:
+        self.stop_and_ground()
+        self.grounding.return_button.setText(self.tr("Go on to the music"))
+        self._ground_return = None  # returning starts the music
+
+    def _return_from_grounding(self) -> None:
+        target = self._ground_return
+        if target is None:
+            self._start_music()
+            return
+        if target is self.listening and self._resume_after_grounding and self.audio:
+            self.audio.player.resume()
+        if target is self.listening and not self._music_on and self.session is not None:
+            target = self.checkin_after  # the music ended while grounding
+        self._show(target)
+
+    def _end_from_grounding(self) -> None:
+        self._show(self.listening)
+        self.end_session()
+
+    # -- audio ---------------------------------------------------------------------------------
+
+    def _ensure_audio(self) -> PlayerAdapter:
+        if self.audio is None:
+            player, notice = self._open_audio(self.workspace.settings.volume)
+            self.audio = PlayerAdapter(player, notice, self)
+            self.audio.track_started.connect(self._on_track_started)
+            self.audio.track_failed.connect(self._on_track_failed)
+            self.audio.playback_ended.connect(self._on_playback_ended)
+            self.audio.progress.connect(self._on_progress)
+            self.audio.state_changed.connect(
+                lambda state: self.listening.set_state(PlayerState(state))
+            )
+            if notice is not None:
+                self.home.show_notice(
+                    "\n".join([*self.workspace.notices, f"{notice.short}. {notice.long}"])
+                )
+        return self.audio
+
+    def _on_track_started(self, index: int) -> None:
+        self.listening.show_track(index)
+        if self.session is not None and 0 <= index < len(self.session.playlist.tracks):
+            track = self.session.playlist.tracks[index]
+            self._record(EventKind.TRACK_STARTED, str(track.path.name))
+
+    def _on_track_failed(self, index: int, short: str, long: str) -> None:
+        title = self.tr("a track")
+        if self.session is not None and 0 <= index < len(self.session.playlist.tracks):
+            track = self.session.playlist.tracks[index]
+            title = track.title
+            self._record(EventKind.TRACK_FAILED, f"{track.path.name}: {short}")
+        self.listening.show_problem(
+            self.tr("“%1” could not be played (%2). Going on with the next track.")
+            .replace("%1", title)
+            .replace("%2", short.lower())
+        )
+
+    def _on_progress(self, status: PlayerStatus) -> None:
+        if not self._music_on or self.session is None:
+            return
+        self.listening.show_progress(status)
+        try:
+            self.session.note_progress(status.listened)
+        except JournalError as error:
+            self.listening.show_problem(f"{error.short}: {error.long}")
+
+    def _record(self, kind: EventKind, detail: str) -> None:
+        if self.session is None:
+            return
+        try:
+            self.session.note_event(kind, detail)
+        except JournalError as error:
+            self.listening.show_problem(f"{error.short}: {error.long}")
+
+    def _tell(self, short: str, long: str) -> None:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setWindowTitle(self.tr("mtcalm"))
+        box.setText(short)
+        box.setInformativeText(long)
+        box.open()
+
+    # -- closing -------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.session is not None and self._music_on and self.audio is not None:
+            listened = self.audio.status().listened
+            with contextlib.suppress(JournalError):  # it already shows as ended early
+                self.session.finish_listening(False, listened)
+        if self.audio is not None:
+            self.audio.close()
+            self.audio = None
+        with contextlib.suppress(OSError):  # settings are a convenience; never block closing
+            self.workspace.save_settings(self.workspace.settings)
+        self.workspace.close()
+        super().closeEvent(event)

@@ -1,0 +1,61 @@
+"""Turns the Qt-free player's status and events into Qt signals on the UI thread."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from mtcalm.audio.player import (
+    PlaybackEnded,
+    Player,
+    PlayerError,
+    PlayerStatus,
+    StateChanged,
+    TrackFailed,
+    TrackStarted,
+)
+
+POLL_MILLISECONDS = 100
+
+
+class PlayerAdapter(QObject):
+    """Polls a :class:`Player` a few times a second and re-emits what happened."""
+
+    state_changed = Signal(str)
+    track_started = Signal(int)
+    track_failed = Signal(int, str, str)  # index, short text, long text
+    playback_ended = Signal(bool)  # completed
+    progress = Signal(object)  # PlayerStatus
+
+    def __init__(
+        self, player: Player, notice: PlayerError | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.player = player
+        self.notice = notice  # why playback is silent, if it is
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MILLISECONDS)
+        self._timer.timeout.connect(self.poll)
+        self._timer.start()
+
+    @property
+    def is_silent(self) -> bool:
+        return self.notice is not None
+
+    def status(self) -> PlayerStatus:
+        return self.player.status()
+
+    def poll(self) -> None:
+        for event in self.player.poll_events():
+            if isinstance(event, StateChanged):
+                self.state_changed.emit(event.state.value)
+            elif isinstance(event, TrackStarted):
+                self.track_started.emit(event.index)
+            elif isinstance(event, TrackFailed):
+                self.track_failed.emit(event.index, event.error.short, event.error.long)
+            elif isinstance(event, PlaybackEnded):
+                self.playback_ended.emit(event.completed)
+        self.progress.emit(self.player.status())
+
+    def close(self) -> None:
+        self._timer.stop()
+        self.player.close()

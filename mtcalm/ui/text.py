@@ -1,0 +1,92 @@
+"""Words the UI shows for core values, translated through Qt."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QLabel
+
+from mtcalm.checkin import ItemChange
+from mtcalm.journal import Outcome
+
+
+def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
+    return QCoreApplication.translate("mtcalm", text, disambiguation, n)
+
+
+def item_name(key: str) -> str:
+    """The short name of a check-in item, as used in sentences ("distress 7 → 4")."""
+    names = {
+        "distress": tr("distress"),
+        "pleasantness": tr("pleasantness"),
+        "energy": tr("energy"),
+        "helpfulness": tr("helpfulness"),
+        "stirred_up": tr("brought up urges or memories"),
+    }
+    return names.get(key, key)
+
+
+def emotion_name(word: str) -> str:
+    return tr(word, "emotion word")
+
+
+def change_text(change: ItemChange) -> str:
+    """``distress 7 → 4``, with a missing side said plainly."""
+    name = item_name(change.key)
+    before = "–" if change.before is None else str(change.before)
+    after = "–" if change.after is None else str(change.after)
+    if change.before is None and change.after is None:
+        return tr("%1 not answered").replace("%1", name)
+    return f"{name} {before} → {after}"
+
+
+def change_words(change: ItemChange) -> str:
+    """A plain phrase for the direction of a change."""
+    difference = change.difference
+    if difference is None:
+        return tr("not answered both times")
+    if difference == 0:
+        return tr("no change")
+    if difference < 0:
+        return tr("down %1").replace("%1", str(-difference))
+    return tr("up %1").replace("%1", str(difference))
+
+
+def minutes_text(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    if seconds > 0 and minutes == 0:
+        return tr("under a minute")
+    return tr("%n min", None, minutes)
+
+
+def clock_text(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def when_text(moment: datetime) -> str:
+    return moment.strftime("%a %d %b %Y, %H:%M")
+
+
+def outcome_text(outcome: Outcome, active: bool = False) -> str:
+    if outcome is Outcome.COMPLETED:
+        return tr("completed")
+    if outcome is Outcome.IN_PROGRESS and active:
+        return tr("in progress")
+    return tr("ended early")
+
+
+def plain_label(text: str = "", role: str | None = None, wrap: bool = True) -> QLabel:
+    """A label that never interprets its text as HTML: for anything that comes from files."""
+    from PySide6.QtCore import Qt
+
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+    label.setWordWrap(wrap)
+    if role:
+        label.setProperty("role", role)
+    return label
