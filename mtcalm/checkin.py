@@ -97,7 +97,11 @@ class CheckIn:
         for key, value in self.answers.items():
             if key not in asked:
                 raise CheckInError(f"{key!r} is not asked {self.phase.value} a session")
-            if value is not None and not asked[key].scale.contains(value):
+            if value is None:
+                continue
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise CheckInError(f"{value!r} is not a whole number on the scale of {key!r}")
+            if not asked[key].scale.contains(value):
                 raise CheckInError(f"{value!r} is outside the scale of {key!r}")
         unknown = set(self.emotions) - EMOTION_WORDS
         if unknown:

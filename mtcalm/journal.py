@@ -61,7 +61,8 @@ class JournalWriteFailed(JournalError):
 
 
 def _create_v1(connection: sqlite3.Connection) -> None:
-    connection.executescript(
+    _run_script(
+        connection,
         """
         CREATE TABLE sessions (
             id INTEGER PRIMARY KEY,
@@ -85,7 +86,7 @@ def _create_v1(connection: sqlite3.Connection) -> None:
             note TEXT NOT NULL DEFAULT '',
             UNIQUE (session_id, phase)
         );
-        -- One row per item asked; value NULL means asked and not answered.
+        -- One row per item asked: value NULL means asked and not answered.
         CREATE TABLE answers (
             checkin_id INTEGER NOT NULL REFERENCES checkins (id) ON DELETE CASCADE,
             item TEXT NOT NULL,
@@ -108,8 +109,23 @@ def _create_v1(connection: sqlite3.Connection) -> None:
             kind TEXT NOT NULL,
             detail TEXT NOT NULL DEFAULT ''
         );
-        """
+        """,
     )
+
+
+def _run_script(connection: sqlite3.Connection, script: str) -> None:
+    """Run statements one by one inside the caller's transaction.
+
+    ``executescript`` would commit first, breaking the all-or-nothing migration.
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            connection.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement: {statement.strip()[:60]}")
 
 
 SchemaStep = Callable[[sqlite3.Connection], None]
@@ -390,7 +406,8 @@ class Journal:
             try:
                 yield cursor
             except BaseException:
-                cursor.execute("ROLLBACK")
+                if self._connection.in_transaction:  # SQLite may have rolled back already
+                    cursor.execute("ROLLBACK")
                 raise
             cursor.execute("COMMIT")
         except sqlite3.OperationalError as error:
@@ -488,7 +505,8 @@ def _migrate(connection: sqlite3.Connection, steps: Sequence[SchemaStep], versio
             connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             connection.execute(f"PRAGMA user_version = {target}")
         except BaseException:
-            connection.execute("ROLLBACK")
+            if connection.in_transaction:  # SQLite may have rolled back already
+                connection.execute("ROLLBACK")
             raise
         connection.execute("COMMIT")
 

@@ -28,7 +28,7 @@ from mtcalm.checkin import (
 )
 from mtcalm.ui import theme
 from mtcalm.ui.rating_scale import RatingScale
-from mtcalm.ui.text import emotion_name, plain_label, tr
+from mtcalm.ui.text import emotion_name, plain_label, plural, tr
 
 
 @dataclass(frozen=True)
@@ -307,7 +307,13 @@ class CheckInPage(QWidget):
         waiting = sum(1 for question in self.questions if not question.is_settled())
         self.continue_button.setEnabled(waiting == 0)
         self.waiting.setText(
-            "" if waiting == 0 else self.tr("%n question(s) to answer or skip", None, waiting)
+            ""
+            if waiting == 0
+            else plural(
+                waiting,
+                self.tr("%n question to answer or skip"),
+                self.tr("%n questions to answer or skip"),
+            )
         )
 
     def _advance_focus(self) -> None:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QScrollArea, QVB
 
 from mtcalm.playlists import Playlist
 from mtcalm.ui import theme
-from mtcalm.ui.text import minutes_text, plain_label
+from mtcalm.ui.text import minutes_text, plain_label, plural
 
 
 class PlaylistCard(QFrame):
@@ -26,9 +26,8 @@ class PlaylistCard(QFrame):
         text.setSpacing(6)
         text.addWidget(plain_label(playlist.title, "heading"))
         count = len(playlist.playable_tracks)
-        facts = self.tr("%1 · %n track(s)", None, count).replace(
-            "%1", minutes_text(playlist.duration)
-        )
+        tracks = plural(count, self.tr("%n track"), self.tr("%n tracks"))
+        facts = f"{minutes_text(playlist.duration)} · {tracks}"
         text.addWidget(plain_label(facts, "muted"))
         if playlist.purpose:
             text.addWidget(plain_label(playlist.purpose))

@@ -15,6 +15,11 @@ def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
     return QCoreApplication.translate("mtcalm", text, disambiguation, n)
 
 
+def plural(count: int, one: str, many: str) -> str:
+    """``one`` or ``many`` (each already translated), with %n replaced by ``count``."""
+    return (one if count == 1 else many).replace("%n", str(count))
+
+
 def item_name(key: str) -> str:
     """The short name of a check-in item, as used in sentences ("distress 7 → 4")."""
     names = {
