@@ -10,13 +10,13 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
 os.environ.pop("MTCALM_DATA_DIR", None)
 
-import array  # noqa: E402
-import math  # noqa: E402
-import wave  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from pathlib import Path  # noqa: E402
+import array
+import math
+import wave
+from collections.abc import Callable
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
 SAMPLE_RATE = 44100
 
@@ -57,8 +57,10 @@ def data_dir(tmp_path: Path) -> Path:
 def make_tone(tmp_path: Path) -> ToneMaker:
     """``make_tone("a.wav", seconds=1.0, frequency=440, amplitude=0.5)`` in a temp folder."""
 
-    def make(name: str, seconds: float = 1.0, **options: float) -> Path:
-        return write_tone(tmp_path / "audio" / name, seconds, **options)
+    def make(
+        name: str, seconds: float = 1.0, frequency: float = 440.0, amplitude: float = 0.5
+    ) -> Path:
+        return write_tone(tmp_path / "audio" / name, seconds, frequency, amplitude)
 
     return make
 

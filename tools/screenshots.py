@@ -1,0 +1,118 @@
+"""Screenshots of every screen, from the real app in a real window (run under Xvfb).
+
+    xvfb-run -a -s '-screen 0 1280x800x24' env QT_QPA_PLATFORM=xcb \
+        .venv/bin/python tools/screenshots.py docs/screenshots
+
+Drives the real window through a session with the bundled playlists; the journal is a
+temporary one with a few example sessions written through the journal API first.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from mtcalm.checkin import CheckIn, Phase
+from mtcalm.journal import Journal, Outcome, now
+from mtcalm.ui.app import create_main_window
+from mtcalm.ui.theme import apply_theme
+
+
+def wait(milliseconds: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(milliseconds, loop.quit)
+    loop.exec()
+
+
+def shoot(window: QWidget, folder: Path, name: str) -> None:
+    wait(400)
+    path = folder / f"{name}.png"
+    window.grab().save(str(path))
+    print(path)
+
+
+def seed_examples(data_dir: Path) -> None:
+    """A few earlier sessions, so the journal screenshot shows what it is for."""
+    examples: list[tuple[int, str, dict[str, int | None], dict[str, int | None], Outcome, int]] = [
+        (3, "Settle", {"distress": 7, "pleasantness": 3, "energy": 6}, {"distress": 4,
+         "pleasantness": 6, "energy": 4}, Outcome.COMPLETED, 1260),
+        (2, "Settle", {"distress": 5, "pleasantness": 4, "energy": 3}, {"distress": 5,
+         "pleasantness": 5, "energy": 3}, Outcome.ENDED_EARLY, 420),
+        (1, "Settle", {"distress": 6, "pleasantness": None, "energy": 5}, {"distress": 3,
+         "pleasantness": 7, "energy": None}, Outcome.COMPLETED, 1180),
+    ]  # fmt: skip
+    with Journal.open(data_dir / "journal.sqlite3") as journal:
+        for days_ago, title, before, after, outcome, seconds in examples:
+            started = now() - timedelta(days=days_ago, hours=2)
+            session_id = journal.start_session(
+                "playlist:settle", title, CheckIn(Phase.BEFORE, before), started_at=started
+            )
+            journal.finish_session(
+                session_id, outcome, seconds, ended_at=started + timedelta(seconds=seconds)
+            )
+            journal.record_after(session_id, CheckIn(Phase.AFTER, after))
+
+
+def main(argv: list[str]) -> int:
+    folder = Path(argv[1] if len(argv) > 1 else "docs/screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    app = QApplication(argv[:1])
+    apply_theme(app)
+    with tempfile.TemporaryDirectory() as temporary:
+        data_dir = Path(temporary) / "data"
+        data_dir.mkdir(mode=0o700)
+        seed_examples(data_dir)
+        window = create_main_window(data_dir)
+        window.resize(1100, 780)
+        window.show()
+        wait(800)
+        shoot(window, folder, "1-home")
+
+        window.begin(window.playlists[0])
+        before = window.checkin_before
+        for question, value in zip(before.questions[:2], (6, 4), strict=True):
+            assert question.scale is not None
+            question.scale.set_value(value)
+        before.emotion_buttons["tense"].click()
+        before.emotion_buttons["tired"].click()
+        shoot(window, folder, "2-check-in-before")
+        before.questions[2].skip_button.click()
+        before.continue_button.click()
+        wait(5000)
+        shoot(window, folder, "3-listening")
+
+        window.ground_button.click()
+        window.grounding.next_button.click()
+        shoot(window, folder, "4-grounding")
+        window.grounding.return_button.click()
+        wait(1500)
+        window.end_session()
+        wait(5500)
+        after = window.checkin_after
+        for question, value in zip(after.questions[:4], (3, 6, 4, 3), strict=True):
+            assert question.scale is not None
+            question.scale.set_value(value)
+        choice = after.questions[4].choice
+        assert choice is not None
+        choice.no_button.click()
+        after.emotion_buttons["calm"].click()
+        shoot(window, folder, "5-check-in-after")
+        after.continue_button.click()
+        shoot(window, folder, "6-summary")
+        window.summary.journal_button.click()
+        shoot(window, folder, "7-journal")
+        window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
