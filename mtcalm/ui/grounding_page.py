@@ -34,9 +34,8 @@ class GroundingPage(QWidget):
         layout.setContentsMargins(theme.PAGE_MARGIN * 2, 48, theme.PAGE_MARGIN * 2, 40)
         layout.setSpacing(theme.SPACING)
         layout.addWidget(plain_label(self.tr("Stop and ground"), "title"))
-        layout.addWidget(
-            plain_label(self.tr("The music is paused. Take this at your own pace."), "muted")
-        )
+        self.subtitle = plain_label("", "muted")
+        layout.addWidget(self.subtitle)
         layout.addStretch(1)
         card = QFrame()
         card.setProperty("role", "card")
@@ -74,7 +73,12 @@ class GroundingPage(QWidget):
         self._show_step(0)
 
     def begin(self, return_text: str, can_end: bool) -> None:
-        """Start again from the first step."""
+        """Start again from the first step; ``can_end`` when there is music to end."""
+        self.subtitle.setText(
+            self.tr("The music is paused. Take this at your own pace.")
+            if can_end
+            else self.tr("Take this at your own pace.")
+        )
         self.return_button.setText(return_text)
         self.end_button.setVisible(can_end)
         self._show_step(0)

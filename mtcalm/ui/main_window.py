@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self.playlists = list(playlists)
         self._open_audio = open_audio
         self.audio: PlayerAdapter | None = None
+        self._playlist: Playlist | None = None
         self.session: ListeningSession | None = None
         self._music_on = False
         self._ground_return: QWidget | None = None
@@ -198,7 +199,7 @@ class MainWindow(QMainWindow):
 
     def _on_checked_in(self, before: CheckIn) -> None:
         journal = self.workspace.journal
-        if journal is None:
+        if journal is None or self._playlist is None:
             return
         try:
             self.session = ListeningSession.begin(journal, self._playlist, before)

@@ -175,6 +175,7 @@ def test_stop_and_ground_pauses_and_returns(qtbot, data_dir, make_tone, make_pla
 
     click(qtbot, window.ground_button)
     assert window.pages.currentWidget() is window.grounding
+    assert window.grounding.subtitle.text().startswith("The music is paused")
     qtbot.waitUntil(lambda: window.audio.status().state is PlayerState.PAUSED, timeout=WAIT_MS)
     first_step = window.grounding.step_text.text()
     click(qtbot, window.grounding.next_button)
@@ -259,4 +260,10 @@ def test_navigation_between_home_and_journal(qtbot, data_dir, playlist):
     assert window.journal.empty.isVisible()
     assert "No sessions yet" in window.journal.empty.text()
     click(qtbot, window.nav_listen)
+    assert window.pages.currentWidget() is window.home
+    qtbot.keyClick(window, Qt.Key.Key_Escape)  # grounding is there even outside a session
+    assert window.pages.currentWidget() is window.grounding
+    assert window.grounding.subtitle.text() == "Take this at your own pace."
+    assert not window.grounding.end_button.isVisible()
+    click(qtbot, window.grounding.return_button)
     assert window.pages.currentWidget() is window.home
