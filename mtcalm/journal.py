@@ -8,6 +8,7 @@ journal that is damaged, foreign or from a newer mtcalm is never written to.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -207,21 +208,19 @@ class Journal:
         without changing the file when it cannot be used.
         """
         _refuse_foreign_file(path)
+        if path.with_name(path.name + "-wal").exists():
+            _probe_read_only(path, len(schema_steps))
         try:
+            _create_owner_only(path)
             connection = sqlite3.connect(path, timeout=10, isolation_level=None)
-        except sqlite3.Error as error:
+        except (OSError, sqlite3.Error) as error:
             raise JournalUnreadable(
                 "The journal cannot be opened", f"{path} could not be opened: {error}."
             ) from error
         try:
             version = _check_readable(connection, path)
             target = len(schema_steps)
-            if version > target:
-                raise JournalTooNew(
-                    "This journal is from a newer mtcalm",
-                    f"{path} was written by a newer version of mtcalm (journal format {version}; "
-                    f"this version knows up to {target}). It has been left untouched.",
-                )
+            _refuse_newer(path, version, target)
             connection.execute("PRAGMA foreign_keys = ON")
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = FULL")
@@ -497,6 +496,32 @@ def _check_readable(connection: sqlite3.Connection, path: Path) -> int:
     return version
 
 
+def _refuse_newer(path: Path, version: int, target: int) -> None:
+    if version > target:
+        raise JournalTooNew(
+            "This journal is from a newer mtcalm",
+            f"{path} was written by a newer version of mtcalm (journal format {version}; "
+            f"this version knows up to {target}). It has been left untouched.",
+        )
+
+
+def _probe_read_only(path: Path, target: int) -> None:
+    """Check a journal that has a -wal beside it (left by a crash or another window) unwritten.
+
+    A writable connection that refused it would still fold the -wal into the file on closing.
+    """
+    try:
+        probe = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise JournalUnreadable(
+            "The journal cannot be opened", f"{path} could not be opened: {error}."
+        ) from error
+    try:
+        _refuse_newer(path, _check_readable(probe, path), target)
+    finally:
+        probe.close()
+
+
 def _migrate(connection: sqlite3.Connection, steps: Sequence[SchemaStep], version: int) -> None:
     for target in range(version + 1, len(steps) + 1):
         connection.execute("BEGIN IMMEDIATE")
@@ -520,6 +545,7 @@ def _back_up(connection: sqlite3.Connection, folder: Path, path: Path, version: 
     while destination.exists():  # never overwrite an earlier backup
         destination = folder / f"{path.stem}-v{version}-{stamp}-{counter}{path.suffix}"
         counter += 1
+    _create_owner_only(destination)
     backup = sqlite3.connect(destination)
     try:
         connection.backup(backup)
@@ -527,6 +553,12 @@ def _back_up(connection: sqlite3.Connection, folder: Path, path: Path, version: 
         backup.close()
     destination.chmod(0o600)
     return destination
+
+
+def _create_owner_only(path: Path) -> None:
+    """Create ``path`` empty and owner-only if missing: SQLite then gives its -wal the same mode."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _make_owner_only(path: Path) -> None:

@@ -129,7 +129,9 @@ def load_playlist(path: Path, read_info: AudioReader = read_audio_info) -> Playl
         raise PlaylistError(path, "the playlist has no [[track]] entries")
     if len(entries) > MAX_TRACKS:
         raise PlaylistError(path, f"more than {MAX_TRACKS} tracks")
-    tracks = tuple(_track(path, entry, read_info) for entry in entries)
+    tracks = tuple(
+        _track(path, entry, read_info, number) for number, entry in enumerate(entries, start=1)
+    )
     return Playlist(
         id=_slug(path.stem),
         source=path,
@@ -152,13 +154,18 @@ def load_playlists(folder: Path, read_info: AudioReader = read_audio_info) -> li
     return sorted(found, key=lambda playlist: playlist.title.casefold())
 
 
-def _track(path: Path, entry: Any, read_info: AudioReader) -> Track:
+def _track(path: Path, entry: Any, read_info: AudioReader, number: int) -> Track:
     if not isinstance(entry, dict):
         raise PlaylistError(path, "each [[track]] must be a table")
-    file_text = _text(path, entry, "file", required=True)
+    try:
+        file_text = _text(path, entry, "file", required=True)
+        title = _text(path, entry, "title") or Path(file_text).stem
+        note = _text(path, entry, "note")
+    except PlaylistError as error:  # point at this track, not the first line using the key
+        raise PlaylistError(
+            path, f"track {number}: {error.message}", _line_of(path, "[[track]]", number)
+        ) from error
     audio_path = (path.parent / file_text).resolve()
-    title = _text(path, entry, "title") or Path(file_text).stem
-    note = _text(path, entry, "note")
     try:
         return Track(audio_path, title, note, info=read_info(audio_path))
     except AudioFileError as problem:
@@ -202,12 +209,14 @@ def _text(path: Path, table: dict[str, Any], key: str, *, required: bool = False
     return value
 
 
-def _line_of(path: Path, needle: str) -> int | None:
-    """The first line mentioning ``needle``: good enough to point a person at the problem."""
+def _line_of(path: Path, needle: str, occurrence: int = 1) -> int | None:
+    """The line starting with ``needle`` (its nth occurrence): enough to point a person at it."""
     try:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if line.strip().startswith(needle):
-                return number
+                occurrence -= 1
+                if occurrence == 0:
+                    return number
     except (OSError, UnicodeDecodeError):
         return None
     return None

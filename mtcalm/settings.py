@@ -39,12 +39,20 @@ def load_settings(data_dir: Path) -> LoadedSettings:
     try:
         if path.stat().st_size > MAX_SETTINGS_BYTES:
             raise ValueError("the file is too large")
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except RecursionError as error:
+            raise ValueError("the file is nested too deeply") from error
         return LoadedSettings(_from_dict(raw))
     except FileNotFoundError:
         return LoadedSettings(Settings())
     except (OSError, ValueError, TypeError) as error:
-        kept = path.with_name(f"{path.name}.unreadable-{now().strftime('%Y%m%d-%H%M%S')}")
+        stamp = now().strftime("%Y%m%d-%H%M%S")
+        kept = path.with_name(f"{path.name}.unreadable-{stamp}")
+        counter = 1
+        while kept.exists():  # never overwrite a file set aside earlier
+            kept = path.with_name(f"{path.name}.unreadable-{stamp}-{counter}")
+            counter += 1
         with contextlib.suppress(OSError):
             path.rename(kept)
         return LoadedSettings(
