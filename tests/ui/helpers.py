@@ -50,8 +50,9 @@ def click(qtbot: QtBot, button: QPushButton) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
-def type_rating(qtbot: QtBot, scale: RatingScale, value: int) -> None:
+def type_rating(qtbot: QtBot, scale: RatingScale | None, value: int) -> None:
     """Set a rating the way a keyboard user does: focus it, type the number."""
+    assert scale is not None, "this question has a rating scale"
     scale.setFocus()
     for digit in str(value):
         qtbot.keyClick(scale, getattr(Qt.Key, f"Key_{digit}"))
