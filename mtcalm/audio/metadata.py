@@ -33,7 +33,19 @@ class AudioInfo:
     track_peak: float | None = None
 
 
+WAV_HEADER_BYTES = 44  # the canonical RIFF/WAVE header; longer ones only shorten the bound
 _GAIN = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*(?:dB)?\s*$", re.IGNORECASE)
+
+
+def _formats() -> list[type]:
+    """The formats SDL_mixer plays. Naming them spares mutagen loading its ~50 other readers."""
+    from mutagen.flac import FLAC
+    from mutagen.mp3 import EasyMP3
+    from mutagen.oggopus import OggOpus
+    from mutagen.oggvorbis import OggVorbis
+    from mutagen.wave import WAVE
+
+    return [OggVorbis, OggOpus, FLAC, EasyMP3, WAVE]
 
 
 def read_audio_info(path: Path) -> AudioInfo:
@@ -43,9 +55,10 @@ def read_audio_info(path: Path) -> AudioInfo:
     try:
         if not path.is_file():
             raise AudioFileError("File not found", f"{path} does not exist or is not a file.")
-        if path.stat().st_size == 0:
+        size = path.stat().st_size
+        if size == 0:
             raise AudioFileError("Empty file", f"{path} is empty.")
-        audio = mutagen.File(path, easy=True)
+        audio = mutagen.File(path, options=_formats())
     except AudioFileError:
         raise
     except mutagen.MutagenError as error:
@@ -58,7 +71,7 @@ def read_audio_info(path: Path) -> AudioInfo:
         ) from error
     if audio is None or audio.info is None:
         raise AudioFileError("Not an audio file", f"{path} is not in an audio format mtcalm plays.")
-    duration = float(getattr(audio.info, "length", 0.0) or 0.0)
+    duration = _bounded_length(audio.info, size)
     if not math.isfinite(duration) or duration <= 0:
         raise AudioFileError("No audio", f"{path} has no playable length.")
     tags = audio.tags or {}
@@ -72,6 +85,21 @@ def read_audio_info(path: Path) -> AudioInfo:
         track_gain_db=_number(_first(tags, "replaygain_track_gain"), _GAIN),
         track_peak=_number(_first(tags, "replaygain_track_peak"), None),
     )
+
+
+def _bounded_length(info: object, size: int) -> float:
+    """The length, but for uncompressed audio never more than the bytes in the file hold.
+
+    A WAV header announces its data size; a truncated file keeps the old, larger figure.
+    """
+    length = float(getattr(info, "length", 0.0) or 0.0)
+    bits = getattr(info, "bits_per_sample", 0)
+    channels = getattr(info, "channels", 0)
+    rate = getattr(info, "sample_rate", 0)
+    if type(info).__name__ == "WaveStreamInfo" and bits and channels and rate:
+        bytes_per_second = rate * channels * bits / 8
+        length = min(length, max(0.0, size - WAV_HEADER_BYTES) / bytes_per_second)
+    return length
 
 
 def _first(tags: object, key: str) -> str:

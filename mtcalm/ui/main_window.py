@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -23,23 +24,28 @@ from mtcalm.audio.player import Player, PlayerError, PlayerState, PlayerStatus
 from mtcalm.checkin import CheckIn, Phase, suggests_support_first
 from mtcalm.journal import EventKind, JournalError
 from mtcalm.playlists import Playlist
-from mtcalm.session import ListeningSession
-from mtcalm.ui.checkin_page import CheckInPage
-from mtcalm.ui.grounding_page import GroundingPage
 from mtcalm.ui.home_page import HomePage
-from mtcalm.ui.journal_page import JournalPage
-from mtcalm.ui.listening_page import ListeningPage
-from mtcalm.ui.player_adapter import PlayerAdapter
-from mtcalm.ui.problem_page import JournalProblemPage
-from mtcalm.ui.summary_page import SummaryPage
-from mtcalm.ui.support_page import SupportPage
 from mtcalm.ui.text import plain_label
 from mtcalm.workspace import Workspace
+
+if TYPE_CHECKING:  # the other pages are built, and their modules loaded, on first use
+    from mtcalm.session import ListeningSession
+    from mtcalm.ui.checkin_page import CheckInPage
+    from mtcalm.ui.grounding_page import GroundingPage
+    from mtcalm.ui.journal_page import JournalPage
+    from mtcalm.ui.listening_page import ListeningPage
+    from mtcalm.ui.player_adapter import PlayerAdapter
+    from mtcalm.ui.problem_page import JournalProblemPage
+    from mtcalm.ui.summary_page import SummaryPage
+    from mtcalm.ui.support_page import SupportPage
+
+PageT = TypeVar("PageT", bound=QWidget)
 
 AudioOpener = Callable[[float], tuple[Player, PlayerError | None]]
 
 FADE_IN_SECONDS = 3.0
 FADE_OUT_SECONDS = 4.0
+SESSION_PAGES = ("checkin_before", "support", "listening", "grounding", "checkin_after")
 
 
 class MainWindow(QMainWindow):
@@ -75,21 +81,11 @@ class MainWindow(QMainWindow):
         column.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
+        self._built: dict[str, QWidget] = {}
+        self._audio_requested = False
         self.home = HomePage()
-        self.checkin_before = CheckInPage(Phase.BEFORE)
-        self.support = SupportPage()
-        self.listening = ListeningPage()
-        self.grounding = GroundingPage()
-        self.checkin_after = CheckInPage(Phase.AFTER)
-        self.summary = SummaryPage()
-        self.journal = JournalPage()
-        self.problem = JournalProblemPage()
-        for page in (
-            self.home, self.checkin_before, self.support, self.listening, self.grounding,
-            self.checkin_after, self.summary, self.journal, self.problem,
-        ):  # fmt: skip
-            self.pages.addWidget(page)
-        self._connect_pages()
+        self.home.begin_requested.connect(self.begin)
+        self._add_page("home", self.home)
         self.home.set_playlists(self.playlists)
         if workspace.notices:
             self.home.show_notice("\n".join(workspace.notices))
@@ -98,8 +94,14 @@ class MainWindow(QMainWindow):
             self._show_journal_problem()
         else:
             self.show_home()
-        # Sound opens after the window is on screen: start-up stays fast.
-        QTimer.singleShot(0, self._ensure_audio)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.UpdateRequest and not self._audio_requested:
+            # The first frame is on screen: now open the sound device, off the start-up path.
+            self._audio_requested = True
+            QTimer.singleShot(0, self._ensure_audio)
+        return handled
 
     # -- building ------------------------------------------------------------------------------
 
@@ -127,40 +129,126 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.ground_button)
         return header
 
-    def _connect_pages(self) -> None:
-        self.home.begin_requested.connect(self.begin)
-        self.checkin_before.submitted.connect(self._on_checked_in)
-        self.support.grounding_requested.connect(self._ground_before_music)
-        self.support.carry_on_requested.connect(self._start_music)
-        self.listening.pause_requested.connect(self._pause)
-        self.listening.resume_requested.connect(self._resume)
-        self.listening.end_requested.connect(self.end_session)
-        self.listening.volume_changed.connect(self._set_volume)
-        self.grounding.return_requested.connect(self._return_from_grounding)
-        self.grounding.end_requested.connect(self._end_from_grounding)
-        self.checkin_after.submitted.connect(self._on_checked_out)
-        self.summary.home_requested.connect(self.show_home)
-        self.summary.journal_requested.connect(self.show_journal)
-        self.summary.grounding_requested.connect(self.stop_and_ground)
-        self.problem.fresh_journal_requested.connect(self._start_fresh_journal)
-        self.problem.quit_requested.connect(self.close)
+    # -- pages, built on first use --------------------------------------------------------
+
+    def _add_page(self, name: str, page: QWidget) -> None:
+        self._built[name] = page
+        self.pages.addWidget(page)
+
+    def _page(self, name: str, build: Callable[[], PageT]) -> PageT:
+        page = self._built.get(name)
+        if page is None:
+            page = build()
+            self._add_page(name, page)
+        return page  # type: ignore[return-value]
+
+    @property
+    def checkin_before(self) -> CheckInPage:
+        return self._page("checkin_before", lambda: self._build_checkin(Phase.BEFORE))
+
+    @property
+    def checkin_after(self) -> CheckInPage:
+        return self._page("checkin_after", lambda: self._build_checkin(Phase.AFTER))
+
+    def _build_checkin(self, phase: Phase) -> CheckInPage:
+        from mtcalm.ui.checkin_page import CheckInPage
+
+        page = CheckInPage(phase)
+        handler = self._on_checked_in if phase is Phase.BEFORE else self._on_checked_out
+        page.submitted.connect(handler)
+        return page
+
+    @property
+    def support(self) -> SupportPage:
+        def build() -> SupportPage:
+            from mtcalm.ui.support_page import SupportPage
+
+            page = SupportPage()
+            page.grounding_requested.connect(self._ground_before_music)
+            page.carry_on_requested.connect(self._start_music)
+            return page
+
+        return self._page("support", build)
+
+    @property
+    def listening(self) -> ListeningPage:
+        def build() -> ListeningPage:
+            from mtcalm.ui.listening_page import ListeningPage
+
+            page = ListeningPage()
+            page.pause_requested.connect(self._pause)
+            page.resume_requested.connect(self._resume)
+            page.end_requested.connect(self.end_session)
+            page.volume_changed.connect(self._set_volume)
+            return page
+
+        return self._page("listening", build)
+
+    @property
+    def grounding(self) -> GroundingPage:
+        def build() -> GroundingPage:
+            from mtcalm.ui.grounding_page import GroundingPage
+
+            page = GroundingPage()
+            page.return_requested.connect(self._return_from_grounding)
+            page.end_requested.connect(self._end_from_grounding)
+            return page
+
+        return self._page("grounding", build)
+
+    @property
+    def summary(self) -> SummaryPage:
+        def build() -> SummaryPage:
+            from mtcalm.ui.summary_page import SummaryPage
+
+            page = SummaryPage()
+            page.home_requested.connect(self.show_home)
+            page.journal_requested.connect(self.show_journal)
+            page.grounding_requested.connect(self.stop_and_ground)
+            return page
+
+        return self._page("summary", build)
+
+    @property
+    def journal(self) -> JournalPage:
+        def build() -> JournalPage:
+            from mtcalm.ui.journal_page import JournalPage
+
+            return JournalPage()
+
+        return self._page("journal", build)
+
+    @property
+    def problem(self) -> JournalProblemPage:
+        def build() -> JournalProblemPage:
+            from mtcalm.ui.problem_page import JournalProblemPage
+
+            page = JournalProblemPage()
+            page.fresh_journal_requested.connect(self._start_fresh_journal)
+            page.quit_requested.connect(self.close)
+            return page
+
+        return self._page("problem", build)
+
+    def _current_name(self) -> str:
+        current = self.pages.currentWidget()
+        return next((name for name, page in self._built.items() if page is current), "")
 
     # -- navigation ----------------------------------------------------------------------------
 
     @property
     def in_session(self) -> bool:
-        return self.pages.currentWidget() in (
-            self.checkin_before, self.support, self.listening, self.grounding, self.checkin_after,
-        )  # fmt: skip
+        return self._current_name() in SESSION_PAGES
 
     def _show(self, page: QWidget) -> None:
         self.pages.setCurrentWidget(page)
-        session_page = self.in_session
-        self.nav_listen.setVisible(not session_page and page is not self.problem)
-        self.nav_journal.setVisible(not session_page and page is not self.problem)
-        self.ground_button.setVisible(session_page and page is not self.grounding)
-        self.nav_listen.setChecked(page is self.home)
-        self.nav_journal.setChecked(page is self.journal)
+        name = self._current_name()
+        session_page = name in SESSION_PAGES
+        self.nav_listen.setVisible(not session_page and name != "problem")
+        self.nav_journal.setVisible(not session_page and name != "problem")
+        self.ground_button.setVisible(session_page and name != "grounding")
+        self.nav_listen.setChecked(name == "home")
+        self.nav_journal.setChecked(name == "journal")
 
     def show_home(self) -> None:
         self._show(self.home)
@@ -201,6 +289,8 @@ class MainWindow(QMainWindow):
         journal = self.workspace.journal
         if journal is None or self._playlist is None:
             return
+        from mtcalm.session import ListeningSession
+
         try:
             self.session = ListeningSession.begin(journal, self._playlist, before)
         except JournalError as error:
@@ -276,20 +366,19 @@ class MainWindow(QMainWindow):
     def stop_and_ground(self) -> None:
         """Pause whatever is happening and go to the grounding exercise."""
         current = self.pages.currentWidget()
-        if current is self.grounding or current is self.problem:
+        if self._current_name() in ("grounding", "problem"):
             return
         self._ground_return = current
         self._resume_after_grounding = False
         playing = self.audio is not None and self.audio.status().state is PlayerState.PLAYING
-        if current is self.listening and self.audio and self._music_on and playing:
+        on_listening = self._current_name() == "listening"
+        if on_listening and self.audio and self._music_on and playing:
             self.audio.player.pause()
             self._resume_after_grounding = True
         if self.session is not None:
             with contextlib.suppress(JournalError):  # grounding matters more than its record
                 self.session.note_event(EventKind.GROUNDING)
-        return_text = (
-            self.tr("Return to the music") if current is self.listening else self.tr("Go back")
-        )
+        return_text = self.tr("Return to the music") if on_listening else self.tr("Go back")
         self.grounding.begin(return_text, can_end=self._music_on)
         self._show(self.grounding)
 
@@ -303,9 +392,10 @@ class MainWindow(QMainWindow):
         if target is None:
             self._start_music()
             return
-        if target is self.listening and self._resume_after_grounding and self.audio:
+        listening = self._built.get("listening")
+        if target is listening and self._resume_after_grounding and self.audio:
             self.audio.player.resume()
-        if target is self.listening and not self._music_on and self.session is not None:
+        if target is listening and not self._music_on and self.session is not None:
             target = self.checkin_after  # the music ended while grounding
         self._show(target)
 
@@ -317,6 +407,8 @@ class MainWindow(QMainWindow):
 
     def _ensure_audio(self) -> PlayerAdapter:
         if self.audio is None:
+            from mtcalm.ui.player_adapter import PlayerAdapter
+
             player, notice = self._open_audio(self.workspace.settings.volume)
             self.audio = PlayerAdapter(player, notice, self)
             self.audio.track_started.connect(self._on_track_started)

@@ -49,8 +49,12 @@ def change_text(change: ItemChange) -> str:
 def change_words(change: ItemChange) -> str:
     """A plain phrase for the direction of a change."""
     difference = change.difference
+    if change.before is None and change.after is None:
+        return tr("not answered")
+    if change.before is None:
+        return tr("not answered before")
     if difference is None:
-        return tr("not answered both times")
+        return tr("not answered after")
     if difference == 0:
         return tr("no change")
     if difference < 0:

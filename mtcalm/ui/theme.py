@@ -19,6 +19,7 @@ GROUND_SOFT = "#F3E3DA"
 NOTICE = "#F1E6CF"
 
 SPACING = 16
+HEADER_HEIGHT = 58
 PAGE_MARGIN = 32
 
 STYLE_SHEET = f"""
@@ -73,6 +74,7 @@ QPlainTextEdit, QTableView {{
     selection-background-color: {SOFT_ACCENT}; selection-color: {TEXT};
 }}
 QPlainTextEdit:focus {{ border: 2px solid {ACCENT}; }}
+QTableView::item {{ padding: 6px 10px; }}
 QHeaderView::section {{
     background: {SURFACE}; color: {MUTED}; border: none; border-bottom: 1px solid {BORDER};
     padding: 8px 6px;
@@ -81,6 +83,7 @@ QProgressBar {{
     background: #E4DED4; border: none; border-radius: 3px; max-height: 6px; min-height: 6px;
 }}
 QProgressBar::chunk {{ background: {ACCENT}; border-radius: 3px; }}
+QSlider:horizontal {{ min-height: 28px; }}
 QSlider::groove:horizontal {{ height: 6px; background: #E4DED4; border-radius: 3px; }}
 QSlider::sub-page:horizontal {{ background: {ACCENT}; border-radius: 3px; }}
 QSlider::handle:horizontal {{
