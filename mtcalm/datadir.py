@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -43,6 +42,8 @@ def ensure_private_dir(path: Path) -> Path:
 
 def write_file_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` owner-only: temporary file, fsync, rename; never half a file."""
+    import tempfile  # only needed when something is written: keeps start-up light
+
     descriptor, temporary_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     temporary = Path(temporary_name)
     try:

@@ -5,21 +5,25 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
 from mtcalm import __version__
 from mtcalm.assets import bundled_playlists_dir
-from mtcalm.audio.backends import open_player
-from mtcalm.audio.player import Player, PlayerError
 from mtcalm.datadir import DataDirError
 from mtcalm.playlists import load_playlists
 from mtcalm.ui.main_window import MainWindow
 from mtcalm.ui.theme import apply_theme
 from mtcalm.workspace import Workspace
 
+if TYPE_CHECKING:
+    from mtcalm.audio.player import Player, PlayerError
+
 
 def open_audio(volume: float) -> tuple[Player, PlayerError | None]:
+    from mtcalm.audio.backends import open_player  # loaded once the window is on screen
+
     return open_player(volume=volume)
 
 

@@ -20,15 +20,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mtcalm.audio.player import Player, PlayerError, PlayerState, PlayerStatus
 from mtcalm.checkin import CheckIn, Phase, suggests_support_first
 from mtcalm.journal import EventKind, JournalError
 from mtcalm.playlists import Playlist
 from mtcalm.ui.home_page import HomePage
 from mtcalm.ui.text import plain_label
+from mtcalm.ui.theme import HEADER_HEIGHT
 from mtcalm.workspace import Workspace
 
 if TYPE_CHECKING:  # the other pages are built, and their modules loaded, on first use
+    from mtcalm.audio.player import Player, PlayerError, PlayerStatus
     from mtcalm.session import ListeningSession
     from mtcalm.ui.checkin_page import CheckInPage
     from mtcalm.ui.grounding_page import GroundingPage
@@ -41,10 +42,11 @@ if TYPE_CHECKING:  # the other pages are built, and their modules loaded, on fir
 
 PageT = TypeVar("PageT", bound=QWidget)
 
-AudioOpener = Callable[[float], tuple[Player, PlayerError | None]]
+AudioOpener = Callable[[float], "tuple[Player, PlayerError | None]"]
 
 FADE_IN_SECONDS = 3.0
 FADE_OUT_SECONDS = 4.0
+AUDIO_OPEN_DELAY_MS = 200
 SESSION_PAGES = ("checkin_before", "support", "listening", "grounding", "checkin_after")
 
 
@@ -98,9 +100,9 @@ class MainWindow(QMainWindow):
     def event(self, event: QEvent) -> bool:
         handled = super().event(event)
         if event.type() == QEvent.Type.UpdateRequest and not self._audio_requested:
-            # The first frame is on screen: now open the sound device, off the start-up path.
+            # The first frame is on screen: open the sound device soon, off the start-up path.
             self._audio_requested = True
-            QTimer.singleShot(0, self._ensure_audio)
+            QTimer.singleShot(AUDIO_OPEN_DELAY_MS, self._ensure_audio)
         return handled
 
     # -- building ------------------------------------------------------------------------------
@@ -108,6 +110,7 @@ class MainWindow(QMainWindow):
     def _build_header(self) -> QWidget:
         header = QFrame()
         header.setProperty("role", "header")
+        header.setFixedHeight(HEADER_HEIGHT)  # the same on every page, buttons or not
         layout = QHBoxLayout(header)
         layout.setContentsMargins(24, 10, 24, 10)
         layout.addWidget(plain_label(self.tr("mtcalm"), "wordmark", wrap=False))
@@ -365,6 +368,8 @@ class MainWindow(QMainWindow):
 
     def stop_and_ground(self) -> None:
         """Pause whatever is happening and go to the grounding exercise."""
+        from mtcalm.audio.player import PlayerState
+
         current = self.pages.currentWidget()
         if self._current_name() in ("grounding", "problem"):
             return
@@ -407,6 +412,7 @@ class MainWindow(QMainWindow):
 
     def _ensure_audio(self) -> PlayerAdapter:
         if self.audio is None:
+            from mtcalm.audio.player import PlayerState
             from mtcalm.ui.player_adapter import PlayerAdapter
 
             player, notice = self._open_audio(self.workspace.settings.volume)
