@@ -83,14 +83,14 @@ QProgressBar {{
     background: #E4DED4; border: none; border-radius: 3px; max-height: 6px; min-height: 6px;
 }}
 QProgressBar::chunk {{ background: {ACCENT}; border-radius: 3px; }}
-QSlider:horizontal {{ min-height: 28px; }}
+QSlider:horizontal {{ min-height: 28px; background: transparent; }}
 QSlider::groove:horizontal {{ height: 6px; background: #E4DED4; border-radius: 3px; }}
 QSlider::sub-page:horizontal {{ background: {ACCENT}; border-radius: 3px; }}
 QSlider::handle:horizontal {{
     background: {SURFACE}; border: 2px solid {ACCENT}; width: 16px; margin: -7px 0;
     border-radius: 10px;
 }}
-QSlider:focus::handle:horizontal {{ background: {SOFT_ACCENT}; }}
+QSlider::handle:horizontal:focus {{ background: {ACCENT}; }}
 QScrollBar:vertical {{ background: transparent; width: 10px; }}
 QScrollBar::handle:vertical {{ background: {BORDER}; border-radius: 5px; min-height: 30px; }}
 QScrollBar::add-line, QScrollBar::sub-line {{ height: 0; }}
