@@ -111,7 +111,14 @@ def perceptual_gain(volume: float) -> float:
 
 
 PAUSE_FADE_SECONDS = 0.4
-FAST_TICK = 0.01
+# A volume change glides, across the whole range in this long, so moving the slider never clicks.
+VOLUME_GLIDE_SECONDS = PAUSE_FADE_SECONDS
+# While the level moves, update it more often than an output takes a buffer (pygame's: 11.6 ms),
+# so each buffer steps the level only a little: coarser steps are heard as clicks.
+FAST_TICK = 0.005
+# The most a fade moves on per update: a control thread held up by a busy machine makes the fade
+# a little longer instead of jumping to catch up with the clock.
+MAX_RAMP_STEP = 2 * FAST_TICK
 IDLE_TICK = 0.05
 
 Clock = Callable[[], float]
@@ -121,17 +128,22 @@ Clock = Callable[[], float]
 class _Ramp:
     start_level: float
     end_level: float
-    started: float
     seconds: float
+    updated: float  # clock time of the last update
+    progress: float = 0.0  # seconds of the fade done so far
 
-    def level(self, now: float) -> float:
+    def advance(self, now: float) -> None:
+        self.progress += min(MAX_RAMP_STEP, max(0.0, now - self.updated))
+        self.updated = now
+
+    def level(self) -> float:
         if self.seconds <= 0:
             return self.end_level
-        share = min(1.0, max(0.0, (now - self.started) / self.seconds))
+        share = min(1.0, self.progress / self.seconds)
         return self.start_level + (self.end_level - self.start_level) * share
 
-    def done(self, now: float) -> bool:
-        return now - self.started >= self.seconds
+    def done(self) -> bool:
+        return self.progress >= self.seconds
 
 
 class Player:
@@ -152,6 +164,8 @@ class Player:
         self._position = 0.0
         self._listened = 0.0
         self._volume = min(1.0, max(0.0, volume))
+        self._volume_gain = perceptual_gain(self._volume)  # heard now; glides to the volume
+        self._volume_glide: _Ramp | None = None
         self._fade_level = 0.0
         self._ramp: _Ramp | None = None
         self._after_ramp: Callable[[], None] | None = None
@@ -208,7 +222,7 @@ class Player:
 
     def _run(self) -> None:
         while True:
-            timeout = FAST_TICK if self._ramp else IDLE_TICK
+            timeout = FAST_TICK if self._ramp or self._volume_glide else IDLE_TICK
             try:
                 command = self._commands.get(timeout=timeout)
             except queue.Empty:
@@ -232,10 +246,17 @@ class Player:
             ):
                 self._position += elapsed
                 self._listened += elapsed
-        if self._ramp is not None:
-            self._fade_level = self._ramp.level(now)
+        if self._volume_glide is not None:
+            self._volume_glide.advance(now)
+            self._volume_gain = self._volume_glide.level()
+            if self._volume_glide.done():
+                self._volume_glide = None
             self._apply_gain()
-            if self._ramp.done(now):
+        if self._ramp is not None:
+            self._ramp.advance(now)
+            self._fade_level = self._ramp.level()
+            self._apply_gain()
+            if self._ramp.done():
                 self._ramp = None
                 follow_up, self._after_ramp = self._after_ramp, None
                 if follow_up:
@@ -250,6 +271,8 @@ class Player:
             self._index = -1
             self._listened = 0.0
         self._fade_level = 0.0
+        self._volume_gain = perceptual_gain(self._volume)  # silent now: no need to glide
+        self._volume_glide = None
         self._apply_gain()
         self._ramp_to(1.0, fade_in)
         self._advance(0)
@@ -316,7 +339,9 @@ class Player:
     def _do_set_volume(self, volume: float) -> None:
         with self._lock:
             self._volume = volume
-        self._apply_gain()
+        target = perceptual_gain(volume)
+        seconds = abs(target - self._volume_gain) * VOLUME_GLIDE_SECONDS
+        self._volume_glide = _Ramp(self._volume_gain, target, seconds, self._clock())
 
     def _do_close(self) -> None:
         self._ramp = None
@@ -329,11 +354,11 @@ class Player:
     def _ramp_to(
         self, level: float, seconds: float, then: Callable[[], None] | None = None
     ) -> None:
-        self._ramp = _Ramp(self._fade_level, level, self._clock(), max(0.0, seconds))
+        self._ramp = _Ramp(self._fade_level, level, max(0.0, seconds), self._clock())
         self._after_ramp = then
 
     def _apply_gain(self) -> None:
-        self._output.set_gain(perceptual_gain(self._volume) * self._fade_level)
+        self._output.set_gain(self._volume_gain * self._fade_level)
 
     def _set_state(self, state: PlayerState) -> None:
         with self._lock:

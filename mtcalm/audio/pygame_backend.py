@@ -9,7 +9,8 @@ from typing import Any
 from mtcalm.audio.player import OutputFailure, PlayerError
 
 SAMPLE_RATE = 44100
-BUFFER_SAMPLES = 2048
+# 11.6 ms per buffer (pygame's own default): the gain, and so every fade, moves once per buffer.
+BUFFER_SAMPLES = 512
 
 
 def _import_pygame() -> Any:
