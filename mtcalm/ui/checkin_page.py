@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +25,7 @@ from mtcalm.checkin import (
     Phase,
     items_for,
 )
-from mtcalm.ui import theme
+from mtcalm.ui.layout import scrolling_page
 from mtcalm.ui.rating_scale import RatingScale
 from mtcalm.ui.text import emotion_name, plain_label, plural, tr
 
@@ -201,17 +200,7 @@ class CheckInPage(QWidget):
     def __init__(self, phase: Phase, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.phase = phase
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget()
-        scroll.setWidget(body)
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(theme.PAGE_MARGIN, 24, theme.PAGE_MARGIN, 24)
-        layout.setSpacing(theme.SPACING)
+        layout = scrolling_page(self)
         title = (
             self.tr("Before you listen") if phase is Phase.BEFORE else self.tr("After listening")
         )

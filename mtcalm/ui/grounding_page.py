@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from mtcalm.ui import theme
+from mtcalm.ui.layout import roomy_page
 from mtcalm.ui.text import plain_label
 
 
@@ -30,9 +30,7 @@ class GroundingPage(QWidget):
             self.tr("You are here, now. Take one more slow breath. Go on when you are ready."),
         ]
         self._step = 0
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(theme.PAGE_MARGIN * 2, 48, theme.PAGE_MARGIN * 2, 40)
-        layout.setSpacing(theme.SPACING)
+        layout = roomy_page(self)
         layout.addWidget(plain_label(self.tr("Stop and ground"), "title"))
         self.subtitle = plain_label("", "muted")
         layout.addWidget(self.subtitle)

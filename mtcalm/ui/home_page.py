@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from mtcalm.playlists import Playlist
 from mtcalm.ui import theme
+from mtcalm.ui.layout import scrolling_page
 from mtcalm.ui.text import minutes_text, plain_label, plural
 
 
@@ -58,17 +59,7 @@ class HomePage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget()
-        scroll.setWidget(body)
-        self._layout = QVBoxLayout(body)
-        self._layout.setContentsMargins(theme.PAGE_MARGIN, 24, theme.PAGE_MARGIN, 24)
-        self._layout.setSpacing(theme.SPACING)
+        self._layout = scrolling_page(self)
         self._layout.addWidget(plain_label(self.tr("What would you like to listen to?"), "title"))
         self._layout.addWidget(
             plain_label(

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from mtcalm.audio.player import PlayerState, PlayerStatus
 from mtcalm.playlists import Playlist
 from mtcalm.ui import theme
+from mtcalm.ui.layout import roomy_page
 from mtcalm.ui.text import clock_text, plain_label
 
 
@@ -29,9 +30,7 @@ class ListeningPage(QWidget):
         super().__init__(parent)
         self.playlist: Playlist | None = None
         self._state = PlayerState.STOPPED
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(theme.PAGE_MARGIN * 2, 48, theme.PAGE_MARGIN * 2, 40)
-        layout.setSpacing(theme.SPACING)
+        layout = roomy_page(self)
         self.playlist_title = plain_label("", "title")
         self.playlist_title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.playlist_title)

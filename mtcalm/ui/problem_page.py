@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
-from mtcalm.ui import theme
+from mtcalm.ui.layout import roomy_page
 from mtcalm.ui.text import plain_label
 
 
@@ -15,9 +15,7 @@ class JournalProblemPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(theme.PAGE_MARGIN * 2, 48, theme.PAGE_MARGIN * 2, 40)
-        layout.setSpacing(theme.SPACING)
+        layout = roomy_page(self)
         self.heading = plain_label("", "title")
         layout.addWidget(self.heading)
         self.details = plain_label("")

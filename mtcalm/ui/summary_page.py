@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWi
 
 from mtcalm.journal import Outcome
 from mtcalm.session import SessionSummary
-from mtcalm.ui import theme
+from mtcalm.ui.layout import roomy_page
 from mtcalm.ui.text import change_text, change_words, minutes_text, plain_label
 
 
@@ -18,9 +18,7 @@ class SummaryPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(theme.PAGE_MARGIN * 2, 48, theme.PAGE_MARGIN * 2, 40)
-        layout.setSpacing(theme.SPACING)
+        layout = roomy_page(self)
         layout.addWidget(plain_label(self.tr("What changed"), "title"))
         self.outcome = plain_label("", "muted")
         layout.addWidget(self.outcome)

@@ -1,0 +1,31 @@
+"""The two page shapes mtcalm uses, so every page has the same margins and spacing."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
+
+from mtcalm.ui import theme
+
+
+def scrolling_page(page: QWidget) -> QVBoxLayout:
+    """A page whose content scrolls (lists, forms); returns the content's layout."""
+    outer = QVBoxLayout(page)
+    outer.setContentsMargins(0, 0, 0, 0)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    outer.addWidget(scroll)
+    body = QWidget()
+    scroll.setWidget(body)
+    layout = QVBoxLayout(body)
+    layout.setContentsMargins(theme.PAGE_MARGIN, 24, theme.PAGE_MARGIN, 24)
+    layout.setSpacing(theme.SPACING)
+    return layout
+
+
+def roomy_page(page: QWidget) -> QVBoxLayout:
+    """A page with one thing to do, given generous margins."""
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(theme.PAGE_MARGIN * 2, 48, theme.PAGE_MARGIN * 2, 40)
+    layout.setSpacing(theme.SPACING)
+    return layout
