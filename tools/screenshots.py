@@ -111,15 +111,8 @@ def main(argv: list[str]) -> int:
         window.summary.journal_button.click()
         shoot(window, folder, "7-journal")
         window.close()
-        window.deleteLater()  # destroyed while the application still exists
-        wait(100)
     return 0
 
 
 if __name__ == "__main__":
-    status = main(sys.argv)
-    sys.stdout.flush()
-    # This script (not the app: `mtcalm` exits cleanly through the same flow) hits a PySide6
-    # 6.12 refcount abort during interpreter finalisation, after every file is written.
-    # Skip finalisation so the exit status stays truthful.
-    os._exit(status)
+    sys.exit(main(sys.argv))

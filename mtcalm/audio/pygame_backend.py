@@ -46,8 +46,8 @@ class PygameOutput:
             raise OutputFailure(
                 PlayerError(
                     "No sound device",
-                    f"No sound device could be opened ({error}). mtcalm works silently: "
-                    "check-ins, timing and the journal still work.",
+                    f"mtcalm could not open one ({error}), so sessions play silently. "
+                    "Check-ins, timing and the journal still work.",
                 )
             ) from error
         return cls(pygame)

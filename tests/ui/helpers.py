@@ -25,7 +25,7 @@ def silent_audio(volume: float) -> tuple[Player, PlayerError | None]:
 
 def no_device_audio(volume: float) -> tuple[Player, PlayerError | None]:
     return Player(NullOutput(), volume=volume), PlayerError(
-        "No sound device", "No sound device could be opened. mtcalm works silently."
+        "No sound device", "mtcalm could not open one, so sessions play silently."
     )
 
 
