@@ -20,6 +20,7 @@ A missing or unreadable track is reported on the playlist, never fatal.
 from __future__ import annotations
 
 import re
+import stat
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -174,7 +175,10 @@ def _track(path: Path, entry: Any, read_info: AudioReader, number: int) -> Track
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # a folder, a device or a pipe: never open it
+            raise PlaylistError(path, "cannot be read: it is not a regular file")
+        size = status.st_size
         if size > MAX_PLAYLIST_BYTES:
             raise PlaylistError(path, f"the file is too large ({size} bytes)")
         raw = path.read_bytes()

@@ -111,3 +111,11 @@ def test_random_bytes_under_any_audio_name(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"noise{suffix}"
     path.write_bytes(random.Random(5).randbytes(4096))
     unreadable(path)
+
+
+def test_a_damaged_ogg_always_gets_a_reason(tmp_path: Path) -> None:
+    path = tmp_path / "damaged.ogg"
+    path.write_bytes(b"OggS" + bytes(200))
+    with pytest.raises(AudioFileError) as caught:
+        read_audio_info(path)
+    assert not caught.value.long.rstrip().endswith(":"), caught.value.long

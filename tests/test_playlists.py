@@ -324,3 +324,12 @@ def test_every_bundled_playlist_loads_and_plays() -> None:
             assert track.playable, f"{playlist.source}: {track.path}"
             assert track.duration > 0, f"{playlist.source}: {track.path}"
             assert track.path.resolve().is_relative_to(root), f"{track.path} is outside {root}"
+
+
+def test_a_named_pipe_is_refused_without_blocking(tmp_path: Path) -> None:
+    import os
+
+    pipe = tmp_path / "pipe.toml"
+    os.mkfifo(pipe)
+    with pytest.raises(PlaylistError, match="not a regular file"):
+        load_playlist(pipe)

@@ -62,7 +62,8 @@ def read_audio_info(path: Path) -> AudioInfo:
     except AudioFileError:
         raise
     except mutagen.MutagenError as error:
-        raise AudioFileError("Unreadable audio", f"{path} could not be read: {error}") from error
+        reason = str(error) or "the file is damaged or not what its name says"
+        raise AudioFileError("Unreadable audio", f"{path} could not be read: {reason}") from error
     except OSError as error:
         raise AudioFileError("Unreadable file", f"{path}: {error.strerror or error}") from error
     except Exception as error:  # mutagen raises assorted errors on hostile files
