@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from mtcalm import __version__
 from mtcalm.assets import bundled_playlists_dir
+from mtcalm.audio.info_cache import AudioInfoCache
 from mtcalm.datadir import DataDirError
 from mtcalm.playlists import load_playlists
 from mtcalm.ui.main_window import MainWindow
@@ -30,7 +31,9 @@ def open_audio(volume: float) -> tuple[Player, PlayerError | None]:
 def create_main_window(data_dir: Path) -> MainWindow:
     """The window for ``data_dir``, ready to show (a QApplication must exist)."""
     workspace = Workspace.open(data_dir)
-    playlists = load_playlists(bundled_playlists_dir())
+    track_facts = AudioInfoCache.load(data_dir)
+    playlists = load_playlists(bundled_playlists_dir(), track_facts.read)
+    track_facts.save()
     return MainWindow(workspace, playlists, open_audio)
 
 
