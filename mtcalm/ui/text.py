@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel
 
 from mtcalm.checkin import ItemChange
@@ -90,8 +90,6 @@ def outcome_text(outcome: Outcome, active: bool = False) -> str:
 
 def plain_label(text: str = "", role: str | None = None, wrap: bool = True) -> QLabel:
     """A label that never interprets its text as HTML: for anything that comes from files."""
-    from PySide6.QtCore import Qt
-
     label = QLabel()
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setText(text)
