@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from mtcalm.datadir import write_file_atomically
-from mtcalm.journal import now
+from mtcalm.journal_file import now
 
 SETTINGS_FILE = "settings.json"
 SETTINGS_VERSION = 1

@@ -15,17 +15,16 @@ from pathlib import Path
 import pytest
 
 from mtcalm import journal as journal_module
+from mtcalm import journal_file
 from mtcalm.checkin import CheckIn, CheckInError, Phase
-from mtcalm.journal import (
+from mtcalm.journal import EventKind, Journal, Outcome
+from mtcalm.journal_file import (
     APPLICATION_ID,
     SCHEMA_STEPS,
-    EventKind,
-    Journal,
     JournalError,
     JournalTooNew,
     JournalUnreadable,
     JournalWriteFailed,
-    Outcome,
     SchemaStep,
 )
 
@@ -596,7 +595,7 @@ def test_two_migrations_in_the_same_second_keep_both_backups(
     journal_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     moment = datetime(2024, 5, 6, 21, 0, 0).astimezone()
-    monkeypatch.setattr(journal_module, "now", lambda: moment)
+    monkeypatch.setattr(journal_file, "now", lambda: moment)
     one_step_journal(journal_path, sessions=1)
     first_copy = journal_path.read_bytes()
     steps: list[SchemaStep] = [SCHEMA_STEPS[0], add_mood_tag]

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from mtcalm.checkin import CheckIn, Phase
-from mtcalm.journal import EventKind, Journal, Outcome, now
+from mtcalm.journal import EventKind, Journal, Outcome
+from mtcalm.journal_file import now
 
 BEFORE_ANSWERS = {"distress": 8, "pleasantness": 2, "energy": 7}
 BEFORE_EMOTIONS = ("anxious", "restless", "craving")

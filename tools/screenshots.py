@@ -22,7 +22,8 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from mtcalm.checkin import CheckIn, Phase
-from mtcalm.journal import Journal, Outcome, now
+from mtcalm.journal import Journal, Outcome
+from mtcalm.journal_file import now
 from mtcalm.ui.app import create_main_window
 from mtcalm.ui.theme import apply_theme
 

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from mtcalm.checkin import CheckIn, Phase, suggests_support_first
-from mtcalm.journal import EventKind, JournalError
+from mtcalm.journal import EventKind
+from mtcalm.journal_file import JournalError
 from mtcalm.playlists import Playlist
 from mtcalm.ui.home_page import HomePage
 from mtcalm.ui.text import plain_label
