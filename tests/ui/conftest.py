@@ -12,3 +12,12 @@ from mtcalm.ui.theme import apply_theme
 def themed_app(qapp: QApplication) -> QApplication:
     apply_theme(qapp)
     return qapp
+
+
+@pytest.fixture(autouse=True)
+def short_fades(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sessions fade in and out over a fraction of a second, so tests do not wait for them."""
+    from mtcalm.ui import main_window
+
+    monkeypatch.setattr(main_window, "FADE_IN_SECONDS", 0.2)
+    monkeypatch.setattr(main_window, "FADE_OUT_SECONDS", 0.3)

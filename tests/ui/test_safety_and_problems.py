@@ -9,14 +9,7 @@ from PySide6.QtWidgets import QLabel
 
 from mtcalm.journal import Journal
 from mtcalm.playlists import load_playlist
-from mtcalm.ui import main_window
 from tests.ui.helpers import WAIT_MS, click, open_window, type_rating, wait_for_page
-
-
-@pytest.fixture(autouse=True)
-def short_fades(monkeypatch):
-    monkeypatch.setattr(main_window, "FADE_IN_SECONDS", 0.1)
-    monkeypatch.setattr(main_window, "FADE_OUT_SECONDS", 0.1)
 
 
 @pytest.fixture

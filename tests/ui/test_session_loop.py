@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QLabel
 from mtcalm.audio.player import PlayerState
 from mtcalm.journal import Journal, Outcome
 from mtcalm.playlists import load_playlist
-from mtcalm.ui import main_window
 from tests.ui.helpers import (
     WAIT_MS,
     click,
@@ -21,12 +20,6 @@ from tests.ui.helpers import (
     type_rating,
     wait_for_page,
 )
-
-
-@pytest.fixture(autouse=True)
-def short_fades(monkeypatch):
-    monkeypatch.setattr(main_window, "FADE_IN_SECONDS", 0.2)
-    monkeypatch.setattr(main_window, "FADE_OUT_SECONDS", 0.3)
 
 
 @pytest.fixture
