@@ -25,7 +25,7 @@ from mtcalm.checkin import (
     Phase,
     items_for,
 )
-from mtcalm.ui.layout import scrolling_page
+from mtcalm.ui.layout import card, scrolling_page
 from mtcalm.ui.rating_scale import RatingScale
 from mtcalm.ui.text import emotion_name, plain_label, plural, tr
 
@@ -249,11 +249,7 @@ class CheckInPage(QWidget):
         self.reset()
 
     def _build_emotions(self) -> QWidget:
-        box = QFrame()
-        box.setProperty("role", "card")
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(20, 16, 20, 16)
-        layout.setSpacing(10)
+        box, layout = card((20, 16, 20, 16), spacing=10)
         layout.addWidget(plain_label(self.tr("Any words for how you feel? (optional)"), "heading"))
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)

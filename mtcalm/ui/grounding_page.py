@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
-from mtcalm.ui.layout import roomy_page
+from mtcalm.ui.layout import card, roomy_page
 from mtcalm.ui.text import plain_label
 
 
@@ -35,10 +35,7 @@ class GroundingPage(QWidget):
         self.subtitle = plain_label("", "muted")
         layout.addWidget(self.subtitle)
         layout.addStretch(1)
-        card = QFrame()
-        card.setProperty("role", "card")
-        card_layout = QVBoxLayout(card)
-        card_layout.setContentsMargins(40, 40, 40, 40)
+        panel, card_layout = card((40, 40, 40, 40), spacing=6)
         self.step_text = plain_label("", "large")
         self.step_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.step_text.setMinimumHeight(120)
@@ -46,7 +43,7 @@ class GroundingPage(QWidget):
         self.step_count = plain_label("", "muted")
         self.step_count.setAlignment(Qt.AlignmentFlag.AlignCenter)
         card_layout.addWidget(self.step_count)
-        layout.addWidget(card)
+        layout.addWidget(panel)
         steps = QHBoxLayout()
         self.back_button = QPushButton(self.tr("Back"))
         self.back_button.clicked.connect(lambda: self._show_step(self._step - 1))

@@ -29,3 +29,15 @@ def roomy_page(page: QWidget) -> QVBoxLayout:
     layout.setContentsMargins(theme.PAGE_MARGIN * 2, 48, theme.PAGE_MARGIN * 2, 40)
     layout.setSpacing(theme.SPACING)
     return layout
+
+
+def card(
+    margins: tuple[int, int, int, int] = (32, 24, 32, 24), spacing: int = 12
+) -> tuple[QFrame, QVBoxLayout]:
+    """A soft, rounded panel and the layout to fill it."""
+    frame = QFrame()
+    frame.setProperty("role", "card")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(*margins)
+    layout.setSpacing(spacing)
+    return frame, layout

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QProgressBar,
     QPushButton,
     QSlider,
-    QVBoxLayout,
     QWidget,
 )
 
 from mtcalm.audio.player import PlayerState, PlayerStatus
 from mtcalm.playlists import Playlist
 from mtcalm.ui import theme
-from mtcalm.ui.layout import roomy_page
+from mtcalm.ui.layout import card, roomy_page
 from mtcalm.ui.text import clock_text, plain_label
 
 
@@ -35,11 +33,7 @@ class ListeningPage(QWidget):
         self.playlist_title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.playlist_title)
         layout.addStretch(1)
-        card = QFrame()
-        card.setProperty("role", "card")
-        card_layout = QVBoxLayout(card)
-        card_layout.setContentsMargins(32, 28, 32, 28)
-        card_layout.setSpacing(12)
+        panel, card_layout = card((32, 28, 32, 28))
         self.now_playing = plain_label("", "large")
         self.now_playing.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         card_layout.addWidget(self.now_playing)
@@ -58,7 +52,7 @@ class ListeningPage(QWidget):
         times.addStretch(1)
         times.addWidget(self.remaining)
         card_layout.addLayout(times)
-        layout.addWidget(card)
+        layout.addWidget(panel)
         self.message = plain_label("", "notice")
         self.message.hide()
         layout.addWidget(self.message)

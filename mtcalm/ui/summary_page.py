@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from mtcalm.journal import Outcome
 from mtcalm.session import SessionSummary
-from mtcalm.ui.layout import roomy_page
+from mtcalm.ui.layout import card, roomy_page
 from mtcalm.ui.text import change_text, change_words, minutes_text, plain_label
 
 
@@ -22,12 +22,8 @@ class SummaryPage(QWidget):
         layout.addWidget(plain_label(self.tr("What changed"), "title"))
         self.outcome = plain_label("", "muted")
         layout.addWidget(self.outcome)
-        card = QFrame()
-        card.setProperty("role", "card")
-        self._changes_layout = QVBoxLayout(card)
-        self._changes_layout.setContentsMargins(32, 24, 32, 24)
-        self._changes_layout.setSpacing(12)
-        layout.addWidget(card)
+        panel, self._changes_layout = card()
+        layout.addWidget(panel)
         self.flag = plain_label("", "notice")
         self.flag.hide()
         layout.addWidget(self.flag)

@@ -61,3 +61,10 @@ def type_rating(qtbot: QtBot, scale: RatingScale | None, value: int) -> None:
 
 def wait_for_page(qtbot: QtBot, window: MainWindow, page: QWidget) -> None:
     qtbot.waitUntil(lambda: window.pages.currentWidget() is page, timeout=WAIT_MS)
+
+
+def start_listening(qtbot: QtBot, window: MainWindow) -> None:
+    """Begin the first playlist, skip the check-in, and wait until its first track plays."""
+    click(qtbot, window.home.cards[0].begin_button)
+    click(qtbot, window.checkin_before.skip_all)
+    qtbot.waitUntil(lambda: window.listening.now_playing.text() == "Track 1", timeout=WAIT_MS)

@@ -17,6 +17,7 @@ from tests.ui.helpers import (
     click,
     no_device_audio,
     open_window,
+    start_listening,
     type_rating,
     wait_for_page,
 )
@@ -162,9 +163,7 @@ def test_missing_track_is_said_plainly_and_the_session_goes_on(
 def test_stop_and_ground_pauses_and_returns(qtbot, data_dir, make_tone, make_playlist):
     playlist = load_playlist(make_playlist([make_tone("long.wav", seconds=20)]))
     window = open_window(qtbot, data_dir, [playlist])
-    click(qtbot, window.home.cards[0].begin_button)
-    click(qtbot, window.checkin_before.skip_all)
-    qtbot.waitUntil(lambda: window.listening.now_playing.text() == "Track 1", timeout=WAIT_MS)
+    start_listening(qtbot, window)
 
     click(qtbot, window.ground_button)
     assert window.pages.currentWidget() is window.grounding
@@ -192,9 +191,7 @@ def test_stop_and_ground_pauses_and_returns(qtbot, data_dir, make_tone, make_pla
 def test_pause_and_resume_from_the_listening_page(qtbot, data_dir, make_tone, make_playlist):
     playlist = load_playlist(make_playlist([make_tone("long.wav", seconds=20)]))
     window = open_window(qtbot, data_dir, [playlist])
-    click(qtbot, window.home.cards[0].begin_button)
-    click(qtbot, window.checkin_before.skip_all)
-    qtbot.waitUntil(lambda: window.listening.now_playing.text() == "Track 1", timeout=WAIT_MS)
+    start_listening(qtbot, window)
     click(qtbot, window.listening.pause_button)
     qtbot.waitUntil(lambda: window.listening.pause_button.text() == "Resume", timeout=WAIT_MS)
     assert window.audio.status().state is PlayerState.PAUSED
