@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from mtcalm.audio.events import OutputFailure, PlayerError
 from mtcalm.audio.null_backend import NullOutput
-from mtcalm.audio.player import OutputFailure, Player, PlayerError
+from mtcalm.audio.player import Player
 
 
 def open_player(*, volume: float = 0.7, silent: bool = False) -> tuple[Player, PlayerError | None]:

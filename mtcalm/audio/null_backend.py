@@ -3,57 +3,42 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mtcalm.audio.metadata import AudioFileError, read_audio_info
-from mtcalm.audio.player import Clock, OutputFailure, PlayerError
+from mtcalm.audio.output import Clock, PlaybackClock
+
+if TYPE_CHECKING:
+    from mtcalm.audio.decoder import Frames
+
+# Like a sound card's queue: a block playing and one waiting (see player.BLOCK_FRAMES).
+QUEUED_FRAMES = 2 * 4096
 
 
 class NullOutput:
-    """Plays nothing, but every track lasts as long as the file says."""
+    """Plays every block in real time, into silence."""
 
     name = "silent"
 
     def __init__(self, clock: Clock = time.monotonic) -> None:
-        self._clock = clock
-        self._duration = 0.0
-        self._played = 0.0
-        self._started_at: float | None = None
-        self.gain = 0.0
+        self._clock = PlaybackClock(clock)
+        self.loudest = 0.0  # the largest sample written, so tests can see what would be heard
 
-    def load(self, path: Path) -> None:
-        try:
-            self._duration = read_audio_info(path).duration
-        except AudioFileError as error:
-            raise OutputFailure(PlayerError(error.short, error.long)) from error
-        self._played = 0.0
-        self._started_at = None
+    def wants_block(self) -> bool:
+        return self._clock.queued() < QUEUED_FRAMES
 
-    def start(self) -> None:
-        self._started_at = self._clock()
+    def write(self, block: Frames) -> None:
+        if len(block):
+            self.loudest = max(self.loudest, float(abs(block).max()))
+        self._clock.wrote(len(block))
 
-    def pause(self) -> None:
-        if self._started_at is not None:
-            self._played += self._clock() - self._started_at
-            self._started_at = None
+    def played_frames(self) -> int:
+        return self._clock.played()
 
-    def resume(self) -> None:
-        if self._started_at is None:
-            self._started_at = self._clock()
+    def written_frames(self) -> int:
+        return self._clock.written
 
     def stop(self) -> None:
-        self._started_at = None
-        self._duration = 0.0
-        self._played = 0.0
-
-    def set_gain(self, gain: float) -> None:
-        self.gain = gain
-
-    def is_finished(self) -> bool:
-        if self._duration <= 0:
-            return False
-        running = self._clock() - self._started_at if self._started_at is not None else 0.0
-        return self._played + running >= self._duration
+        self._clock.dropped()
 
     def close(self) -> None:
         self.stop()

@@ -1,185 +1,116 @@
-"""The player contract: a programme of tracks, gentle fades, an explicit state and events.
+"""The player contract: a programme of tracks with fades, crossfades, ambience and a timer.
 
-A :class:`Player` runs its own control thread, which alone talks to the audio output, so a
-slow file never blocks the caller and a busy caller never stalls a fade. Callers read
-:meth:`Player.status` and drain :meth:`Player.poll_events`; nothing here imports Qt.
+A :class:`Player` runs its own control thread, which alone touches the mixer and the output:
+it keeps the output's short queue filled with the mixer's blocks, so a slow caller never
+stalls the sound and a slow file never blocks the caller. Callers read :meth:`Player.status`
+and drain :meth:`Player.poll_events`; events are released when their sound is heard.
+Nothing here imports Qt.
 """
 
 from __future__ import annotations
 
-import contextlib
+import bisect
 import queue
 import threading
-import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
+from dataclasses import replace
 from pathlib import Path
-from typing import Protocol
 
+from mtcalm.audio.decoder import SAMPLE_RATE
+from mtcalm.audio.events import (
+    EndReason,
+    OutputFailure,
+    PlaybackEnded,
+    PlayerError,
+    PlayerEvent,
+    PlayerState,
+    PlayerStatus,
+    StateChanged,
+    TrackFailed,
+    perceptual_gain,
+)
+from mtcalm.audio.levels import LevelAnalyser
+from mtcalm.audio.mixer import Marker, Mixer
+from mtcalm.audio.output import Clock, Output
 
-class PlayerState(StrEnum):
-    STOPPED = "stopped"
-    PLAYING = "playing"
-    PAUSED = "paused"
-    FADING = "fading"
-    ERROR = "error"
+__all__ = [
+    "BLOCK_FRAMES",
+    "Clock",
+    "Output",
+    "OutputFailure",
+    "PlaybackEnded",
+    "Player",
+    "PlayerError",
+    "PlayerState",
+    "PlayerStatus",
+    "perceptual_gain",
+]
 
-
-@dataclass(frozen=True)
-class PlayerError:
-    """An audio problem as a value: a short text for a notice and a longer one to explain."""
-
-    short: str
-    long: str
-
-
-class OutputFailure(Exception):
-    """Raised by an output for a file or device it cannot use."""
-
-    def __init__(self, error: PlayerError) -> None:
-        super().__init__(error.long)
-        self.error = error
-
-
-@dataclass(frozen=True)
-class StateChanged:
-    state: PlayerState
-
-
-@dataclass(frozen=True)
-class TrackStarted:
-    index: int
-    path: Path
-
-
-@dataclass(frozen=True)
-class TrackFailed:
-    index: int
-    path: Path
-    error: PlayerError
-
-
-@dataclass(frozen=True)
-class PlaybackEnded:
-    """The programme is over: ``completed`` when it played to its end, not when it was ended."""
-
-    completed: bool
-
-
-PlayerEvent = StateChanged | TrackStarted | TrackFailed | PlaybackEnded
-
-
-@dataclass(frozen=True)
-class PlayerStatus:
-    state: PlayerState
-    index: int  # the current track, -1 before the first
-    position: float  # seconds into the current track
-    listened: float  # seconds of the programme heard so far, pauses excluded
-    volume: float
-
-
-class Output(Protocol):
-    """What a backend provides. Called only from the player's control thread."""
-
-    name: str
-
-    def load(self, path: Path) -> None:
-        """Prepare ``path``; raise :class:`OutputFailure` if it cannot be played."""
-
-    def start(self) -> None: ...
-
-    def pause(self) -> None: ...
-
-    def resume(self) -> None: ...
-
-    def stop(self) -> None: ...
-
-    def set_gain(self, gain: float) -> None:
-        """Linear gain, 0 to 1."""
-
-    def is_finished(self) -> bool:
-        """True once the loaded track has played to its end."""
-
-    def close(self) -> None: ...
-
-
-def perceptual_gain(volume: float) -> float:
-    """Map a 0–1 volume control to a linear gain that sounds evenly spaced (cubic taper)."""
-    volume = min(1.0, max(0.0, volume))
-    return volume**3
-
-
-PAUSE_FADE_SECONDS = 0.4
-# A volume change glides, across the whole range in this long, so moving the slider never clicks.
-VOLUME_GLIDE_SECONDS = PAUSE_FADE_SECONDS
-# While the level moves, update it more often than an output takes a buffer (pygame's: 11.6 ms),
-# so each buffer steps the level only a little: coarser steps are heard as clicks.
-FAST_TICK = 0.005
-# The most a fade moves on per update: a control thread held up by a busy machine makes the fade
-# a little longer instead of jumping to catch up with the clock.
-MAX_RAMP_STEP = 2 * FAST_TICK
-IDLE_TICK = 0.05
-
-Clock = Callable[[], float]
-
-
-@dataclass
-class _Ramp:
-    start_level: float
-    end_level: float
-    seconds: float
-    updated: float  # clock time of the last update
-    progress: float = 0.0  # seconds of the fade done so far
-
-    def advance(self, now: float) -> None:
-        self.progress += min(MAX_RAMP_STEP, max(0.0, now - self.updated))
-        self.updated = now
-
-    def level(self) -> float:
-        if self.seconds <= 0:
-            return self.end_level
-        share = min(1.0, self.progress / self.seconds)
-        return self.start_level + (self.end_level - self.start_level) * share
-
-    def done(self) -> bool:
-        return self.progress >= self.seconds
+# 93 ms: a block playing and one queued give the control thread 90–180 ms of slack, more than
+# the longest pause measured while the window builds a page (about 30 ms).
+BLOCK_FRAMES = 4096
+TICK_SECONDS = 0.005
+SWITCH_FADE_SECONDS = 0.5  # play() over a playing programme fades that one out this fast
 
 
 class Player:
-    """Plays a programme of tracks through one :class:`Output`, with fades and events."""
+    """Plays a programme through one :class:`Output`. Every method is safe from any thread."""
 
     def __init__(
-        self, output: Output, *, volume: float = 0.7, clock: Clock = time.monotonic
+        self,
+        output: Output,
+        *,
+        volume: float = 0.7,
+        ambience_volume: float = 0.5,
+        levels: LevelAnalyser | None = None,
     ) -> None:
         self.output_name = output.name
         self._output = output
-        self._clock = clock
+        self._levels = levels or LevelAnalyser()
+        self._mixer = Mixer(
+            self._levels, volume=_clamp(volume), ambience_volume=_clamp(ambience_volume)
+        )
         self._commands: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self._events: queue.SimpleQueue[PlayerEvent] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._state = PlayerState.STOPPED
-        self._tracks: tuple[Path, ...] = ()
-        self._index = -1
-        self._position = 0.0
-        self._listened = 0.0
-        self._volume = min(1.0, max(0.0, volume))
-        self._volume_gain = perceptual_gain(self._volume)  # heard now; glides to the volume
-        self._volume_glide: _Ramp | None = None
-        self._fade_level = 0.0
-        self._ramp: _Ramp | None = None
-        self._after_ramp: Callable[[], None] | None = None
-        self._last_tick = clock()
+        self._volume = _clamp(volume)
+        self._ambience_volume = _clamp(ambience_volume)
+        self._status = PlayerStatus(PlayerState.STOPPED, -1, 0.0, 0.0, 0.0, self._volume)
+        self._pending: list[tuple[int, PlayerEvent]] = []  # (output frame, event), in order
+        self._markers: list[Marker] = []
+        self._started_at = 0  # output frame where the programme began
+        self._finished_at: int | None = None
+        self._finish_reason = EndReason.COMPLETED
+        self._next_programme: Callable[[], None] | None = None  # play() while one is playing
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="mtcalm-player", daemon=True)
         self._thread.start()
 
-    # -- the contract: safe to call from any thread -----------------------------------------
+    # -- the contract ---------------------------------------------------------------------------
 
-    def play(self, tracks: Sequence[Path], *, fade_in: float = 3.0) -> None:
-        """Start the programme from its first track, fading in over ``fade_in`` seconds."""
+    def prepare(self, tracks: Sequence[Path]) -> None:
+        """Measure the levels of tracks without ReplayGain now, so playing starts at once."""
+        self._levels.request(tuple(tracks))
+
+    def play(
+        self,
+        tracks: Sequence[Path],
+        *,
+        fade_in: float = 3.0,
+        crossfade: float = 0.0,
+        fade_out: float = 4.0,
+        timer: float | None = None,
+    ) -> None:
+        """Start the programme from its first track.
+
+        ``crossfade`` overlaps consecutive tracks (0 joins them sample to sample); the last
+        track fades out over ``fade_out`` to end with it. With a ``timer`` (seconds) the
+        programme plays round until the timer ends it with the same fade-out.
+        """
         programme = tuple(tracks)
-        self._commands.put(lambda: self._do_play(programme, fade_in))
+        self._levels.request(programme[1:])
+        self._commands.put(lambda: self._do_play(programme, fade_in, crossfade, fade_out, timer))
 
     def pause(self) -> None:
         self._commands.put(self._do_pause)
@@ -191,18 +122,40 @@ class Player:
         """End the programme gently: fade out over ``fade_out`` seconds, then stop."""
         self._commands.put(lambda: self._do_end(fade_out))
 
+    def seek(self, seconds: float) -> None:
+        """Go to ``seconds`` into the track being heard."""
+        self._commands.put(lambda: self._do_seek(seconds))
+
+    def set_timer(self, seconds: float | None) -> None:
+        """End the session ``seconds`` of listening from now, with the fade-out; None: no timer."""
+        self._commands.put(lambda: self._mixer.set_timer(seconds))
+
+    def change_timer(self, seconds: float) -> None:
+        """Lengthen (positive) or shorten (negative) the running timer."""
+        self._commands.put(lambda: self._mixer.change_timer(seconds))
+
     def set_volume(self, volume: float) -> None:
-        clamped = min(1.0, max(0.0, volume))
-        self._commands.put(lambda: self._do_set_volume(clamped))
+        clamped = _clamp(volume)
+        with self._lock:
+            self._volume = clamped
+        self._commands.put(lambda: self._mixer.set_volume(clamped))
+
+    def set_ambience(self, path: Path | None) -> None:
+        """Fade in a looping ambience under the music (None fades it out)."""
+        self._commands.put(lambda: self._do_set_ambience(path))
+
+    def set_ambience_volume(self, volume: float) -> None:
+        clamped = _clamp(volume)
+        with self._lock:
+            self._ambience_volume = clamped
+        self._commands.put(lambda: self._mixer.set_ambience_volume(clamped))
 
     def status(self) -> PlayerStatus:
         with self._lock:
-            return PlayerStatus(
-                self._state, self._index, self._position, self._listened, self._volume
-            )
+            return replace(self._status, volume=self._volume, ambience_volume=self._ambience_volume)
 
     def poll_events(self) -> list[PlayerEvent]:
-        """Every event since the last call, oldest first."""
+        """Every event heard since the last call, oldest first."""
         events = []
         while True:
             try:
@@ -216,162 +169,226 @@ class Player:
             return
         self._commands.put(self._do_close)
         self._thread.join(timeout=5)
+        self._levels.close()
         self._closed = True
 
-    # -- the control thread -------------------------------------------------------------------
+    # -- the control thread ---------------------------------------------------------------------
 
     def _run(self) -> None:
         while True:
-            timeout = FAST_TICK if self._ramp or self._volume_glide else IDLE_TICK
             try:
-                command = self._commands.get(timeout=timeout)
+                command = self._commands.get(timeout=TICK_SECONDS)
             except queue.Empty:
                 command = None
             try:
-                if command is not None:
+                while command is not None:
                     command()
                     if command == self._do_close:
                         return
-                self._tick()
+                    command = self._commands.get_nowait()
+            except queue.Empty:
+                pass
             except Exception as error:  # never let the audio thread die silently
                 self._fail(PlayerError("Playback stopped", f"An audio error happened: {error}"))
-
-    def _tick(self) -> None:
-        now = self._clock()
-        elapsed = max(0.0, now - self._last_tick)
-        self._last_tick = now
-        with self._lock:
-            if self._state in (PlayerState.PLAYING, PlayerState.FADING) or (
-                self._state is PlayerState.PAUSED and self._ramp is not None
-            ):
-                self._position += elapsed
-                self._listened += elapsed
-        if self._volume_glide is not None:
-            self._volume_glide.advance(now)
-            self._volume_gain = self._volume_glide.level()
-            if self._volume_glide.done():
-                self._volume_glide = None
-            self._apply_gain()
-        if self._ramp is not None:
-            self._ramp.advance(now)
-            self._fade_level = self._ramp.level()
-            self._apply_gain()
-            if self._ramp.done():
-                self._ramp = None
-                follow_up, self._after_ramp = self._after_ramp, None
-                if follow_up:
-                    follow_up()
-        if self._state in (PlayerState.PLAYING, PlayerState.FADING) and self._output.is_finished():
-            self._advance(self._index + 1)
-
-    def _do_play(self, tracks: tuple[Path, ...], fade_in: float) -> None:
-        self._output.stop()
-        with self._lock:
-            self._tracks = tracks
-            self._index = -1
-            self._listened = 0.0
-        self._fade_level = 0.0
-        self._volume_gain = perceptual_gain(self._volume)  # silent now: no need to glide
-        self._volume_glide = None
-        self._apply_gain()
-        self._ramp_to(1.0, fade_in)
-        self._advance(0)
-
-    def _advance(self, index: int) -> None:
-        """Start track ``index``, skipping any that cannot be played."""
-        while index < len(self._tracks):
-            path = self._tracks[index]
             try:
-                self._output.load(path)
-                self._apply_gain()
-                self._output.start()
-            except OutputFailure as failure:
-                self._events.put(TrackFailed(index, path, failure.error))
-                index += 1
-                continue
-            with self._lock:
-                self._index = index
-                self._position = 0.0
-            self._events.put(TrackStarted(index, path))
-            if self._state is not PlayerState.FADING:
-                self._set_state(PlayerState.PLAYING)
-            return
-        self._output.stop()
-        self._ramp = None
-        self._after_ramp = None
-        played_any = self._index >= 0
-        self._set_state(PlayerState.STOPPED if played_any else PlayerState.ERROR)
-        self._events.put(PlaybackEnded(completed=played_any))
+                self._feed()
+                self._publish()
+            except Exception as error:
+                self._fail(PlayerError("Playback stopped", f"An audio error happened: {error}"))
+
+    def _feed(self) -> None:
+        """Keep the output's queue filled while the programme plays."""
+        mixer = self._mixer
+        while mixer.active and not mixer.paused_silent and self._output.wants_block():
+            offset = self._output.written_frames() - mixer.rendered  # mixer frame -> output frame
+            rendered = mixer.render(BLOCK_FRAMES)
+            for frame, event in rendered.events:
+                self._pending.append((offset + frame, event))
+            for marker in rendered.markers:
+                self._markers.append(replace(marker, frame=offset + marker.frame))
+            if rendered.ending in (EndReason.ENDED, EndReason.TIMER):
+                fading = StateChanged(PlayerState.FADING)
+                self._pending.append((self._output.written_frames(), fading))
+            if len(rendered.block):
+                self._output.write(rendered.block)
+            if rendered.finished is not None:
+                self._finish_at(self._output.written_frames(), rendered.finished)
+
+    def _finish_at(self, frame: int, reason: EndReason) -> None:
+        self._finished_at = frame
+        self._finish_reason = reason
+
+    def _publish(self) -> None:
+        """Release the events now heard, and bring the status up to date."""
+        played = self._output.played_frames()
+        while self._pending and self._pending[0][0] <= played:
+            _, event = self._pending.pop(0)
+            if isinstance(event, StateChanged):
+                self._set_state(event.state)
+            else:
+                self._events.put(event)
+                if not isinstance(event, TrackFailed) and self._state is PlayerState.STOPPED:
+                    self._set_state(PlayerState.PLAYING)
+        if self._finished_at is not None and played >= self._finished_at and not self._pending:
+            self._finished_at = None
+            reason = self._finish_reason
+            failed = reason is EndReason.FAILED
+            self._set_state(PlayerState.ERROR if failed else PlayerState.STOPPED)
+            self._events.put(PlaybackEnded(reason))
+            if self._next_programme is not None:
+                start, self._next_programme = self._next_programme, None
+                start()
+        self._update_status(played)
+
+    def _update_status(self, played: int) -> None:
+        index, position, duration = -1, 0.0, 0.0
+        if self._markers:
+            at = bisect.bisect_right([marker.frame for marker in self._markers], played) - 1
+            if at > 0:
+                del self._markers[:at]
+                at = 0
+            if at == 0:
+                marker = self._markers[0]
+                heard = marker.position + (played - marker.frame)
+                index = marker.index
+                position = min(heard, marker.duration) / SAMPLE_RATE
+                duration = marker.duration / SAMPLE_RATE
+        with self._lock:
+            previous = self._status
+            if index < 0 and previous.index >= 0:
+                index, position, duration = previous.index, previous.position, previous.duration
+            timer = self._mixer.timer_left()
+            self._status = PlayerStatus(
+                self._state,
+                index,
+                position,
+                duration,
+                max(0, played - self._started_at) / SAMPLE_RATE,
+                self._volume,
+                None if timer is None else timer / SAMPLE_RATE,
+                self._mixer.ambience_path,
+                self._ambience_volume,
+            )
+
+    def _do_play(
+        self,
+        tracks: tuple[Path, ...],
+        fade_in: float,
+        crossfade: float,
+        fade_out: float,
+        timer: float | None,
+    ) -> None:
+        def start() -> None:
+            self._start_programme(tracks, fade_in, crossfade, fade_out, timer)
+
+        if self._state in (PlayerState.PLAYING, PlayerState.FADING, PlayerState.PAUSED):
+            self._next_programme = start  # the one playing fades out first: never a cut
+            self._do_end(SWITCH_FADE_SECONDS)
+        else:
+            start()
+
+    def _start_programme(
+        self,
+        tracks: tuple[Path, ...],
+        fade_in: float,
+        crossfade: float,
+        fade_out: float,
+        timer: float | None,
+    ) -> None:
+        if tracks:
+            self._levels.level(tracks[0])  # known before the first sample: no level jump
+        self._pending.clear()
+        self._markers.clear()
+        self._finished_at = None
+        self._started_at = self._output.written_frames()
+        with self._lock:
+            self._status = PlayerStatus(PlayerState.STOPPED, -1, 0.0, 0.0, 0.0, self._volume)
+        self._mixer.start(
+            tracks, fade_in=fade_in, crossfade=crossfade, fade_out=fade_out, timer=timer
+        )
 
     def _do_pause(self) -> None:
-        if self._state is not PlayerState.PLAYING:
-            return
-        self._set_state(PlayerState.PAUSED)
-        self._ramp_to(0.0, PAUSE_FADE_SECONDS, then=self._output.pause)
+        if self._state is PlayerState.PLAYING:
+            self._mixer.pause()
+            self._set_state(PlayerState.PAUSED)
 
     def _do_resume(self) -> None:
-        if self._state is not PlayerState.PAUSED:
-            return
-        if self._ramp is not None:  # still fading down for the pause: just turn back up
-            self._after_ramp = None
-        else:
-            self._output.resume()
-        self._set_state(PlayerState.PLAYING)
-        self._ramp_to(1.0, PAUSE_FADE_SECONDS)
+        if self._state is PlayerState.PAUSED:
+            self._mixer.resume()
+            self._set_state(PlayerState.PLAYING)
 
     def _do_end(self, fade_out: float) -> None:
-        if self._state is PlayerState.PAUSED and self._ramp is None:
-            self._finish_ended()  # already silent
+        if self._state is PlayerState.FADING:
+            switching = self._next_programme is not None
+            self._mixer.end(min(fade_out, SWITCH_FADE_SECONDS) if switching else fade_out)
             return
         if self._state not in (PlayerState.PLAYING, PlayerState.PAUSED):
             return
-        if self._state is PlayerState.PAUSED:
-            self._after_ramp = None
+        if self._mixer.paused_silent:  # already quiet: stop at once
+            self._mixer.stop()
+            self._finish_at(self._output.written_frames(), EndReason.ENDED)
+            return
+        if self._state is PlayerState.PAUSED:  # the pause fade is under way: end from there
+            self._mixer.resume()
+            self._mixer.hold.move_to(self._mixer.hold.value, 0)
+        self._mixer.end(fade_out)
         self._set_state(PlayerState.FADING)
-        # Fade from wherever the level is now, taking proportionally less time if already low.
-        self._ramp_to(0.0, fade_out * self._fade_level, then=self._finish_ended)
 
-    def _finish_ended(self) -> None:
-        self._output.stop()
-        self._set_state(PlayerState.STOPPED)
-        self._events.put(PlaybackEnded(completed=False))
-
-    def _do_set_volume(self, volume: float) -> None:
+    def _do_seek(self, seconds: float) -> None:
+        if self._state not in (PlayerState.PLAYING, PlayerState.PAUSED, PlayerState.FADING):
+            return
+        error = self._mixer.seek(seconds)
+        if error is not None:
+            with self._lock:
+                index = self._status.index
+            self._events.put(TrackFailed(index, Path(), error))
+            return
+        # Show the new place at once, counting on from it until the new blocks are heard.
         with self._lock:
-            self._volume = volume
-        target = perceptual_gain(volume)
-        seconds = abs(target - self._volume_gain) * VOLUME_GLIDE_SECONDS
-        self._volume_glide = _Ramp(self._volume_gain, target, seconds, self._clock())
+            status = self._status
+            self._status = replace(status, position=min(max(0.0, seconds), status.duration))
+        self._markers = [
+            Marker(
+                self._output.played_frames(),
+                status.index,
+                round(self._status.position * SAMPLE_RATE),
+                round(status.duration * SAMPLE_RATE),
+            )
+        ]
+
+    def _do_set_ambience(self, path: Path | None) -> None:
+        from mtcalm.audio.events import AmbienceFailed
+
+        error = self._mixer.set_ambience(path)
+        if error is not None and path is not None:
+            self._events.put(AmbienceFailed(path, error))
 
     def _do_close(self) -> None:
-        self._ramp = None
+        self._mixer.close()
         self._output.stop()
         self._output.close()
         self._set_state(PlayerState.STOPPED)
-
-    # -- helpers --------------------------------------------------------------------------------
-
-    def _ramp_to(
-        self, level: float, seconds: float, then: Callable[[], None] | None = None
-    ) -> None:
-        self._ramp = _Ramp(self._fade_level, level, max(0.0, seconds), self._clock())
-        self._after_ramp = then
-
-    def _apply_gain(self) -> None:
-        self._output.set_gain(self._volume_gain * self._fade_level)
 
     def _set_state(self, state: PlayerState) -> None:
         with self._lock:
             if self._state is state:
                 return
             self._state = state
+            self._status = replace(self._status, state=state)
         self._events.put(StateChanged(state))
 
     def _fail(self, error: PlayerError) -> None:
-        self._ramp = None
-        self._after_ramp = None
-        with contextlib.suppress(Exception):  # the output is already broken; the state says so
+        try:
+            self._mixer.close()
             self._output.stop()
+        except Exception:  # the output is already broken; the state says so
+            pass
+        self._pending.clear()
+        self._finished_at = None
         self._set_state(PlayerState.ERROR)
-        self._events.put(TrackFailed(self._index, Path(), error))
-        self._events.put(PlaybackEnded(completed=False))
+        self._events.put(TrackFailed(-1, Path(), error))
+        self._events.put(PlaybackEnded(EndReason.FAILED))
+
+
+def _clamp(value: float) -> float:
+    return min(1.0, max(0.0, value))

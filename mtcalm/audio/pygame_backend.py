@@ -1,16 +1,24 @@
-"""The pygame (SDL_mixer) output: streams each file with ``pygame.mixer.music``."""
+"""The pygame (SDL_mixer) output: the mixer's blocks, queued back to back on one channel.
+
+``Channel.queue`` holds one block while another plays, and joins them without a gap, so
+the mixer (not SDL) decides every sample: crossfades, loops and fades are exact.
+"""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
-from typing import Any
+import time
+from typing import TYPE_CHECKING, Any
 
-from mtcalm.audio.player import OutputFailure, PlayerError
+from mtcalm.audio.decoder import CHANNELS, SAMPLE_RATE
+from mtcalm.audio.events import OutputFailure, PlayerError
+from mtcalm.audio.output import Clock, PlaybackClock
 
-SAMPLE_RATE = 44100
-# 11.6 ms per buffer (pygame's own default): the gain, and so every fade, moves once per buffer.
-BUFFER_SAMPLES = 512
+if TYPE_CHECKING:
+    from mtcalm.audio.decoder import Frames
+
+BUFFER_SAMPLES = 512  # SDL's device buffer: 11.6 ms
+FULL_SCALE = 32767
 
 
 def _import_pygame() -> Any:
@@ -25,11 +33,14 @@ class PygameOutput:
 
     name = "pygame"
 
-    def __init__(self, pygame: Any) -> None:
+    def __init__(self, pygame: Any, clock: Clock = time.monotonic) -> None:
+        import numpy as np
+
+        self._np = np
         self._pygame = pygame
-        self._music = pygame.mixer.music
-        self._playing = False
-        self._paused = False
+        self._channel = pygame.mixer.Channel(0)
+        self._channel.set_volume(1.0)
+        self._clock = PlaybackClock(clock)
 
     @classmethod
     def open(cls) -> PygameOutput:
@@ -41,7 +52,10 @@ class PygameOutput:
                 PlayerError("Sound is unavailable", f"pygame could not be loaded: {error}")
             ) from error
         try:
-            pygame.mixer.init(frequency=SAMPLE_RATE, size=-16, channels=2, buffer=BUFFER_SAMPLES)
+            pygame.mixer.init(
+                frequency=SAMPLE_RATE, size=-16, channels=CHANNELS, buffer=BUFFER_SAMPLES
+            )
+            pygame.mixer.set_num_channels(1)
         except pygame.error as error:
             raise OutputFailure(
                 PlayerError(
@@ -50,56 +64,48 @@ class PygameOutput:
                     "Check-ins, timing and the journal still work.",
                 )
             ) from error
+        frequency, size, channels = pygame.mixer.get_init()
+        if (frequency, size, channels) != (SAMPLE_RATE, -16, CHANNELS):
+            pygame.mixer.quit()
+            raise OutputFailure(
+                PlayerError(
+                    "Sound device not usable",
+                    f"The sound device opened as {frequency} Hz, {channels} channels, "
+                    f"{abs(size)}-bit, not the {SAMPLE_RATE} Hz stereo 16-bit mtcalm needs.",
+                )
+            )
         return cls(pygame)
 
-    def load(self, path: Path) -> None:
-        self._playing = False
-        self._paused = False
-        if not path.is_file():
-            raise OutputFailure(PlayerError("File not found", f"{path} does not exist."))
-        try:
-            if path.stat().st_size == 0:
-                raise OutputFailure(PlayerError("Empty file", f"{path} is empty."))
-            self._music.load(str(path))
-        except OSError as error:
-            raise OutputFailure(
-                PlayerError("Unreadable file", f"{path}: {error.strerror or error}")
-            ) from error
-        except self._pygame.error as error:
-            raise OutputFailure(
-                PlayerError("Cannot play this file", f"{path} could not be played: {error}")
-            ) from error
+    def wants_block(self) -> bool:
+        return self._channel.get_queue() is None
 
-    def start(self) -> None:
-        try:
-            self._music.play()
-        except self._pygame.error as error:
-            raise OutputFailure(
-                PlayerError("Cannot play this file", f"Playback did not start: {error}")
-            ) from error
-        self._playing = True
-        self._paused = False
+    def write(self, block: Frames) -> None:
+        np = self._np
+        samples = np.rint(np.clip(block, -1.0, 1.0) * FULL_SCALE).astype(np.int16)
+        sound = self._pygame.mixer.Sound(buffer=samples.tobytes())
+        if self._idle():
+            self._clock.drained()
+        # Always queue, never play(): while SDL hands over from one block to the next the
+        # channel briefly reports not busy, and play() then would skip the block just queued.
+        # queue() plays at once on a channel that is truly idle.
+        self._channel.queue(sound)
+        self._clock.wrote(len(block))
 
-    def pause(self) -> None:
-        self._music.pause()
-        self._paused = True
+    def played_frames(self) -> int:
+        if self._idle():
+            self._clock.drained()
+        return self._clock.played()
 
-    def resume(self) -> None:
-        self._music.unpause()
-        self._paused = False
+    def _idle(self) -> bool:
+        return self._channel.get_sound() is None
+
+    def written_frames(self) -> int:
+        return self._clock.written
 
     def stop(self) -> None:
-        self._music.stop()
-        self._playing = False
-        self._paused = False
-
-    def set_gain(self, gain: float) -> None:
-        self._music.set_volume(gain)
-
-    def is_finished(self) -> bool:
-        return self._playing and not self._paused and not self._music.get_busy()
+        self._channel.stop()
+        self._clock.dropped()
 
     def close(self) -> None:
         self.stop()
-        self._music.unload()
         self._pygame.mixer.quit()

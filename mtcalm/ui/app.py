@@ -19,7 +19,8 @@ from mtcalm.ui.theme import apply_theme
 from mtcalm.workspace import Workspace
 
 if TYPE_CHECKING:
-    from mtcalm.audio.player import Player, PlayerError
+    from mtcalm.audio.events import PlayerError
+    from mtcalm.audio.player import Player
 
 
 def open_audio(volume: float) -> tuple[Player, PlayerError | None]:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mtcalm.audio.player import PlayerState, PlayerStatus
+from mtcalm.audio.events import PlayerState, PlayerStatus
 from mtcalm.playlists import Playlist
 from mtcalm.ui import theme
 from mtcalm.ui.layout import card, roomy_page
@@ -93,7 +93,7 @@ class ListeningPage(QWidget):
         self.pause_button.setEnabled(True)
         self.end_button.setEnabled(True)
         self.set_state(PlayerState.PLAYING)
-        self.show_progress(PlayerStatus(PlayerState.PLAYING, -1, 0.0, 0.0, volume))
+        self.show_progress(PlayerStatus(PlayerState.PLAYING, -1, 0.0, 0.0, 0.0, volume))
 
     def show_track(self, index: int) -> None:
         if self.playlist is None or not 0 <= index < len(self.playlist.tracks):

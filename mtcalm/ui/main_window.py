@@ -30,7 +30,8 @@ from mtcalm.ui.theme import HEADER_HEIGHT
 from mtcalm.workspace import Workspace
 
 if TYPE_CHECKING:  # the other pages are built, and their modules loaded, on first use
-    from mtcalm.audio.player import Player, PlayerError, PlayerStatus
+    from mtcalm.audio.events import PlayerError, PlayerStatus
+    from mtcalm.audio.player import Player
     from mtcalm.session import ListeningSession
     from mtcalm.ui.checkin_page import CheckInPage
     from mtcalm.ui.grounding_page import GroundingPage
@@ -369,7 +370,7 @@ class MainWindow(QMainWindow):
 
     def stop_and_ground(self) -> None:
         """Pause whatever is happening and go to the grounding exercise."""
-        from mtcalm.audio.player import PlayerState
+        from mtcalm.audio.events import PlayerState
 
         current = self.pages.currentWidget()
         if self._current_name() in ("grounding", "problem"):
@@ -413,7 +414,7 @@ class MainWindow(QMainWindow):
 
     def _ensure_audio(self) -> PlayerAdapter:
         if self.audio is None:
-            from mtcalm.audio.player import PlayerState
+            from mtcalm.audio.events import PlayerState
             from mtcalm.ui.player_adapter import PlayerAdapter
 
             player, notice = self._open_audio(self.workspace.settings.volume)

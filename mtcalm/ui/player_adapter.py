@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from mtcalm.audio.player import (
+from mtcalm.audio.events import (
     PlaybackEnded,
-    Player,
     PlayerError,
     PlayerStatus,
     StateChanged,
     TrackFailed,
     TrackStarted,
 )
+from mtcalm.audio.player import Player
 
 POLL_MILLISECONDS = 100
 

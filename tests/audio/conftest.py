@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 import pygame
 import pytest
 
-from mtcalm.audio.null_backend import NullOutput
-from mtcalm.audio.player import (
-    Output,
+from mtcalm.audio.events import (
     PlaybackEnded,
-    Player,
     PlayerEvent,
     PlayerState,
     StateChanged,
     TrackFailed,
     TrackStarted,
 )
+from mtcalm.audio.levels import LevelAnalyser, LevelSource, TrackLevel
+from mtcalm.audio.null_backend import NullOutput
+from mtcalm.audio.output import Output
+from mtcalm.audio.player import Player
 from mtcalm.audio.pygame_backend import PygameOutput
 
 # Generous: waiting ends as soon as the awaited thing happens; this only bounds a hang.
@@ -26,8 +28,18 @@ PATIENCE_SECONDS = 10.0
 POLL_SECONDS = 0.01
 
 OutputMaker = Callable[[], Output]
-PlayerMaker = Callable[..., Player]  # (output, volume=0.7)
+PlayerMaker = Callable[..., Player]  # (output, volume=0.7, levels=None)
 Listen = Callable[[Player], "Listener"]
+
+
+class UnityLevels(LevelAnalyser):
+    """Every file plays at its own level: for measurements that need the level known."""
+
+    def level(self, path: Path) -> TrackLevel:
+        return TrackLevel(0.0, LevelSource.DEFAULT)
+
+    def request(self, paths: Iterable[Path]) -> None:
+        pass
 
 
 def quit_mixer() -> None:
@@ -105,8 +117,8 @@ def players() -> Iterator[PlayerMaker]:
     """``players(output, volume=...)``: a Player that is always closed at the end of the test."""
     opened: list[Player] = []
 
-    def make(output: Output, volume: float = 0.7) -> Player:
-        player = Player(output, volume=volume)
+    def make(output: Output, volume: float = 0.7, levels: LevelAnalyser | None = None) -> Player:
+        player = Player(output, volume=volume, levels=levels)
         opened.append(player)
         return player
 

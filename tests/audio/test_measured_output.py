@@ -17,11 +17,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from mtcalm.audio.player import PlaybackEnded, Player, PlayerState, perceptual_gain
+from mtcalm.audio.events import EndReason, PlaybackEnded, PlayerState, perceptual_gain
+from mtcalm.audio.player import Player
 from mtcalm.audio.pygame_backend import PygameOutput
 
 if TYPE_CHECKING:
     from tests.audio.conftest import Listen, Listener, PlayerMaker
+
+from tests.audio.conftest import UnityLevels
 
 ToneMaker = Callable[..., Path]
 
@@ -41,7 +44,7 @@ class Recorder:
         self._player: Player | None = None
 
     def open_player(self, volume: float = 1.0) -> Player:
-        self._player = self._players(PygameOutput.open(), volume=volume)
+        self._player = self._players(PygameOutput.open(), volume=volume, levels=UnityLevels())
         return self._player
 
     def wait_for_more(self, listener: Listener, seconds: float) -> None:
@@ -143,7 +146,7 @@ def test_a_fade_in_rises_smoothly_from_silence_to_full_level(
     tone = make_tone("steady.wav", 3.0, frequency=440.0, amplitude=AMPLITUDE)
     player = recorder.open_player(volume=1.0)
     listener = listen(player)
-    player.play([tone], fade_in=1.0)
+    player.play([tone], fade_in=1.0, fade_out=0.3)
     listener.wait_until(lambda: player.status().position >= 1.7, "the fade-in and full level")
     player.end(fade_out=0.3)
     listener.wait_for_end()
@@ -158,7 +161,11 @@ def test_a_fade_in_rises_smoothly_from_silence_to_full_level(
 
     assert rise[0] < 0.1, f"starts near silence: {describe(rise)}"
     assert min(steps) > -0.01, f"never falls back on the way up: {describe(rise)}"
-    assert max(steps) <= 0.1, f"no window jumps more than 10% of full level: {describe(rise)}"
+    # The fade follows the perceptual curve (level cubed), whose steepest 50 ms is its end.
+    assert max(steps) <= 3.2 * WINDOW / SAMPLE_RATE, f"no window jumps: {describe(rise)}"
+    # Heard as an even rise: the cube root of the level climbs by the same amount each window.
+    climbs = [b ** (1 / 3) - a ** (1 / 3) for a, b in pairwise(rise) if a >= 0.01]
+    assert all(0.03 <= climb <= 0.07 for climb in climbs), f"even: {describe(climbs)}"
     assert len(rise) * WINDOW >= 0.5 * SAMPLE_RATE, "the rise is spread over the fade"
     full = heard[top + 1 : top + 5]
     assert len(full) == 4, "full level was held after the fade"
@@ -171,10 +178,10 @@ def test_ending_fades_to_silence_without_a_cut(
     tone = make_tone("long.wav", 4.0, frequency=440.0, amplitude=AMPLITUDE)
     player = recorder.open_player(volume=1.0)
     listener = listen(player)
-    player.play([tone], fade_in=0.2)
+    player.play([tone], fade_in=0.2, fade_out=0.3)
     listener.wait_until(lambda: player.status().position >= 0.8, "the tone at full level")
     player.end(fade_out=1.0)
-    assert listener.wait_for_end() == PlaybackEnded(completed=False)
+    assert listener.wait_for_end() == PlaybackEnded(EndReason.ENDED)
     recorder.wait_for_more(listener, 0.2)
     left = recorder.left()
 
@@ -191,7 +198,11 @@ def test_ending_fades_to_silence_without_a_cut(
     )
 
     assert min(steps) > -0.01, f"never rises again on the way down: {describe(fall)}"
-    assert max(steps) <= 0.1, f"no window drops more than 10% of full level: {describe(fall)}"
+    # The perceptual curve (level cubed) falls fastest at its start: 3 times the average.
+    assert max(steps) <= 3.2 * WINDOW / SAMPLE_RATE, f"no window drops: {describe(fall)}"
+    # (The first window holds the start of the fade, part full and part falling.)
+    drops = [a ** (1 / 3) - b ** (1 / 3) for a, b in pairwise(fall[1:]) if b >= 0.01]
+    assert all(0.03 <= drop <= 0.07 for drop in drops), f"even: {describe(drops)}"
     assert len(fall) * WINDOW >= 0.5 * SAMPLE_RATE, "the fall is spread over the fade"
     assert decibels(tail) < -30, "the last 20 ms before silence are already quiet: no cut"
 
@@ -202,7 +213,7 @@ def test_pausing_and_resuming_make_no_click(
     tone = make_tone("long.wav", 4.0, frequency=440.0, amplitude=AMPLITUDE)
     player = recorder.open_player(volume=1.0)
     listener = listen(player)
-    player.play([tone], fade_in=0.5)
+    player.play([tone], fade_in=0.5, fade_out=0.3)
     listener.wait_until(lambda: player.status().position >= 0.7, "the tone at full level")
     player.pause()
     listener.wait_until_still()  # paused: the output is silent now
@@ -238,7 +249,7 @@ def test_half_volume_sounds_as_the_volume_curve_says_and_changes_without_a_click
     tone = make_tone("long.wav", 4.0, frequency=440.0, amplitude=AMPLITUDE)
     player = recorder.open_player(volume=1.0)
     listener = listen(player)
-    player.play([tone], fade_in=0.5)
+    player.play([tone], fade_in=0.5, fade_out=0.3)
     listener.wait_until(lambda: player.status().position >= 1.2, "the tone at full level")
     player.set_volume(0.5)
     changed = player.status().position
@@ -285,8 +296,8 @@ def test_a_missing_file_in_the_middle_is_skipped_and_the_next_tone_follows(
     last = make_tone("last.wav", 0.8, frequency=660.0, amplitude=AMPLITUDE)
     player = recorder.open_player(volume=1.0)
     listener = listen(player)
-    player.play([first, tmp_path / "gone.wav", last], fade_in=0.2)
-    assert listener.wait_for_end() == PlaybackEnded(completed=True)
+    player.play([first, tmp_path / "gone.wav", last], fade_in=0.2, fade_out=0.3)
+    assert listener.wait_for_end() == PlaybackEnded(EndReason.COMPLETED)
     assert [event.index for event in listener.failed()] == [1]
     recorder.wait_for_more(listener, 0.1)
     left = recorder.left()

@@ -10,20 +10,21 @@ import random
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from mtcalm.audio.backends import open_player
-from mtcalm.audio.player import (
-    Output,
+from mtcalm.audio.events import (
+    EndReason,
     PlaybackEnded,
-    Player,
     PlayerError,
     PlayerState,
     StateChanged,
     TrackStarted,
 )
+from mtcalm.audio.output import Output
+from mtcalm.audio.player import Player
 
 if TYPE_CHECKING:
     from tests.audio.conftest import Listen, Listener, OutputMaker, PlayerMaker
@@ -69,15 +70,15 @@ def test_a_programme_plays_every_track_in_order_then_ends_completed(
     player: Player, listener: Listener, make_tone: ToneMaker
 ) -> None:
     tracks = programme(make_tone, 0.5, 0.4, 0.6)
-    player.play(tracks, fade_in=0.1)
-    assert listener.wait_for_end() == PlaybackEnded(completed=True)
+    player.play(tracks, fade_in=0.1, fade_out=0.1)
+    assert listener.wait_for_end() == PlaybackEnded(EndReason.COMPLETED)
     assert listener.events == [
         TrackStarted(0, tracks[0]),
         StateChanged(PlayerState.PLAYING),
         TrackStarted(1, tracks[1]),
         TrackStarted(2, tracks[2]),
         StateChanged(PlayerState.STOPPED),
-        PlaybackEnded(completed=True),
+        PlaybackEnded(EndReason.COMPLETED),
     ]
     status = player.status()
     assert status.state is PlayerState.STOPPED
@@ -90,7 +91,7 @@ def test_listened_time_grows_while_playing_and_stands_still_while_paused(
     player: Player, listener: Listener, make_tone: ToneMaker
 ) -> None:
     tracks = programme(make_tone, 1.0, 0.5)
-    player.play(tracks, fade_in=0.1)
+    player.play(tracks, fade_in=0.1, fade_out=0.1)
     listener.wait_for_event(TrackStarted(0, tracks[0]))
     listener.wait_until(lambda: player.status().listened > 0.1, "listened time to grow")
 
@@ -108,7 +109,7 @@ def test_listened_time_grows_while_playing_and_stands_still_while_paused(
     assert player.status().position >= position, "resuming goes on from where it paused"
     listener.wait_until(lambda: player.status().listened > listened, "listened time to grow")
 
-    assert listener.wait_for_end() == PlaybackEnded(completed=True)
+    assert listener.wait_for_end() == PlaybackEnded(EndReason.COMPLETED)
     assert [event.index for event in listener.started()] == [0, 1]
     assert listener.states() == [
         PlayerState.PLAYING,
@@ -122,14 +123,14 @@ def test_end_fades_out_then_stops_without_completing(
     player: Player, listener: Listener, make_tone: ToneMaker
 ) -> None:
     tracks = programme(make_tone, 1.0, 1.0, 1.0)
-    player.play(tracks, fade_in=0.1)
+    player.play(tracks, fade_in=0.1, fade_out=0.1)
     listener.wait_for_event(StateChanged(PlayerState.PLAYING))
 
     player.end(fade_out=0.3)
     listener.wait_for_event(StateChanged(PlayerState.FADING))
-    assert listener.wait_for_end() == PlaybackEnded(completed=False)
+    assert listener.wait_for_end() == PlaybackEnded(EndReason.ENDED)
     assert listener.states() == [PlayerState.PLAYING, PlayerState.FADING, PlayerState.STOPPED]
-    assert listener.events[-1] == PlaybackEnded(completed=False)
+    assert listener.events[-1] == PlaybackEnded(EndReason.ENDED)
     assert player.status().state is PlayerState.STOPPED
     assert len(listener.started()) < 3, "ending did not wait for the programme to play out"
 
@@ -138,14 +139,14 @@ def test_end_while_paused_stops_at_once_because_it_is_already_quiet(
     player: Player, listener: Listener, make_tone: ToneMaker
 ) -> None:
     tracks = programme(make_tone, 1.0, 1.0)
-    player.play(tracks, fade_in=0.1)
+    player.play(tracks, fade_in=0.1, fade_out=0.1)
     listener.wait_for_event(StateChanged(PlayerState.PLAYING))
     player.pause()
     listener.wait_for_event(StateChanged(PlayerState.PAUSED))
     listener.wait_until_still()
 
     player.end(fade_out=0.3)
-    assert listener.wait_for_end() == PlaybackEnded(completed=False)
+    assert listener.wait_for_end() == PlaybackEnded(EndReason.ENDED)
     assert listener.states() == [PlayerState.PLAYING, PlayerState.PAUSED, PlayerState.STOPPED]
     assert player.status().state is PlayerState.STOPPED
 
@@ -156,7 +157,7 @@ def test_volume_is_kept_between_silence_and_full(
     def volume_is(wanted: float) -> Callable[[], bool]:
         return lambda: player.status().volume == wanted
 
-    player.play(programme(make_tone, 1.0), fade_in=0.1)
+    player.play(programme(make_tone, 1.0), fade_in=0.1, fade_out=0.1)
     for asked, kept in ((1.7, 1.0), (-0.4, 0.0), (0.35, 0.35), (1.0, 1.0)):
         player.set_volume(asked)
         listener.wait_until(volume_is(kept), f"volume {kept}")
@@ -175,9 +176,9 @@ def test_broken_entries_are_reported_and_the_programme_plays_on(
 ) -> None:
     first, last = programme(make_tone, 0.4, 0.4)
     tracks = [broken[0], first, *broken[1:], last]
-    player.play(tracks, fade_in=0.1)
+    player.play(tracks, fade_in=0.1, fade_out=0.1)
 
-    assert listener.wait_for_end() == PlaybackEnded(completed=True)
+    assert listener.wait_for_end() == PlaybackEnded(EndReason.COMPLETED)
     assert [(event.index, event.path) for event in listener.started()] == [(1, first), (5, last)]
     failures = listener.failed()
     assert [(event.index, event.path) for event in failures] == [
@@ -191,9 +192,9 @@ def test_broken_entries_are_reported_and_the_programme_plays_on(
 def test_a_programme_of_only_broken_entries_ends_in_error(
     player: Player, listener: Listener, broken: list[Path]
 ) -> None:
-    player.play(broken, fade_in=0.1)
+    player.play(broken, fade_in=0.1, fade_out=0.1)
 
-    assert listener.wait_for_end() == PlaybackEnded(completed=False)
+    assert listener.wait_for_end() == PlaybackEnded(EndReason.FAILED)
     assert [event.index for event in listener.failed()] == [0, 1, 2, 3]
     assert not listener.started()
     assert listener.states() == [PlayerState.ERROR]
@@ -203,7 +204,7 @@ def test_a_programme_of_only_broken_entries_ends_in_error(
 def test_close_can_be_called_again(
     player: Player, listener: Listener, make_tone: ToneMaker
 ) -> None:
-    player.play(programme(make_tone, 1.0), fade_in=0.1)
+    player.play(programme(make_tone, 1.0), fade_in=0.1, fade_out=0.1)
     listener.wait_for_event(StateChanged(PlayerState.PLAYING))
 
     player.close()
@@ -222,7 +223,7 @@ def test_calls_from_other_threads_while_playing_are_safe(
     player: Player, listener: Listener, make_tone: ToneMaker
 ) -> None:
     tracks = programme(make_tone, 1.0, 1.0)
-    player.play(tracks, fade_in=0.1)
+    player.play(tracks, fade_in=0.1, fade_out=0.1)
     listener.wait_for_event(StateChanged(PlayerState.PLAYING))
     problems: list[BaseException] = []
     start = threading.Barrier(4)
@@ -260,14 +261,14 @@ def test_calls_from_other_threads_while_playing_are_safe(
         "the player to settle on the last commands",
     )
     player.end(fade_out=0.2)
-    assert listener.wait_for_end() == PlaybackEnded(completed=False)
+    assert listener.wait_for_end() == PlaybackEnded(EndReason.ENDED)
     assert not listener.failed(), "the control thread kept working"
     assert len(listener.ended()) == 1
     assert player.status().state is PlayerState.STOPPED
 
 
 class GatedOutput:
-    """Wraps an output so that loading a file waits until the test lets it go on."""
+    """Wraps an output so that its first block waits until the test lets it go on."""
 
     def __init__(self, output: Output) -> None:
         self.output = output
@@ -275,28 +276,22 @@ class GatedOutput:
         self.loading = threading.Event()
         self.let_go = threading.Event()
 
-    def load(self, path: Path) -> None:
+    def wants_block(self) -> bool:
+        return self.output.wants_block()
+
+    def write(self, block: Any) -> None:
         self.loading.set()
         self.let_go.wait(timeout=30)
-        self.output.load(path)
+        self.output.write(block)
 
-    def start(self) -> None:
-        self.output.start()
+    def played_frames(self) -> int:
+        return self.output.played_frames()
 
-    def pause(self) -> None:
-        self.output.pause()
-
-    def resume(self) -> None:
-        self.output.resume()
+    def written_frames(self) -> int:
+        return self.output.written_frames()
 
     def stop(self) -> None:
         self.output.stop()
-
-    def set_gain(self, gain: float) -> None:
-        self.output.set_gain(gain)
-
-    def is_finished(self) -> bool:
-        return self.output.is_finished()
 
     def close(self) -> None:
         self.let_go.set()
@@ -311,9 +306,9 @@ def test_a_slow_file_never_holds_up_the_caller(
     listener = listen(player)
     tracks = programme(make_tone, 0.4)
 
-    player.play(tracks, fade_in=0.1)
-    # play() has returned; the player is still busy opening the file, and has not started it.
-    assert output.loading.wait(timeout=10), "the control thread began loading the file"
+    player.play(tracks, fade_in=0.1, fade_out=0.1)
+    # play() has returned; the player is still busy handing over its first block.
+    assert output.loading.wait(timeout=10), "the control thread began playing"
     player.set_volume(0.4)
     player.pause()
     player.resume()
@@ -322,7 +317,7 @@ def test_a_slow_file_never_holds_up_the_caller(
 
     output.let_go.set()
     listener.wait_for_event(TrackStarted(0, tracks[0]))
-    assert listener.wait_for_end() == PlaybackEnded(completed=True)
+    assert listener.wait_for_end() == PlaybackEnded(EndReason.COMPLETED)
     assert player.status().volume == 0.4
 
 
@@ -339,8 +334,8 @@ def test_without_a_sound_device_the_player_works_silently_and_says_why(
 
         listener = listen(player)
         tracks = programme(make_tone, 0.4, 0.4)
-        player.play(tracks, fade_in=0.1)
-        assert listener.wait_for_end() == PlaybackEnded(completed=True)
+        player.play(tracks, fade_in=0.1, fade_out=0.1)
+        assert listener.wait_for_end() == PlaybackEnded(EndReason.COMPLETED)
         assert [event.index for event in listener.started()] == [0, 1]
         assert player.status().state is PlayerState.STOPPED
     finally:

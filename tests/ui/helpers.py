@@ -9,8 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from mtcalm.audio.events import PlayerError
 from mtcalm.audio.null_backend import NullOutput
-from mtcalm.audio.player import Player, PlayerError
+from mtcalm.audio.player import Player
 from mtcalm.playlists import Playlist
 from mtcalm.ui.main_window import MainWindow
 from mtcalm.ui.rating_scale import RatingScale

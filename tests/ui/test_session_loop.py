@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from mtcalm.audio.player import PlayerState
+from mtcalm.audio.events import PlayerState
 from mtcalm.journal import Journal, Outcome
 from mtcalm.playlists import load_playlist
 from tests.ui.helpers import (
