@@ -48,6 +48,13 @@ def _formats() -> list[type]:
     return [OggVorbis, OggOpus, FLAC, EasyMP3, WAVE]
 
 
+def preload() -> None:
+    """Import mutagen and its readers now, ahead of the first file."""
+    import mutagen  # noqa: F401
+
+    _formats()
+
+
 def read_audio_info(path: Path) -> AudioInfo:
     """Read length and tags of ``path``; raises :class:`AudioFileError` for any failure."""
     import mutagen  # loaded on first use: keeps it off the start-up path

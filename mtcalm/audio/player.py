@@ -49,7 +49,9 @@ __all__ = [
 # 93 ms: a block playing and one queued give the control thread 90–180 ms of slack, more than
 # the longest pause measured while the window builds a page (about 30 ms).
 BLOCK_FRAMES = 4096
-TICK_SECONDS = 0.005
+# While sound is queued the thread wakes this often: a queue slot frees every 93 ms, and then
+# one block (93 ms) is left to play. With nothing queued it sleeps until a command arrives.
+TICK_SECONDS = 0.04
 SWITCH_FADE_SECONDS = 0.5  # play() over a playing programme fades that one out this fast
 
 
@@ -120,7 +122,7 @@ class Player:
 
     def end(self, fade_out: float = 4.0) -> None:
         """End the programme gently: fade out over ``fade_out`` seconds, then stop."""
-        self._commands.put(lambda: self._do_end(fade_out))
+        self._commands.put(lambda: self._do_end(fade_out, cancel_next=True))
 
     def seek(self, seconds: float) -> None:
         """Go to ``seconds`` into the track being heard."""
@@ -175,9 +177,10 @@ class Player:
     # -- the control thread ---------------------------------------------------------------------
 
     def _run(self) -> None:
+        _load_decoders()
         while True:
             try:
-                command = self._commands.get(timeout=TICK_SECONDS)
+                command = self._commands.get(timeout=TICK_SECONDS if self._busy() else None)
             except queue.Empty:
                 command = None
             try:
@@ -195,6 +198,15 @@ class Player:
                 self._publish()
             except Exception as error:
                 self._fail(PlayerError("Playback stopped", f"An audio error happened: {error}"))
+
+    def _busy(self) -> bool:
+        """Something is playing, or still to be heard."""
+        return (
+            (self._mixer.active and not self._mixer.paused_silent)
+            or bool(self._pending)
+            or self._finished_at is not None
+            or self._output.played_frames() < self._output.written_frames()
+        )
 
     def _feed(self) -> None:
         """Keep the output's queue filled while the programme plays."""
@@ -307,8 +319,12 @@ class Player:
             tracks, fade_in=fade_in, crossfade=crossfade, fade_out=fade_out, timer=timer
         )
 
+    def _starting(self) -> bool:
+        """A programme has begun but its first sound is not heard yet."""
+        return self._state is PlayerState.STOPPED and self._mixer.active
+
     def _do_pause(self) -> None:
-        if self._state is PlayerState.PLAYING:
+        if self._state is PlayerState.PLAYING or self._starting():
             self._mixer.pause()
             self._set_state(PlayerState.PAUSED)
 
@@ -317,7 +333,13 @@ class Player:
             self._mixer.resume()
             self._set_state(PlayerState.PLAYING)
 
-    def _do_end(self, fade_out: float) -> None:
+    def _do_end(self, fade_out: float, *, cancel_next: bool = False) -> None:
+        if cancel_next:
+            self._next_programme = None  # the person ended it: nothing follows
+        if self._starting():
+            self._mixer.end(fade_out)
+            self._set_state(PlayerState.FADING)
+            return
         if self._state is PlayerState.FADING:
             switching = self._next_programme is not None
             self._mixer.end(min(fade_out, SWITCH_FADE_SECONDS) if switching else fade_out)
@@ -392,3 +414,12 @@ class Player:
 
 def _clamp(value: float) -> float:
     return min(1.0, max(0.0, value))
+
+
+def _load_decoders() -> None:
+    """Import the decoding libraries now, so the first play() starts without waiting on them."""
+    import soundfile  # noqa: F401
+
+    from mtcalm.audio.metadata import preload
+
+    preload()

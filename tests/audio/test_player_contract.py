@@ -348,3 +348,30 @@ def test_the_silent_choice_needs_no_sound_device(sdl_audio: pytest.MonkeyPatch) 
     player.close()
     assert problem is None
     assert player.output_name == "silent"
+
+
+def test_ending_straight_after_play_ends_it_rather_than_playing_it_through(
+    player: Player, listener: Listener, make_tone: ToneMaker
+) -> None:
+    tracks = programme(make_tone, 3.0, 3.0)
+    player.play(tracks, fade_in=0.2, fade_out=0.1)
+    player.end(fade_out=0.2)
+
+    assert listener.wait_for_end() == PlaybackEnded(EndReason.ENDED)
+    assert len(listener.started()) <= 1
+    assert player.status().listened < 3.0, "it did not play the first track through"
+
+
+def test_pausing_straight_after_play_holds_the_music_until_resumed(
+    player: Player, listener: Listener, make_tone: ToneMaker
+) -> None:
+    tracks = programme(make_tone, 1.0)
+    player.play(tracks, fade_in=0.2, fade_out=0.1)
+    player.pause()
+    listener.wait_for_state(PlayerState.PAUSED)
+    listened, _ = listener.wait_until_still()
+    assert listened < 1.0, "paused before the track could play out"
+    assert not listener.ended()
+
+    player.resume()
+    assert listener.wait_for_end() == PlaybackEnded(EndReason.COMPLETED)
