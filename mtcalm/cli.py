@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from mtcalm import __version__
 from mtcalm.datadir import DATA_DIR_VARIABLE, DataDirError, ensure_private_dir, resolve_data_dir
+from mtcalm.play_command import add_play_command, run_play
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("gui", help="open the app (the default)")
+    add_play_command(commands)
     return parser
 
 
@@ -43,6 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataDirError as error:
         print(f"mtcalm: {error}", file=sys.stderr)
         return EXIT_FAILED
+    if arguments.command == "play":
+        return run_play(arguments, sys.stdout, sys.stderr)
     from mtcalm.ui.app import run_app  # only the GUI needs Qt
 
     return run_app(data_dir, sys.argv[:1])
