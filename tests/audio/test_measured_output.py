@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import array
 import math
+import time
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 from pathlib import Path
@@ -310,3 +311,28 @@ def test_a_missing_file_in_the_middle_is_skipped_and_the_next_tone_follows(
     assert opening == pytest.approx(440.0, rel=0.02)
     assert closing == pytest.approx(660.0, rel=0.02), "the next track's tone is heard"
     assert gap < 1.0, "the music goes on rather than falling silent"
+
+
+def test_a_caller_busy_in_python_never_starves_the_sound(
+    recorder: Recorder, listen: Listen, make_tone: ToneMaker
+) -> None:
+    # The window's thread computing for a second and a half, as a heavy page build might.
+    tone = make_tone("long.wav", 3.0, frequency=440.0, amplitude=AMPLITUDE)
+    player = recorder.open_player(volume=1.0)
+    listener = listen(player)
+    player.play([tone], fade_in=0.2, fade_out=0.3)
+    listener.wait_until(lambda: player.status().position >= 0.3, "the tone at full level")
+    busy_until = time.monotonic() + 1.5
+    while time.monotonic() < busy_until:
+        sum(index * index for index in range(5000))
+    assert listener.wait_for_end() == PlaybackEnded(EndReason.COMPLETED)
+    left = recorder.left()
+
+    # Between the fades, where even the quietest sample of the tone is far from silence.
+    start = first_sound(left) + int(0.25 * SAMPLE_RATE)
+    end = last_sound(left) - int(0.35 * SAMPLE_RATE)
+    gap = longest_silence(left, start, end)
+    step = largest_step(left)
+    print(f"busy caller: longest silence {gap} samples, largest step {step}")
+    assert gap <= 2, "no gap while the caller was busy"  # a sine's own zero crossing
+    assert step <= allowed_step(440.0), "no jump while the caller was busy"
