@@ -162,6 +162,7 @@ class Mixer:
             voice = LoopVoice(path)
         except AudioFileError as failure:
             return _error(failure)
+        voice.gain = self._levels.level(path).gain  # at full ambience volume, as loud as music
         voice.on.move_to(1.0, frames(AMBIENCE_FADE_SECONDS))
         self._ambience.append(voice)
         self.ambience_path = path
@@ -371,7 +372,7 @@ class Mixer:
         for voice in list(self._ambience):
             on = level_gain(voice.on.render(len(segment)))
             try:
-                segment += voice.read(len(segment)) * (on * level)[:, None]
+                segment += voice.read(len(segment)) * (on * level * voice.gain)[:, None]
             except AudioFileError as failure:
                 result.events.append((self.rendered, AmbienceFailed(voice.path, _error(failure))))
                 voice.on.move_to(0.0, 0)

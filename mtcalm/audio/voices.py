@@ -98,6 +98,7 @@ class LoopVoice:
         self.path = path
         self.decoder = TrackDecoder(path)
         self.on = Ramp(0.0)
+        self.gain = 1.0
         length = self.decoder.frames
         self._join = min(int(LOOP_JOIN_SECONDS * SAMPLE_RATE), length // 4)
         self._head = self.decoder.read(self._join).copy()
