@@ -23,6 +23,8 @@ SAMPLE_RATE = 44100
 CHANNELS = 2
 MAX_FILE_BYTES = 8 * 1024**3  # a four-hour 24-bit WAV still fits; anything larger is not music
 LOWEST_RATE, HIGHEST_RATE = 8000, 384000
+# Decoded ahead of what is asked for, so the last good frames before damage can be faded.
+READ_AHEAD_FRAMES = 512
 
 
 def _cannot_play(path: Path, reason: str) -> AudioFileError:
@@ -68,6 +70,7 @@ class TrackDecoder:
         self._pending = np.zeros((0, CHANNELS), dtype=np.float32)
         self._source_done = False
         self.position = 0  # the next frame read() returns, at the mixer's rate
+        self.error: AudioFileError | None = None  # why reading stopped early, if it broke
         self._start_resampler()
 
     @property
@@ -75,20 +78,22 @@ class TrackDecoder:
         return self.frames / SAMPLE_RATE
 
     def read(self, count: int) -> Frames:
-        """Up to ``count`` frames; fewer only at the end of the file.
+        """Up to ``count`` frames; fewer only at the end of the file, or where it broke.
 
-        Raises :class:`AudioFileError` when the file turns out to be damaged part-way.
+        It decodes a little ahead, so when a file turns out to be damaged part-way the frames
+        before the damage are still returned (and can be faded); :attr:`error` then says why.
         """
         np = self._np
-        while len(self._pending) < count and not self._source_done:
-            missing = count - len(self._pending)
+        while len(self._pending) < count + READ_AHEAD_FRAMES and not self._source_done:
+            missing = count + READ_AHEAD_FRAMES - len(self._pending)
             wanted = max(1024, math.ceil(missing * self.source_rate / SAMPLE_RATE))
             try:
                 raw = self._file.read(wanted, dtype="float32", always_2d=True)
             except (RuntimeError, ValueError, OSError) as error:
                 self._source_done = True
                 reason = f"it is damaged part-way ({_reason(error)})"
-                raise _cannot_play(self.path, reason) from error
+                self.error = _cannot_play(self.path, reason)
+                break
             last = len(raw) < wanted
             self._source_done = last
             piece = self._stereo(raw)
@@ -110,6 +115,7 @@ class TrackDecoder:
             raise _cannot_play(self.path, f"it cannot be searched ({_reason(error)})") from error
         self._pending = self._np.zeros((0, CHANNELS), dtype=self._np.float32)
         self._source_done = False
+        self.error = None
         self._start_resampler()
         self.position = frame
 

@@ -26,7 +26,7 @@ from mtcalm.audio.events import (
 )
 from mtcalm.audio.levels import LevelAnalyser
 from mtcalm.audio.metadata import AudioFileError
-from mtcalm.audio.voices import LoopVoice, TrackVoice
+from mtcalm.audio.voices import DECLICK_FRAMES, LoopVoice, TrackVoice
 
 if TYPE_CHECKING:
     from mtcalm.audio.decoder import Frames
@@ -37,6 +37,7 @@ SEEK_FADE_SECONDS = 0.03
 AMBIENCE_FADE_SECONDS = 3.0
 RESUME_AFTER_TIMER_SECONDS = 1.0  # the timer was extended during its fade-out: come back up
 MAX_CROSSFADE_SECONDS = 12.0
+SHORTEST_TIMER_FADE_SECONDS = 1.0
 
 
 def frames(seconds: float) -> int:
@@ -130,7 +131,14 @@ class Mixer:
         if not self.active:
             return
         self.ending = reason
+        self._fold_opening()
         self.closing.move_to(0.0, round(frames(fade_out) * self.closing.value))
+
+    def _fold_opening(self) -> None:
+        """From here on only the closing fade moves, so an ending never grows louder."""
+        level = self.opening.value * self.closing.value
+        self.opening = Ramp(1.0)
+        self.closing = Ramp(level)
 
     def pause(self) -> None:
         self.hold.move_to(0.0, round(frames(PAUSE_FADE_SECONDS) * self.hold.value))
@@ -207,6 +215,7 @@ class Mixer:
             return _error(failure)
         voice = TrackVoice(decoder, current.index, envelope=0.0)
         voice.gain = current.gain
+        voice.announced = True  # the same track, heard from another place
         length = frames(SEEK_FADE_SECONDS)
         voice.envelope.move_to(1.0, length)
         for old in self._voices:
@@ -247,7 +256,11 @@ class Mixer:
                     Marker(self.rendered, current.index, current.position, current.frames)
                 )
             for voice in self._voices:
-                voice.mix_into(segment)
+                if voice.mix_into(segment) and not voice.announced:
+                    voice.announced = True  # heard from here: it counts as played
+                    self._played_this_pass = self._played_any = True
+                    event = TrackStarted(voice.index, voice.path)
+                    result.events.append((self.rendered, event))
             self._mix_ambience(segment, result)
             master = level_gain(self.volume.render(span))
             master *= level_gain(self.opening.render(span))
@@ -288,7 +301,11 @@ class Mixer:
         return max(1, min(points))
 
     def _crossfade_for(self, current: TrackVoice) -> int:
-        return min(self._crossfade, current.frames // 2)
+        """The crossfade out of ``current``: at most half of it, and half of what follows."""
+        limit = current.frames // 2
+        if self._upcoming is not None:
+            limit = min(limit, self._upcoming.frames // 2)
+        return min(self._crossfade, limit)
 
     def _is_last(self, current: TrackVoice) -> bool:
         return not self._repeat and self._upcoming is None and self._next_index >= len(self._tracks)
@@ -318,14 +335,14 @@ class Mixer:
             and current.frames_left <= self._fade_out
         ):
             self._begin_ending(EndReason.COMPLETED, current.frames_left, result)
-        if self.timer_end is not None and self.ending is None:
-            left = self.timer_end - self.rendered
-            if left <= self._fade_out:
-                self._begin_ending(EndReason.TIMER, max(1, left), result)
+        timer_due = self.timer_end is not None and self.timer_end - self.rendered <= self._fade_out
+        if timer_due and self.ending is None:
+            self._begin_ending(EndReason.TIMER, self._timer_fade_length(), result)
         return True
 
     def _begin_ending(self, reason: EndReason, length: int, result: Rendered) -> None:
         self.ending = reason
+        self._fold_opening()
         self.closing.move_to(0.0, length)
         result.ending = result.ending or reason
 
@@ -336,17 +353,20 @@ class Mixer:
         if voice is None:
             return False
         voice.gain = self._levels.level(voice.path).gain
-        if current is not None and not current.ended and crossfade > 0:
+        if current is None or current.ended:
+            pass  # nothing to overlap: it starts where the last one stopped
+        elif current.leaving:  # already fading out (the track meant to follow it broke)
+            voice.envelope = Ramp(0.0)
+            voice.envelope.move_to(1.0, max(current.envelope.frames_left, DECLICK_FRAMES))
+        elif crossfade > 0:
             voice.envelope = Ramp(0.0)
             voice.envelope.move_to(1.0, crossfade)
             current.envelope.move_to(0.0, crossfade)
             current.leaving = True
-        elif current is not None:
+        else:
             current.leaving = True
             current.envelope.move_to(0.0, 0)
         self._voices.append(voice)
-        self._played_this_pass = self._played_any = True
-        result.events.append((self.rendered, TrackStarted(voice.index, voice.path)))
         self._upcoming = self._open_next(result)  # know now whether this one is the last
         return True
 
@@ -374,7 +394,10 @@ class Mixer:
             try:
                 segment += voice.read(len(segment)) * (on * level * voice.gain)[:, None]
             except AudioFileError as failure:
-                result.events.append((self.rendered, AmbienceFailed(voice.path, _error(failure))))
+                voice.error = failure
+            broken, voice.error = voice.error, None
+            if broken is not None:  # what it had was faded out; it is silent from here
+                result.events.append((self.rendered, AmbienceFailed(voice.path, _error(broken))))
                 voice.on.move_to(0.0, 0)
             if voice.silent:
                 voice.close()
@@ -395,12 +418,25 @@ class Mixer:
                 self._voices.remove(voice)
 
     def _revisit_timer_fade(self) -> None:
-        """A timer changed during its fade-out: come back up, or fade from now."""
-        if self.ending is EndReason.TIMER and (
-            self.timer_end is None or self.timer_end - self.rendered > self._fade_out
-        ):
+        """A timer changed during its fade-out: come back up, or fade to its new end."""
+        if self.ending is not EndReason.TIMER:
+            return
+        if self.timer_end is None or self.timer_end - self.rendered > self._fade_out:
             self.ending = None
             self.closing.move_to(1.0, frames(RESUME_AFTER_TIMER_SECONDS))
+        else:
+            self.closing.move_to(0.0, self._timer_fade_length())
+
+    def _timer_fade_length(self) -> int:
+        """Frames to fade over until the timer's end; never a cut, even for a timer set to now.
+
+        A timer moved to less than a second away ends a second away instead.
+        """
+        assert self.timer_end is not None
+        shortest = min(self._fade_out, frames(SHORTEST_TIMER_FADE_SECONDS))
+        length = max(self.timer_end - self.rendered, shortest, 1)
+        self.timer_end = self.rendered + length
+        return length
 
     def _finish(self, result: Rendered, reason: EndReason) -> None:
         result.finished = reason

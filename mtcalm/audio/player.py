@@ -130,11 +130,11 @@ class Player:
 
     def set_timer(self, seconds: float | None) -> None:
         """End the session ``seconds`` of listening from now, with the fade-out; None: no timer."""
-        self._commands.put(lambda: self._mixer.set_timer(seconds))
+        self._commands.put(lambda: self._do_timer(lambda: self._mixer.set_timer(seconds)))
 
     def change_timer(self, seconds: float) -> None:
         """Lengthen (positive) or shorten (negative) the running timer."""
-        self._commands.put(lambda: self._mixer.change_timer(seconds))
+        self._commands.put(lambda: self._do_timer(lambda: self._mixer.change_timer(seconds)))
 
     def set_volume(self, volume: float) -> None:
         clamped = _clamp(volume)
@@ -318,6 +318,16 @@ class Player:
         self._mixer.start(
             tracks, fade_in=fade_in, crossfade=crossfade, fade_out=fade_out, timer=timer
         )
+
+    def _do_timer(self, change: Callable[[], None]) -> None:
+        """Change the timer; one lengthened during its fade-out brings the music back."""
+        timer_ending = self._mixer.ending is EndReason.TIMER
+        change()
+        if timer_ending and self._mixer.ending is None:
+            fading = StateChanged(PlayerState.FADING)
+            self._pending = [item for item in self._pending if item[1] != fading]
+            if self._state is PlayerState.FADING:
+                self._set_state(PlayerState.PLAYING)
 
     def _starting(self) -> bool:
         """A programme has begun but its first sound is not heard yet."""

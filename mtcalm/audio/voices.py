@@ -46,6 +46,7 @@ class TrackVoice:
         self.gain = 1.0
         self.envelope = Ramp(envelope)
         self.leaving = False  # fading out for a crossfade or seek, to be dropped at silence
+        self.announced = False  # TrackStarted has been sent: its first frames were heard
         self.ended = False
         self.error: AudioFileError | None = None  # why it ended early, if it broke
 
@@ -66,22 +67,24 @@ class TrackVoice:
         faded_out = not self.envelope.moving and self.envelope.value == 0
         return self.ended or (self.leaving and faded_out)
 
-    def mix_into(self, out: Frames) -> None:
-        """Add this voice's next ``len(out)`` frames, at its level and envelope, to ``out``."""
+    def mix_into(self, out: Frames) -> int:
+        """Add this voice's next ``len(out)`` frames, at its level and envelope, to ``out``.
+
+        Returns how many frames it had; fewer than asked means it has ended.
+        """
         wanted = len(out)
-        try:
-            frames = self.decoder.read(wanted)
-        except AudioFileError as error:
-            frames, self.error = self.decoder.read(0), error
+        frames = self.decoder.read(wanted)
         shape = equal_power(self.envelope.render(wanted))
         if len(frames) < wanted:
             self.ended = True
+            self.error = self.decoder.error
             if self.error is not None or self.frames_left > EARLY_END_FRAMES:
                 frames = frames.copy()
                 declick_tail(frames)
         count = len(frames)
         if count:
             out[:count] += frames * (shape[:count, None] * self.gain)
+        return count
 
     def close(self) -> None:
         self.decoder.close()
@@ -99,6 +102,7 @@ class LoopVoice:
         self.decoder = TrackDecoder(path)
         self.on = Ramp(0.0)
         self.gain = 1.0
+        self.error: AudioFileError | None = None
         length = self.decoder.frames
         self._join = min(int(LOOP_JOIN_SECONDS * SAMPLE_RATE), length // 4)
         self._head = self.decoder.read(self._join).copy()
@@ -123,6 +127,8 @@ class LoopVoice:
             join_start = self._end - self._join
             if position < join_start:
                 piece = self.decoder.read(min(needed, join_start - position))
+                if self.decoder.error is not None:
+                    return self._broken(pieces, piece, count)
                 if len(piece) == 0:  # shorter than announced: join here
                     self._end = position
                     self._join = min(self._join, position // 2)
@@ -135,6 +141,8 @@ class LoopVoice:
                 offset = position - join_start
                 taken = min(needed, self._end - position)
                 tail = self.decoder.read(taken)
+                if self.decoder.error is not None:
+                    return self._broken(pieces, tail, count)
                 cut_short = len(tail) < taken
                 if cut_short:
                     tail = np.concatenate([tail, np.zeros((taken - len(tail), 2), np.float32)])
@@ -152,6 +160,16 @@ class LoopVoice:
             pieces.append(piece)
             needed -= len(piece)
         return np.concatenate(pieces) if len(pieces) > 1 else pieces[0]
+
+    def _broken(self, pieces: list[Frames], last: Frames, count: int) -> Frames:
+        """The file broke: what was read, its end faded, then silence; :attr:`error` says why."""
+        import numpy as np
+
+        self.error = self.decoder.error
+        heard = np.concatenate([*pieces, last]) if pieces else last.copy()
+        declick_tail(heard)
+        silence = np.zeros((count - len(heard), 2), dtype=np.float32)
+        return np.concatenate([heard, silence])
 
     def close(self) -> None:
         self.decoder.close()

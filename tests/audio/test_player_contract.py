@@ -375,3 +375,33 @@ def test_pausing_straight_after_play_holds_the_music_until_resumed(
 
     player.resume()
     assert listener.wait_for_end() == PlaybackEnded(EndReason.COMPLETED)
+
+
+def test_a_timer_ends_the_session_with_its_fade_and_counts_as_completed(
+    player: Player, listener: Listener, make_tone: ToneMaker
+) -> None:
+    tracks = programme(make_tone, 0.6)
+    player.play(tracks, fade_in=0.1, fade_out=0.3, timer=1.5)
+
+    ended = listener.wait_for_end()
+    assert ended == PlaybackEnded(EndReason.TIMER) and ended.completed
+    assert PlayerState.FADING in listener.states(), "it faded out rather than stopping"
+    assert len(listener.started()) >= 2, "a programme shorter than the timer plays round again"
+    assert player.status().listened >= 1.5
+
+
+def test_lengthening_the_timer_during_its_fade_brings_the_music_back(
+    player: Player, listener: Listener, make_tone: ToneMaker
+) -> None:
+    tracks = programme(make_tone, 5.0)
+    player.play(tracks, fade_in=0.1, fade_out=1.0, timer=1.5)
+    listener.wait_for_event(StateChanged(PlayerState.FADING))
+
+    player.change_timer(300)
+    listener.wait_for_state(PlayerState.PLAYING)
+    timer_left = player.status().timer_left
+    assert timer_left is not None and timer_left > 290
+    player.pause()
+    listener.wait_for_state(PlayerState.PAUSED)
+    player.end(fade_out=0.1)
+    assert listener.wait_for_end() == PlaybackEnded(EndReason.ENDED)
