@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,8 @@ from mtcalm.journal_file import now
 SETTINGS_FILE = "settings.json"
 SETTINGS_VERSION = 1
 MAX_SETTINGS_BYTES = 64 * 1024
+TIMER_MINUTES = (10, 15, 20, 30, 45, 60)  # the session lengths offered; 0 is "until the end"
+AMBIENCE_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,9 @@ class Settings:
 
     journal_file: str = "journal.sqlite3"
     volume: float = 0.7
+    timer_minutes: int = 0  # 0: the session lasts until the music ends
+    ambience: str = ""  # the key of a bundled ambience, "" for none
+    ambience_volume: float = 0.5
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -88,6 +94,13 @@ def _from_dict(raw: object) -> Settings:
     journal_name = Path(settings.journal_file)
     if journal_name.name != settings.journal_file or journal_name.suffix != ".sqlite3":
         raise ValueError("journal_file must be a plain file name ending in .sqlite3")
+    # A value of the right type but out of range falls back to its default, quietly.
     if not 0.0 <= settings.volume <= 1.0:
         settings = settings.with_changes(volume=defaults.volume)
+    if settings.timer_minutes not in (0, *TIMER_MINUTES):
+        settings = settings.with_changes(timer_minutes=defaults.timer_minutes)
+    if settings.ambience and not AMBIENCE_KEY.fullmatch(settings.ambience):
+        settings = settings.with_changes(ambience=defaults.ambience)
+    if not 0.0 <= settings.ambience_volume <= 1.0:
+        settings = settings.with_changes(ambience_volume=defaults.ambience_volume)
     return settings

@@ -27,6 +27,7 @@ from mtcalm.settings import (
     MAX_SETTINGS_BYTES,
     SETTINGS_FILE,
     SETTINGS_VERSION,
+    TIMER_MINUTES,
     Settings,
     load_settings,
     save_settings,
@@ -167,7 +168,13 @@ def test_a_failed_first_write_leaves_nothing(
 
 def test_settings_round_trip(data_dir: Path) -> None:
     ensure_private_dir(data_dir)
-    chosen = Settings(journal_file="journal-2.sqlite3", volume=0.35)
+    chosen = Settings(
+        journal_file="journal-2.sqlite3",
+        volume=0.35,
+        timer_minutes=45,
+        ambience="stream",
+        ambience_volume=0.25,
+    )
     save_settings(data_dir, chosen)
     loaded = load_settings(data_dir)
     assert loaded.settings == chosen
@@ -199,6 +206,58 @@ def test_a_volume_out_of_range_falls_back_to_the_default(data_dir: Path) -> None
     assert load_settings(data_dir).settings.volume == Settings().volume
 
 
+def test_settings_from_before_the_timer_and_ambience_load_with_their_defaults(
+    data_dir: Path,
+) -> None:
+    ensure_private_dir(data_dir)
+    (data_dir / SETTINGS_FILE).write_text(
+        '{"version": 1, "journal_file": "journal.sqlite3", "volume": 0.4}', encoding="utf-8"
+    )
+    loaded = load_settings(data_dir)
+    assert loaded.problem is None
+    assert loaded.settings == Settings(volume=0.4)
+    assert (loaded.settings.timer_minutes, loaded.settings.ambience) == (0, "")
+    assert loaded.settings.ambience_volume == 0.5
+
+
+@pytest.mark.parametrize("minutes", [0, *TIMER_MINUTES])
+def test_every_offered_timer_length_is_kept(data_dir: Path, minutes: int) -> None:
+    ensure_private_dir(data_dir)
+    save_settings(data_dir, Settings(timer_minutes=minutes))
+    assert load_settings(data_dir).settings.timer_minutes == minutes
+
+
+OUT_OF_RANGE_SETTINGS: dict[str, tuple[str, str]] = {
+    "a timer length not offered": ('"timer_minutes": 7', "timer_minutes"),
+    "a negative timer": ('"timer_minutes": -10', "timer_minutes"),
+    "an endless timer": ('"timer_minutes": 100000000000000000000', "timer_minutes"),
+    "an ambience path": ('"ambience": "../../etc/passwd"', "ambience"),
+    "an ambience with capitals and spaces": ('"ambience": "Rain Storm"', "ambience"),
+    "a very long ambience key": ('"ambience": "' + "a" * 200 + '"', "ambience"),
+    "ambience volume above one": ('"ambience_volume": 1.5', "ambience_volume"),
+    "ambience volume below zero": ('"ambience_volume": -0.1', "ambience_volume"),
+    "ambience volume not a number": ('"ambience_volume": NaN', "ambience_volume"),
+    "ambience volume infinite": ('"ambience_volume": Infinity', "ambience_volume"),
+}
+
+
+@pytest.mark.parametrize(
+    ("entry", "name"), OUT_OF_RANGE_SETTINGS.values(), ids=OUT_OF_RANGE_SETTINGS.keys()
+)
+def test_a_timer_or_ambience_out_of_range_falls_back_quietly(
+    data_dir: Path, entry: str, name: str
+) -> None:
+    ensure_private_dir(data_dir)
+    (data_dir / SETTINGS_FILE).write_text(
+        '{"version": 1, "volume": 0.3, ' + entry + "}",
+        encoding="utf-8",
+    )
+    loaded = load_settings(data_dir)
+    assert loaded.problem is None
+    assert getattr(loaded.settings, name) == getattr(Settings(), name)
+    assert loaded.settings.volume == 0.3, "the other settings are kept"
+
+
 UNREADABLE_SETTINGS: dict[str, bytes] = {
     "bad json": b'{"version": 1, "volume": ',
     "not an object": b"[1, 2, 3]",
@@ -206,6 +265,12 @@ UNREADABLE_SETTINGS: dict[str, bytes] = {
     "volume is text": b'{"version": 1, "volume": "loud"}',
     "volume is a boolean": b'{"version": 1, "volume": true}',
     "journal_file is a number": b'{"version": 1, "journal_file": 3}',
+    "timer_minutes is text": b'{"version": 1, "timer_minutes": "ten"}',
+    "timer_minutes is a boolean": b'{"version": 1, "timer_minutes": true}',
+    "timer_minutes is a fraction": b'{"version": 1, "timer_minutes": 10.5}',
+    "ambience is a number": b'{"version": 1, "ambience": 3}',
+    "ambience is a list": b'{"version": 1, "ambience": ["rain"]}',
+    "ambience_volume is text": b'{"version": 1, "ambience_volume": "quiet"}',
     "no version": b'{"volume": 0.5}',
     "newer version": b'{"version": 99, "volume": 0.5}',
     "journal_file escapes the folder": b'{"version": 1, "journal_file": "../x.sqlite3"}',

@@ -91,6 +91,13 @@ def main(argv: list[str]) -> int:
         wait(5000)
         shoot(window, folder, "3-listening")
 
+        # The same session with a 20-minute timer running and rain under the music.
+        listening = window.listening
+        listening.timer_choice.setCurrentIndex(listening.timer_choice.findData(20))
+        listening.ambience_choice.setCurrentIndex(listening.ambience_choice.findData("rain"))
+        wait(3500)
+        shoot(window, folder, "3-listening-timer-and-sound")
+
         window.ground_button.click()
         window.grounding.next_button.click()
         shoot(window, folder, "4-grounding")

@@ -1,21 +1,46 @@
-"""Listening: what is playing, time listened and left, pause, volume, and a gentle end."""
+"""Listening: what is playing, where in the track, pause, volume, a gentle end, and sound.
+
+The main controls (pause, volume, end) sit in one row under the track; the session timer and
+the background sound sit in a quieter row below them.
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractSlider,
+    QComboBox,
+    QGridLayout,
     QHBoxLayout,
-    QProgressBar,
+    QLabel,
     QPushButton,
     QSlider,
+    QStyledItemDelegate,
     QWidget,
 )
 
 from mtcalm.audio.events import PlayerState, PlayerStatus
 from mtcalm.playlists import Playlist
+from mtcalm.settings import TIMER_MINUTES
 from mtcalm.ui import theme
 from mtcalm.ui.layout import card, roomy_page
-from mtcalm.ui.text import clock_text, plain_label
+from mtcalm.ui.text import clock_text, plain_label, tr
+
+SEEK_STEP_MS = 5_000  # arrow keys on the track's slider
+SEEK_PAGE_MS = 30_000  # Page Up / Page Down
+TIMER_STEPS_MINUTES = (-15, -5, 5, 15)
+MIN_TIMER_LEFT_SECONDS = 60.0  # shortening never ends a session more abruptly than this
+SEEK_SETTLE_POLLS = 10  # after a seek, how many updates may still show the old place
+
+
+def ends_in_text(seconds: float) -> str:
+    """The time left on a running timer ("Ends in 14 min"), rounded up, never less than is left."""
+    if seconds < 60:
+        return tr("Ends in under a minute")
+    return tr("Ends in %n min", None, math.ceil(seconds / 60))
 
 
 class ListeningPage(QWidget):
@@ -23,28 +48,72 @@ class ListeningPage(QWidget):
     resume_requested = Signal()
     end_requested = Signal()
     volume_changed = Signal(float)
+    seek_requested = Signal(float)  # seconds into the track being heard
+    timer_chosen = Signal(int)  # minutes; 0 for "until the music ends"
+    timer_changed = Signal(float)  # seconds to add to (or, negative, take from) the timer
+    ambience_chosen = Signal(str)  # an ambience's key, "" for none
+    ambience_volume_changed = Signal(float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.playlist: Playlist | None = None
         self._state = PlayerState.STOPPED
-        layout = roomy_page(self)
+        self._track_index = -1
+        self._timer_left: float | None = None
+        self._seek_target: float | None = None
+        self._seek_polls = 0
+        layout = roomy_page(self, scrolls_when_small=True)
         self.playlist_title = plain_label("", "title")
         self.playlist_title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.playlist_title)
         layout.addStretch(1)
-        panel, card_layout = card((32, 28, 32, 28))
+        layout.addWidget(self._build_track_card())
+        self.message = plain_label("", "notice")
+        self.message.hide()
+        layout.addWidget(self.message)
+        layout.addLayout(self._build_main_controls())
+        layout.addSpacing(theme.SPACING // 2)
+        layout.addLayout(self._build_sound_controls())
+        layout.addStretch(2)
+
+    # -- building ------------------------------------------------------------------------------
+
+    def _build_track_card(self) -> QWidget:
+        panel, card_layout = card((32, 24, 32, 20), spacing=8)
         self.now_playing = plain_label("", "large")
         self.now_playing.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         card_layout.addWidget(self.now_playing)
         self.track_note = plain_label("", "muted")
         self.track_note.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         card_layout.addWidget(self.track_note)
-        card_layout.addSpacing(8)
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setTextVisible(False)
-        self.progress_bar.setRange(0, 1000)
-        card_layout.addWidget(self.progress_bar)
+        card_layout.addSpacing(4)
+
+        place = QHBoxLayout()
+        place.setSpacing(12)
+        self.position_label = plain_label("0:00", "muted", wrap=False)
+        self.duration_label = plain_label("0:00", "muted", wrap=False)
+        self.duration_label.setAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        )
+        for label in (self.position_label, self.duration_label):  # the slider keeps its width
+            label.setMinimumWidth(label.fontMetrics().horizontalAdvance("00:00") + 2)
+        self.position = QSlider(Qt.Orientation.Horizontal)
+        self.position.setRange(0, 0)
+        self.position.setSingleStep(SEEK_STEP_MS)
+        self.position.setPageStep(SEEK_PAGE_MS)
+        self.position.setAccessibleName(self.tr("Place in the track"))
+        self.position.setToolTip(
+            self.tr("Move within this track (arrow keys: 5 seconds, Page Up/Down: 30 seconds)")
+        )
+        self.position.actionTriggered.connect(self._on_position_action)
+        self.position.sliderReleased.connect(
+            lambda: self._request_seek(self.position.sliderPosition())
+        )
+        place.addWidget(self.position_label)
+        place.addWidget(self.position, 1)
+        place.addWidget(self.duration_label)
+        card_layout.addLayout(place)
+
         times = QHBoxLayout()
         self.elapsed = plain_label("", "muted", wrap=False)
         self.remaining = plain_label("", "muted", wrap=False)
@@ -52,10 +121,9 @@ class ListeningPage(QWidget):
         times.addStretch(1)
         times.addWidget(self.remaining)
         card_layout.addLayout(times)
-        layout.addWidget(panel)
-        self.message = plain_label("", "notice")
-        self.message.hide()
-        layout.addWidget(self.message)
+        return panel
+
+    def _build_main_controls(self) -> QHBoxLayout:
         controls = QHBoxLayout()
         controls.setSpacing(theme.SPACING)
         self.pause_button = QPushButton(self.tr("Pause"))
@@ -77,23 +145,126 @@ class ListeningPage(QWidget):
         self.end_button.setToolTip(self.tr("The music fades out gently, then you check in"))
         self.end_button.clicked.connect(self.end_requested.emit)
         controls.addWidget(self.end_button)
-        layout.addLayout(controls)
-        layout.addStretch(2)
+        return controls
+
+    def _build_sound_controls(self) -> QGridLayout:
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(8)
+        grid.setContentsMargins(0, 0, 0, 0)
+
+        self.timer_choice = self._choice(
+            self.tr("Session length"), self.tr("End the session with a gentle fade after a while")
+        )
+        self.timer_choice.addItem(self.tr("Until the music ends"), 0)
+        for minutes in TIMER_MINUTES:
+            self.timer_choice.addItem(self.tr("%n minutes", None, minutes), minutes)
+        self.timer_choice.currentIndexChanged.connect(
+            lambda index: self.timer_chosen.emit(int(self.timer_choice.itemData(index)))
+        )
+        grid.addWidget(self._row_label(self.tr("Session length"), self.timer_choice), 0, 0)
+        grid.addWidget(self.timer_choice, 0, 1)
+
+        steps = QHBoxLayout()
+        steps.setSpacing(8)
+        self.timer_buttons: dict[int, QPushButton] = {}
+        for minutes in TIMER_STEPS_MINUTES:
+            button = QPushButton(
+                self.tr("−%n", "shorten the timer by minutes", -minutes)
+                if minutes < 0
+                else self.tr("+%n", "lengthen the timer by minutes", minutes)
+            )
+            button.setProperty("role", "chip")
+            words = (
+                self.tr("Shorten by %n minutes", None, -minutes)
+                if minutes < 0
+                else self.tr("Lengthen by %n minutes", None, minutes)
+            )
+            button.setAccessibleName(words)
+            button.setToolTip(words)
+            button.clicked.connect(lambda _=False, m=minutes: self._change_timer(m))
+            self.timer_buttons[minutes] = button
+            steps.addWidget(button)
+        steps.addStretch(1)
+        self.timer_steps = QWidget()
+        self.timer_steps.setLayout(steps)
+        steps.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.timer_steps, 0, 2)
+
+        self.ambience_choice = self._choice(
+            self.tr("Background sound"), self.tr("A quiet sound under the music")
+        )
+        self.ambience_choice.addItem(self.tr("None"), "")
+        self.ambience_choice.currentIndexChanged.connect(self._on_ambience_chosen)
+        grid.addWidget(self._row_label(self.tr("Background sound"), self.ambience_choice), 1, 0)
+        grid.addWidget(self.ambience_choice, 1, 1)
+        level = QHBoxLayout()
+        level.setSpacing(theme.SPACING)
+        level.addWidget(plain_label(self.tr("Volume"), "muted", wrap=False))
+        self.ambience_volume = QSlider(Qt.Orientation.Horizontal)
+        self.ambience_volume.setRange(0, 100)
+        self.ambience_volume.setPageStep(10)
+        self.ambience_volume.setAccessibleName(self.tr("Background sound volume"))
+        self.ambience_volume.setToolTip(self.tr("Background sound volume"))
+        self.ambience_volume.valueChanged.connect(
+            lambda value: self.ambience_volume_changed.emit(value / 100)
+        )
+        level.addWidget(self.ambience_volume, 1)
+        grid.addLayout(level, 1, 2)
+        grid.setColumnStretch(2, 1)
+        self.timer_steps.hide()
+        return grid
+
+    def _choice(self, name: str, tip: str) -> QComboBox:
+        """A drop-down list whose items take the theme's padding and soft highlight."""
+        combo = QComboBox()
+        combo.setItemDelegate(QStyledItemDelegate(combo))
+        combo.setAccessibleName(name)
+        combo.setToolTip(tip)
+        return combo
+
+    def _row_label(self, text: str, buddy: QWidget) -> QLabel:
+        label = plain_label(text, "muted", wrap=False)
+        label.setBuddy(buddy)
+        return label
+
+    # -- what the window tells the page --------------------------------------------------------
 
     def start(self, playlist: Playlist, volume: float, silent_notice: str = "") -> None:
         self.playlist = playlist
         self.playlist_title.setText(playlist.title)
         self.now_playing.setText(self.tr("Starting…"))
         self.track_note.setText("")
-        self.volume.blockSignals(True)
-        self.volume.setValue(round(volume * 100))
-        self.volume.blockSignals(False)
+        self._track_index = -1
+        self._seek_target = None
+        self._set_quietly(self.volume, round(volume * 100))
         self.message.setText(silent_notice)
         self.message.setVisible(bool(silent_notice))
         self.pause_button.setEnabled(True)
         self.end_button.setEnabled(True)
         self.set_state(PlayerState.PLAYING)
         self.show_progress(PlayerStatus(PlayerState.PLAYING, -1, 0.0, 0.0, 0.0, volume))
+
+    def set_ambience_choices(self, choices: Sequence[tuple[str, str]]) -> None:
+        """The background sounds to offer, as (key, title) pairs."""
+        self.ambience_choice.blockSignals(True)
+        while self.ambience_choice.count() > 1:
+            self.ambience_choice.removeItem(1)
+        for key, title in choices:
+            self.ambience_choice.addItem(title, key)
+        self.ambience_choice.blockSignals(False)
+
+    def show_sound(self, timer_minutes: int, ambience: str, ambience_volume: float) -> None:
+        """Show the remembered timer length and background sound, without acting on them."""
+        self._set_quietly(self.timer_choice, max(0, self.timer_choice.findData(timer_minutes)))
+        self._set_quietly(self.ambience_choice, max(0, self.ambience_choice.findData(ambience)))
+        self._set_quietly(self.ambience_volume, round(ambience_volume * 100))
+        self.ambience_volume.setEnabled(bool(self.ambience_choice.currentData()))
+
+    def show_ambience_stopped(self) -> None:
+        """The background sound could not go on: show "None" chosen."""
+        self._set_quietly(self.ambience_choice, 0)
+        self.ambience_volume.setEnabled(False)
 
     def show_track(self, index: int) -> None:
         if self.playlist is None or not 0 <= index < len(self.playlist.tracks):
@@ -114,20 +285,106 @@ class ListeningPage(QWidget):
             self.now_playing.setText(self.tr("Fading out…"))
             self.pause_button.setEnabled(False)
             self.end_button.setEnabled(False)
+        self._update_timer_buttons()
+        self.position.setEnabled(self._can_seek() and self.position.maximum() > 0)
 
     def show_progress(self, status: PlayerStatus) -> None:
         total = self.playlist.duration if self.playlist else 0.0
-        listened = status.listened
         played_before = 0.0
         if self.playlist is not None and status.index >= 0:
             played_before = sum(t.duration for t in self.playlist.tracks[: status.index])
-        position = min(total, played_before + status.position)
-        self.elapsed.setText(self.tr("%1 listened").replace("%1", clock_text(listened)))
-        self.remaining.setText(self.tr("%1 left").replace("%1", clock_text(total - position)))
-        self.progress_bar.setValue(round(1000 * position / total) if total else 0)
+        place = min(total, played_before + status.position)
+        self.elapsed.setText(self.tr("%1 listened").replace("%1", clock_text(status.listened)))
+        if status.timer_left is None:
+            self.remaining.setText(self.tr("%1 left").replace("%1", clock_text(total - place)))
+        else:  # the timer decides when it ends; the music plays round until then
+            self.remaining.setText(ends_in_text(status.timer_left))
+        self._show_place(status)
+        self._timer_left = status.timer_left
+        self.timer_steps.setVisible(status.timer_left is not None)
+        self._update_timer_buttons()
+
+    # -- the track's place ---------------------------------------------------------------------
+
+    def _show_place(self, status: PlayerStatus) -> None:
+        if status.index != self._track_index:
+            self._track_index = status.index
+            self._seek_target = None
+        if self._seek_target is not None:  # the seek may not be heard yet: hold the new place
+            self._seek_polls += 1
+            settled = abs(status.position - self._seek_target) < 1.0
+            if not settled and self._seek_polls <= SEEK_SETTLE_POLLS:
+                return
+            self._seek_target = None
+        self.position.setEnabled(self._can_seek() and status.duration > 0)
+        self.duration_label.setText(clock_text(status.duration))
+        if self.position.isSliderDown():
+            return  # the person is dragging it
+        self.position.setMaximum(round(status.duration * 1000))
+        self._set_quietly(self.position, round(status.position * 1000))
+        self.position_label.setText(clock_text(status.position))
+
+    def _can_seek(self) -> bool:
+        return self._state in (PlayerState.PLAYING, PlayerState.PAUSED)
+
+    def _on_position_action(self, action: int) -> None:
+        kind = QAbstractSlider.SliderAction(action)
+        if kind is QAbstractSlider.SliderAction.SliderMove:
+            self.position_label.setText(clock_text(self.position.sliderPosition() / 1000))
+            if self.position.isSliderDown():
+                return  # a drag: go there when it is let go
+        if kind is not QAbstractSlider.SliderAction.SliderNoAction:
+            self._request_seek(self.position.sliderPosition())
+
+    def _request_seek(self, milliseconds: int) -> None:
+        if not self._can_seek():
+            return
+        seconds = max(0, milliseconds) / 1000
+        self._seek_target = seconds
+        self._seek_polls = 0
+        self.position_label.setText(clock_text(seconds))
+        self.seek_requested.emit(seconds)
+
+    # -- the timer and the background sound ----------------------------------------------------
+
+    def _change_timer(self, minutes: int) -> None:
+        if self._timer_left is None:
+            return
+        change = minutes * 60.0
+        if change < 0:  # never shorten past the last minute: the end stays a gentle fade
+            change = -min(-change, max(0.0, self._timer_left - MIN_TIMER_LEFT_SECONDS))
+        if change == 0:
+            return
+        self._timer_left += change
+        self.remaining.setText(ends_in_text(self._timer_left))
+        self._update_timer_buttons()
+        self.timer_changed.emit(change)
+
+    def _update_timer_buttons(self) -> None:
+        fading = self._state is PlayerState.FADING
+        self.timer_choice.setEnabled(not fading)
+        left = self._timer_left or 0.0
+        for minutes, button in self.timer_buttons.items():
+            shortening_possible = minutes > 0 or left > MIN_TIMER_LEFT_SECONDS + 1
+            button.setEnabled(not fading and shortening_possible)
+
+    def _on_ambience_chosen(self, index: int) -> None:
+        key = str(self.ambience_choice.itemData(index) or "")
+        self.ambience_volume.setEnabled(bool(key))
+        self.ambience_chosen.emit(key)
 
     def _toggle_pause(self) -> None:
         if self._state is PlayerState.PAUSED:
             self.resume_requested.emit()
         else:
             self.pause_requested.emit()
+
+    @staticmethod
+    def _set_quietly(widget: QSlider | QComboBox, value: int) -> None:
+        """Show a value without announcing it as the person's choice."""
+        widget.blockSignals(True)
+        if isinstance(widget, QComboBox):
+            widget.setCurrentIndex(value)
+        else:
+            widget.setValue(value)
+        widget.blockSignals(False)

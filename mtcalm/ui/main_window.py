@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QEvent, Qt, QTimer
@@ -30,6 +31,7 @@ from mtcalm.ui.theme import HEADER_HEIGHT
 from mtcalm.workspace import Workspace
 
 if TYPE_CHECKING:  # the other pages are built, and their modules loaded, on first use
+    from mtcalm.ambience import Ambience
     from mtcalm.audio.events import PlayerError, PlayerStatus
     from mtcalm.audio.player import Player
     from mtcalm.session import ListeningSession
@@ -71,6 +73,7 @@ class MainWindow(QMainWindow):
         self.session: ListeningSession | None = None
         self._music_on = False
         self._ground_return: QWidget | None = None
+        self._ambience: dict[str, Ambience] | None = None  # read with the listening page
         self._resume_after_grounding = False
         self.setWindowTitle(self.tr("mtcalm"))
         self.resize(1040, 760)
@@ -185,6 +188,12 @@ class MainWindow(QMainWindow):
             page.resume_requested.connect(self._resume)
             page.end_requested.connect(self.end_session)
             page.volume_changed.connect(self._set_volume)
+            page.seek_requested.connect(self._seek)
+            page.timer_chosen.connect(self._choose_timer)
+            page.timer_changed.connect(self._change_timer)
+            page.ambience_chosen.connect(self._choose_ambience)
+            page.ambience_volume_changed.connect(self._set_ambience_volume)
+            page.set_ambience_choices([(key, sound.title) for key, sound in self.ambience.items()])
             return page
 
         return self._page("listening", build)
@@ -234,6 +243,15 @@ class MainWindow(QMainWindow):
             return page
 
         return self._page("problem", build)
+
+    @property
+    def ambience(self) -> dict[str, Ambience]:
+        """The bundled background sounds by key, read when first needed."""
+        if self._ambience is None:
+            from mtcalm.ambience import bundled_ambience
+
+            self._ambience = {sound.key: sound for sound in bundled_ambience()}
+        return self._ambience
 
     def _current_name(self) -> str:
         current = self.pages.currentWidget()
@@ -289,6 +307,8 @@ class MainWindow(QMainWindow):
         self.checkin_before.reset()
         self._show(self.checkin_before)
         self.checkin_before.focus_first()
+        # Measure untagged tracks' levels during the check-in, so the music starts at once.
+        self._ensure_audio().player.prepare([track.path for track in playlist.playable_tracks])
 
     def _on_checked_in(self, before: CheckIn) -> None:
         journal = self.workspace.journal
@@ -310,13 +330,25 @@ class MainWindow(QMainWindow):
         audio = self._ensure_audio()
         if self.session is None:
             return
+        settings = self.workspace.settings
+        playlist = self.session.playlist
         notice = audio.notice.long if audio.notice else ""
-        self.listening.start(self.session.playlist, self.workspace.settings.volume, notice)
+        ambience = settings.ambience if settings.ambience in self.ambience else ""
+        self.listening.start(playlist, settings.volume, notice)
+        self.listening.show_sound(settings.timer_minutes, ambience, settings.ambience_volume)
         self._music_on = True
         self._show(self.listening)
-        paths = [track.path for track in self.session.playlist.tracks]
-        audio.player.set_volume(self.workspace.settings.volume)
-        audio.player.play(paths, fade_in=FADE_IN_SECONDS)
+        player = audio.player
+        player.set_volume(settings.volume)
+        player.set_ambience_volume(settings.ambience_volume)
+        self._play_ambience(ambience)
+        player.play(
+            [track.path for track in playlist.tracks],
+            fade_in=FADE_IN_SECONDS,
+            crossfade=playlist.crossfade_seconds,
+            fade_out=FADE_OUT_SECONDS,
+            timer=settings.timer_minutes * 60 or None,
+        )
         self.listening.pause_button.setFocus()
 
     def _pause(self) -> None:
@@ -331,6 +363,38 @@ class MainWindow(QMainWindow):
         if self.audio:
             self.audio.player.set_volume(volume)
         self.workspace.settings = self.workspace.settings.with_changes(volume=volume)
+
+    def _seek(self, seconds: float) -> None:
+        if self.audio and self._music_on:
+            self.audio.player.seek(seconds)
+
+    def _choose_timer(self, minutes: int) -> None:
+        """A session length was chosen: it counts from now, and is remembered."""
+        self.workspace.settings = self.workspace.settings.with_changes(timer_minutes=minutes)
+        if self.audio and self._music_on:
+            self.audio.player.set_timer(minutes * 60 or None)
+
+    def _change_timer(self, seconds: float) -> None:
+        if self.audio and self._music_on:
+            self.audio.player.change_timer(seconds)
+
+    def _choose_ambience(self, key: str) -> None:
+        self.workspace.settings = self.workspace.settings.with_changes(ambience=key)
+        self._play_ambience(key)
+
+    def _play_ambience(self, key: str) -> None:
+        """Fade the background sound ``key`` in ("" fades it out); the same one carries on."""
+        if self.audio is None:
+            return
+        sound = self.ambience.get(key)
+        path = sound.path if sound else None
+        if self.audio.status().ambience != path:
+            self.audio.player.set_ambience(path)
+
+    def _set_ambience_volume(self, volume: float) -> None:
+        if self.audio:
+            self.audio.player.set_ambience_volume(volume)
+        self.workspace.settings = self.workspace.settings.with_changes(ambience_volume=volume)
 
     def end_session(self) -> None:
         """The person ends the session: the music fades out, then the check-in follows."""
@@ -421,6 +485,7 @@ class MainWindow(QMainWindow):
             self.audio = PlayerAdapter(player, notice, self)
             self.audio.track_started.connect(self._on_track_started)
             self.audio.track_failed.connect(self._on_track_failed)
+            self.audio.ambience_failed.connect(self._on_ambience_failed)
             self.audio.playback_ended.connect(self._on_playback_ended)
             self.audio.progress.connect(self._on_progress)
             self.audio.state_changed.connect(
@@ -446,6 +511,20 @@ class MainWindow(QMainWindow):
             self._record(EventKind.TRACK_FAILED, f"{track.path.name}: {short}")
         self.listening.show_problem(
             self.tr("“%1” could not be played (%2). Going on with the next track.")
+            .replace("%1", title)
+            .replace("%2", short.lower())
+        )
+
+    def _on_ambience_failed(self, path: str, short: str, long: str) -> None:
+        """The background sound stopped; the music goes on, and it is no longer chosen."""
+        title = next(
+            (sound.title for sound in self.ambience.values() if str(sound.path) == path),
+            Path(path).name,
+        )
+        self.workspace.settings = self.workspace.settings.with_changes(ambience="")
+        self.listening.show_ambience_stopped()
+        self.listening.show_problem(
+            self.tr("The background sound “%1” could not be played (%2). The music goes on.")
             .replace("%1", title)
             .replace("%2", short.lower())
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from mtcalm.audio.events import (
+    AmbienceFailed,
     PlaybackEnded,
     PlayerError,
     PlayerStatus,
@@ -23,6 +24,7 @@ class PlayerAdapter(QObject):
     state_changed = Signal(str)
     track_started = Signal(int)
     track_failed = Signal(int, str, str)  # index, short text, long text
+    ambience_failed = Signal(str, str, str)  # the file's path, short text, long text
     playback_ended = Signal(bool)  # completed
     progress = Signal(object)  # PlayerStatus
 
@@ -52,6 +54,8 @@ class PlayerAdapter(QObject):
                 self.track_started.emit(event.index)
             elif isinstance(event, TrackFailed):
                 self.track_failed.emit(event.index, event.error.short, event.error.long)
+            elif isinstance(event, AmbienceFailed):
+                self.ambience_failed.emit(str(event.path), event.error.short, event.error.long)
             elif isinstance(event, PlaybackEnded):
                 self.playback_ended.emit(event.completed)
         self.progress.emit(self.player.status())

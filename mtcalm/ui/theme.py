@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -17,6 +19,9 @@ SOFT_ACCENT = "#DCE7E4"
 GROUND = "#8C5B4A"
 GROUND_SOFT = "#F3E3DA"
 NOTICE = "#F1E6CF"
+
+# A calm chevron for drop-down lists (Qt style sheets draw no arrow once a combo box is styled).
+CHEVRON_DOWN = (Path(__file__).parent / "chevron-down.svg").as_posix()
 
 SPACING = 16
 HEADER_HEIGHT = 58
@@ -69,6 +74,24 @@ QPushButton[role="chip"] {{ border-radius: 14px; padding: 4px 14px; min-height: 
 QPushButton[role="chip"]:checked {{
     background: {SOFT_ACCENT}; border-color: {ACCENT}; color: {ACCENT};
 }}
+QComboBox {{
+    background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 8px;
+    padding: 6px 12px; min-height: 20px; combobox-popup: 0;
+}}
+QComboBox:hover {{ border-color: {ACCENT}; }}
+QComboBox:focus {{ border: 2px solid {ACCENT}; padding: 5px 11px; }}
+QComboBox:disabled {{ color: #A8ADA8; border-color: #E4DED4; }}
+QComboBox::drop-down {{
+    subcontrol-origin: padding; subcontrol-position: center right; width: 22px; border: none;
+}}
+QComboBox::down-arrow {{ image: url({CHEVRON_DOWN}); width: 12px; height: 8px; }}
+QComboBox::down-arrow:disabled {{ image: none; }}
+QComboBox QAbstractItemView {{
+    background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 8px; padding: 4px;
+    outline: 0;
+}}
+QComboBox QAbstractItemView::item {{ padding: 6px 10px; min-height: 20px; border-radius: 6px; }}
+QComboBox QAbstractItemView::item:selected {{ background: {SOFT_ACCENT}; color: {TEXT}; }}
 QPlainTextEdit, QTableView {{
     background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 8px; padding: 6px;
     selection-background-color: {SOFT_ACCENT}; selection-color: {TEXT};
@@ -91,6 +114,8 @@ QSlider::handle:horizontal {{
     border-radius: 10px;
 }}
 QSlider::handle:horizontal:focus {{ background: {ACCENT}; }}
+QSlider::sub-page:horizontal:disabled {{ background: #C9D3D0; }}
+QSlider::handle:horizontal:disabled {{ border-color: #C9D3D0; }}
 QScrollBar:vertical {{ background: transparent; width: 10px; }}
 QScrollBar::handle:vertical {{ background: {BORDER}; border-radius: 5px; min-height: 30px; }}
 QScrollBar::add-line, QScrollBar::sub-line {{ height: 0; }}

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from mtcalm.audio.events import PlayerError
+from mtcalm.audio.events import PlayerError, PlayerEvent
 from mtcalm.audio.null_backend import NullOutput
 from mtcalm.audio.player import Player
 from mtcalm.playlists import Playlist
@@ -22,6 +23,79 @@ WAIT_MS = 15000
 
 def silent_audio(volume: float) -> tuple[Player, PlayerError | None]:
     return Player(NullOutput(), volume=volume), None
+
+
+class RecordingPlayer(Player):
+    """A real player that also remembers what it was asked to do and the events it gave."""
+
+    def __init__(self, output: NullOutput, volume: float) -> None:
+        super().__init__(output, volume=volume)
+        self.output = output
+        self.calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+        self.events: list[PlayerEvent] = []
+
+    def called(self, name: str) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+        """The arguments of every call to ``name``, oldest first."""
+        return [(args, kwargs) for called, args, kwargs in self.calls if called == name]
+
+    def prepare(self, *args: Any, **kwargs: Any) -> None:
+        self.calls.append(("prepare", args, kwargs))
+        super().prepare(*args, **kwargs)
+
+    def play(self, *args: Any, **kwargs: Any) -> None:
+        self.calls.append(("play", args, kwargs))
+        super().play(*args, **kwargs)
+
+    def seek(self, *args: Any, **kwargs: Any) -> None:
+        self.calls.append(("seek", args, kwargs))
+        super().seek(*args, **kwargs)
+
+    def set_timer(self, *args: Any, **kwargs: Any) -> None:
+        self.calls.append(("set_timer", args, kwargs))
+        super().set_timer(*args, **kwargs)
+
+    def change_timer(self, *args: Any, **kwargs: Any) -> None:
+        self.calls.append(("change_timer", args, kwargs))
+        super().change_timer(*args, **kwargs)
+
+    def set_ambience(self, *args: Any, **kwargs: Any) -> None:
+        self.calls.append(("set_ambience", args, kwargs))
+        super().set_ambience(*args, **kwargs)
+
+    def set_ambience_volume(self, *args: Any, **kwargs: Any) -> None:
+        self.calls.append(("set_ambience_volume", args, kwargs))
+        super().set_ambience_volume(*args, **kwargs)
+
+    def poll_events(self) -> list[PlayerEvent]:
+        events = super().poll_events()
+        self.events.extend(events)
+        return events
+
+
+class StoppedClock:
+    """A clock that stands still until told to move: the silent output then plays nothing
+    beyond its first two blocks, so positions and timers hold still for exact checks."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def recording_audio(
+    clock: Callable[[], float] | None = None,
+) -> tuple[Callable[[float], tuple[Player, PlayerError | None]], list[RecordingPlayer]]:
+    """An audio opener giving :class:`RecordingPlayer` s, and the list they are put in."""
+    made: list[RecordingPlayer] = []
+
+    def open_audio(volume: float) -> tuple[Player, PlayerError | None]:
+        output = NullOutput(clock) if clock is not None else NullOutput()
+        player = RecordingPlayer(output, volume)
+        made.append(player)
+        return player, None
+
+    return open_audio, made
 
 
 def no_device_audio(volume: float) -> tuple[Player, PlayerError | None]:
