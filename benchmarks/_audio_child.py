@@ -99,7 +99,7 @@ def run_window(file: Path, seconds: float) -> dict[str, float]:
 def run_app(file: Path, seconds: float, data_dir: Path) -> dict[str, float]:
     from PySide6.QtWidgets import QApplication
 
-    from mtcalm.audio.events import PlayerError
+    from mtcalm.audio.events import PlayerError, PlayerState
     from mtcalm.audio.player import Player
     from mtcalm.audio.pygame_backend import PygameOutput
     from mtcalm.playlists import load_playlist
@@ -126,7 +126,14 @@ def run_app(file: Path, seconds: float, data_dir: Path) -> dict[str, float]:
     idle = qt_idle(app)
     idle(0.5)
     window.home.cards[0].begin_button.click()
+    idle(0.2)
     window.checkin_before.skip_all.click()
+    for _ in range(50):  # the first sound is heard within a fraction of a second
+        idle(0.1)
+        if window._ensure_audio().player.status().state is PlayerState.PLAYING:
+            break
+    else:
+        raise RuntimeError("the session did not start playing")
     share = cpu_share(seconds, idle)
     audio = window._ensure_audio()
     audio.player.seek(LATE_SEEK_SECONDS)

@@ -321,7 +321,8 @@ class ListeningPage(QWidget):
         if self.position.isSliderDown():
             return  # the person is dragging it
         self.position.setMaximum(round(status.duration * 1000))
-        self._set_quietly(self.position, round(status.position * 1000))
+        # Whole seconds: the handle moves once a second, not on every poll (each move repaints).
+        self._set_quietly(self.position, round(status.position) * 1000)
         self.position_label.setText(clock_text(status.position))
 
     def _can_seek(self) -> bool:
