@@ -62,6 +62,9 @@ class TrackDecoder:
             raise _cannot_play(path, f"it says {channels} channels at {rate} Hz")
         self.source_rate = rate
         self._channels = channels
+        # An Ogg stream's last page carries an end-of-stream mark; a file cut off part-way
+        # (a pulled USB stick, an interrupted download) has none, though it decodes cleanly.
+        self.cut_short = self._file.format == "OGG" and not _ogg_stream_ends(path)
         self.frames = max(0, math.ceil(int(self._file.frames) * SAMPLE_RATE / rate))
         if self.frames == 0:
             self._file.close()
@@ -139,3 +142,19 @@ class TrackDecoder:
 def _reason(error: BaseException) -> str:
     text = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
     return text[:200]
+
+
+OGG_TAIL_BYTES = 65536  # more than the largest Ogg page
+
+
+def _ogg_stream_ends(path: Path) -> bool:
+    """True when the file's last Ogg page is marked as the end of its stream."""
+    try:
+        with path.open("rb") as handle:
+            size = handle.seek(0, 2)
+            handle.seek(max(0, size - OGG_TAIL_BYTES))
+            tail = handle.read()
+    except OSError:
+        return False
+    page = tail.rfind(b"OggS")
+    return page >= 0 and page + 5 < len(tail) and bool(tail[page + 5] & 0x04)

@@ -75,10 +75,15 @@ class TrackVoice:
         wanted = len(out)
         frames = self.decoder.read(wanted)
         shape = equal_power(self.envelope.render(wanted))
-        if len(frames) < wanted:
+        cut_here = self.decoder.cut_short and self.frames_left == 0
+        if len(frames) < wanted or cut_here:
             self.ended = True
             self.error = self.decoder.error
-            if self.error is not None or self.frames_left > EARLY_END_FRAMES:
+            if self.error is None and (cut_here or self.frames_left > EARLY_END_FRAMES):
+                self.error = AudioFileError(
+                    "File cut short", f"{self.path} ends part-way through: the rest is missing."
+                )
+            if self.error is not None:
                 frames = frames.copy()
                 declick_tail(frames)
         count = len(frames)
