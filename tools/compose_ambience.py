@@ -12,7 +12,6 @@ step across the loop's join); a failed check exits non-zero.
 
 from __future__ import annotations
 
-import io
 import sys
 import time
 from collections.abc import Callable
@@ -23,7 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import soundfile as sf
-from mutagen.ogg import OggPage
+from compose_music import encode, lufs  # the music generator's own, run from tools/
 from mutagen.oggvorbis import OggVorbis
 
 from mtcalm.audio.loudness import k_weighting_power
@@ -312,11 +311,6 @@ def window_powers(weighted: Audio, window_s: float, hop_s: float = 0.1) -> Audio
     return np.asarray((cum[starts + win] - cum[starts]) / win, dtype=np.float64)
 
 
-def lufs(power: npt.ArrayLike) -> Audio:
-    """Loudness in LUFS of channel-summed mean-square power."""
-    return np.asarray(-0.691 + 10.0 * np.log10(np.maximum(power, 1e-20)), dtype=np.float64)
-
-
 def gated_loudness(blocks: Audio) -> float:
     """Integrated loudness of 400 ms blocks: absolute gate -70 LUFS, relative gate -10 LU."""
     blocks = blocks[lufs(blocks) > -70.0]
@@ -401,23 +395,6 @@ def measure(x: Audio) -> Measurement:
 
 
 # ---------------------------------------------------------------- encoding and tagging
-def encode(path: Path, audio: Audio, serial: int) -> None:
-    """Write Ogg Vorbis, then pin the (otherwise random) Ogg serial so reruns are identical."""
-    frames = audio.T.astype(np.float32)
-    with sf.SoundFile(path, "w", SR, 2, "VORBIS", format="OGG",
-                      compression_level=VORBIS_COMPRESSION) as out:  # fmt: skip
-        for i in range(0, len(frames), 65536):  # a single huge write overflows libvorbis' stack
-            out.write(frames[i : i + 65536])
-    src, pages = io.BytesIO(path.read_bytes()), []
-    while src.tell() < len(src.getbuffer()):
-        page = OggPage(src)  # type: ignore[no-untyped-call]
-        page.serial = serial
-        pages.append(page.write())  # type: ignore[no-untyped-call]  # recomputes the CRC
-        if len(pages[-1]) != page.size:
-            raise RuntimeError(f"{path.name}: could not rewrite Ogg page {page.sequence}")
-    path.write_bytes(b"".join(pages))
-
-
 def tag(path: Path, number: int, loop: Loop, m: Measurement, album: tuple[float, float]) -> None:
     """Vorbis comments, with ReplayGain 2.0 values against a -18 LUFS reference."""
     audio: Any = OggVorbis(path)  # type: ignore[no-untyped-call]
@@ -477,7 +454,7 @@ def main() -> int:
     for number, loop in enumerate(LOOPS, start=1):
         t0, path = time.perf_counter(), AMBIENCE_DIR / f"{loop.slug}.ogg"
         mix = render(loop)
-        encode(path, mix, serial=0x6D740100 + number)
+        encode(path, mix, serial=0x6D740100 + number, compression=VORBIS_COMPRESSION)
         decoded, rate = sf.read(path, dtype="float64", always_2d=True)
         decoded = np.asarray(decoded.T)
         m, made = measure(decoded), measure(mix)

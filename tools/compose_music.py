@@ -429,11 +429,11 @@ def render(track: Track) -> Audio:
 
 
 # ---------------------------------------------------------------- encoding and tagging
-def encode(path: Path, audio: Audio, serial: int) -> None:
+def encode(path: Path, audio: Audio, serial: int, compression: float = VORBIS_COMPRESSION) -> None:
     """Write Ogg Vorbis, then pin the (otherwise random) Ogg serial so reruns are identical."""
     frames = audio.T.astype(np.float32)
     with sf.SoundFile(path, "w", SR, 2, "VORBIS", format="OGG",
-                      compression_level=VORBIS_COMPRESSION) as out:  # fmt: skip
+                      compression_level=compression) as out:  # fmt: skip
         for i in range(0, len(frames), 65536):  # a single huge write overflows libvorbis' stack
             out.write(frames[i : i + 65536])
     src, pages = io.BytesIO(path.read_bytes()), []
