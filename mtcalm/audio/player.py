@@ -112,7 +112,11 @@ class Player:
         """
         programme = tuple(tracks)
         self._levels.request(programme[1:])
-        self._commands.put(lambda: self._do_play(programme, fade_in, crossfade, fade_out, timer))
+        self._commands.put(
+            lambda: self._do_play(
+                lambda: self._start_programme(programme, fade_in, crossfade, fade_out, timer)
+            )
+        )
 
     def pause(self) -> None:
         self._commands.put(self._do_pause)
@@ -282,17 +286,7 @@ class Player:
                 self._ambience_volume,
             )
 
-    def _do_play(
-        self,
-        tracks: tuple[Path, ...],
-        fade_in: float,
-        crossfade: float,
-        fade_out: float,
-        timer: float | None,
-    ) -> None:
-        def start() -> None:
-            self._start_programme(tracks, fade_in, crossfade, fade_out, timer)
-
+    def _do_play(self, start: Callable[[], None]) -> None:
         if self._state in (PlayerState.PLAYING, PlayerState.FADING, PlayerState.PAUSED):
             self._next_programme = start  # the one playing fades out first: never a cut
             self._do_end(SWITCH_FADE_SECONDS)

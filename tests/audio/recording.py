@@ -8,6 +8,7 @@ mixer's own blocks, or the real output recorded through SDL's disk driver (:clas
 from __future__ import annotations
 
 import math
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,8 @@ from mtcalm.audio.pygame_backend import PygameOutput
 from tests.audio.conftest import UnityLevels
 
 if TYPE_CHECKING:
+    from mtcalm.audio.decoder import Frames
+    from mtcalm.audio.output import Output
     from tests.audio.conftest import Listener, PlayerMaker
 
 Audio = npt.NDArray[np.float64]  # (frames,) or (frames, channels)
@@ -206,3 +209,46 @@ def first_sound(samples: Audio) -> int:
 
 def last_sound(samples: Audio) -> int:
     return int(np.flatnonzero(samples)[-1])
+
+
+class Tap:
+    """An output that passes every block on and keeps a copy: what a person would hear.
+
+    With a ``gate``, the first block waits until the test opens it, so the test can change
+    the world while the player has begun but nothing has been heard.
+    """
+
+    def __init__(self, output: Output, gate: threading.Event | None = None) -> None:
+        self.output = output
+        self.name = output.name
+        self.gate = gate
+        self.waiting = threading.Event()
+        self.blocks: list[Audio] = []
+
+    def wants_block(self) -> bool:
+        return self.output.wants_block()
+
+    def write(self, block: Frames) -> None:
+        if self.gate is not None:
+            self.waiting.set()
+            self.gate.wait(timeout=30)
+        self.blocks.append(np.array(block, dtype=np.float64))
+        self.output.write(block)
+
+    def played_frames(self) -> int:
+        return self.output.played_frames()
+
+    def written_frames(self) -> int:
+        return self.output.written_frames()
+
+    def stop(self) -> None:
+        self.output.stop()
+
+    def close(self) -> None:
+        if self.gate is not None:
+            self.gate.set()
+        self.output.close()
+
+    def heard(self) -> Audio:
+        """Every frame sent, (frames, 2)."""
+        return np.concatenate(self.blocks) if self.blocks else np.zeros((0, 2))

@@ -26,7 +26,6 @@ from mtcalm.audio.events import (
     PlayerState,
     TrackStarted,
 )
-from mtcalm.audio.output import Output
 from mtcalm.audio.player import Player
 from tests.audio.conftest import UnityLevels
 from tests.audio.recording import (
@@ -34,6 +33,7 @@ from tests.audio.recording import (
     MIDDLE_HZ,
     RATE,
     Audio,
+    Tap,
     amplitude_at,
     largest_step,
     sine_step,
@@ -43,54 +43,10 @@ from tests.audio.recording import (
 )
 
 if TYPE_CHECKING:
-    from mtcalm.audio.decoder import Frames
     from tests.audio.conftest import Listen, Listener, OutputMaker, PlayerMaker
 
 LEVEL = 0.5
 FADES = {"fade_in": 0.05, "fade_out": 0.05}
-
-
-class Tap:
-    """An output that passes every block on and keeps a copy: what a person would hear.
-
-    With a ``gate``, the first block waits until the test opens it, so the test can change
-    the world while the player has begun but nothing has been heard.
-    """
-
-    def __init__(self, output: Output, gate: threading.Event | None = None) -> None:
-        self.output = output
-        self.name = output.name
-        self.gate = gate
-        self.waiting = threading.Event()
-        self.blocks: list[Audio] = []
-
-    def wants_block(self) -> bool:
-        return self.output.wants_block()
-
-    def write(self, block: Frames) -> None:
-        if self.gate is not None:
-            self.waiting.set()
-            self.gate.wait(timeout=30)
-        self.blocks.append(np.array(block, dtype=np.float64))
-        self.output.write(block)
-
-    def played_frames(self) -> int:
-        return self.output.played_frames()
-
-    def written_frames(self) -> int:
-        return self.output.written_frames()
-
-    def stop(self) -> None:
-        self.output.stop()
-
-    def close(self) -> None:
-        if self.gate is not None:
-            self.gate.set()
-        self.output.close()
-
-    def heard(self) -> Audio:
-        """Every frame sent, (frames, 2)."""
-        return np.concatenate(self.blocks) if self.blocks else np.zeros((0, 2))
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import random
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -23,8 +23,8 @@ from mtcalm.audio.events import (
     StateChanged,
     TrackStarted,
 )
-from mtcalm.audio.output import Output
 from mtcalm.audio.player import Player
+from tests.audio.recording import Tap
 
 if TYPE_CHECKING:
     from tests.audio.conftest import Listen, Listener, OutputMaker, PlayerMaker
@@ -267,55 +267,25 @@ def test_calls_from_other_threads_while_playing_are_safe(
     assert player.status().state is PlayerState.STOPPED
 
 
-class GatedOutput:
-    """Wraps an output so that its first block waits until the test lets it go on."""
-
-    def __init__(self, output: Output) -> None:
-        self.output = output
-        self.name = output.name
-        self.loading = threading.Event()
-        self.let_go = threading.Event()
-
-    def wants_block(self) -> bool:
-        return self.output.wants_block()
-
-    def write(self, block: Any) -> None:
-        self.loading.set()
-        self.let_go.wait(timeout=30)
-        self.output.write(block)
-
-    def played_frames(self) -> int:
-        return self.output.played_frames()
-
-    def written_frames(self) -> int:
-        return self.output.written_frames()
-
-    def stop(self) -> None:
-        self.output.stop()
-
-    def close(self) -> None:
-        self.let_go.set()
-        self.output.close()
-
-
 def test_a_slow_file_never_holds_up_the_caller(
     make_output: OutputMaker, players: PlayerMaker, listen: Listen, make_tone: ToneMaker
 ) -> None:
-    output = GatedOutput(make_output())
+    output = Tap(make_output(), gate=threading.Event())
     player = players(output)
     listener = listen(player)
     tracks = programme(make_tone, 0.4)
 
     player.play(tracks, fade_in=0.1, fade_out=0.1)
     # play() has returned; the player is still busy handing over its first block.
-    assert output.loading.wait(timeout=10), "the control thread began playing"
+    assert output.waiting.wait(timeout=10), "the control thread began playing"
     player.set_volume(0.4)
     player.pause()
     player.resume()
     assert player.status().state is PlayerState.STOPPED
     assert not listener.collect()
 
-    output.let_go.set()
+    assert output.gate is not None
+    output.gate.set()
     listener.wait_for_event(TrackStarted(0, tracks[0]))
     assert listener.wait_for_end() == PlaybackEnded(EndReason.COMPLETED)
     assert player.status().volume == 0.4
