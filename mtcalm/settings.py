@@ -17,6 +17,10 @@ SETTINGS_VERSION = 1
 MAX_SETTINGS_BYTES = 64 * 1024
 TIMER_MINUTES = (10, 15, 20, 30, 45, 60)  # the session lengths offered; 0 is "until the end"
 AMBIENCE_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+BREATHS_PER_MINUTE = (4.0, 7.0)
+EXHALE_RATIOS = (1.0, 1.5, 2.0)
+SCRIPT_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+MAX_INTRODUCED_SCRIPTS = 500
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,11 @@ class Settings:
     timer_minutes: int = 0  # 0: the session lasts until the music ends
     ambience: str = ""  # the key of a bundled ambience, "" for none
     ambience_volume: float = 0.5
+    breaths_per_minute: float = 6.0  # the breathing pacer's rate
+    exhale_ratio: float = 1.5  # the out-breath's length as a multiple of the in-breath's
+    reduced_motion: bool = False  # the pacer and cues change without growing or moving
+    play_flagged_tracks: bool = False  # tracks flagged as triggers are skipped unless this is on
+    introduced_scripts: tuple[str, ...] = ()  # scripts whose "who this is not for" was shown
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -84,12 +93,7 @@ def _from_dict(raw: object) -> Settings:
     values: dict[str, Any] = {}
     for spec in fields(Settings):
         value = raw.get(spec.name, getattr(defaults, spec.name))
-        expected = type(getattr(defaults, spec.name))
-        if expected is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, expected) or isinstance(value, bool):
-            raise ValueError(f"{spec.name} should be a {expected.__name__}")
-        values[spec.name] = value
+        values[spec.name] = _typed(spec.name, value, type(getattr(defaults, spec.name)))
     settings = Settings(**values)
     journal_name = Path(settings.journal_file)
     if journal_name.name != settings.journal_file or journal_name.suffix != ".sqlite3":
@@ -103,4 +107,25 @@ def _from_dict(raw: object) -> Settings:
         settings = settings.with_changes(ambience=defaults.ambience)
     if not 0.0 <= settings.ambience_volume <= 1.0:
         settings = settings.with_changes(ambience_volume=defaults.ambience_volume)
-    return settings
+    low, high = BREATHS_PER_MINUTE
+    if not low <= settings.breaths_per_minute <= high:
+        settings = settings.with_changes(breaths_per_minute=defaults.breaths_per_minute)
+    if settings.exhale_ratio not in EXHALE_RATIOS:
+        settings = settings.with_changes(exhale_ratio=defaults.exhale_ratio)
+    introduced = tuple(key for key in settings.introduced_scripts if SCRIPT_ID.fullmatch(key))[
+        :MAX_INTRODUCED_SCRIPTS
+    ]
+    return settings.with_changes(introduced_scripts=introduced)
+
+
+def _typed(name: str, value: object, expected: type) -> Any:
+    """``value`` as the setting's type; JSON has no tuples, and ``True`` is not a number."""
+    if expected is tuple and isinstance(value, list):
+        if not all(isinstance(item, str) for item in value):
+            raise ValueError(f"{name} should be a list of texts")
+        return tuple(value)
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
+        raise ValueError(f"{name} should be a {expected.__name__}")
+    return value

@@ -174,6 +174,11 @@ def test_settings_round_trip(data_dir: Path) -> None:
         timer_minutes=45,
         ambience="stream",
         ambience_volume=0.25,
+        breaths_per_minute=4.5,
+        exhale_ratio=2.0,
+        reduced_motion=True,
+        play_flagged_tracks=True,
+        introduced_scripts=("safe-place", "shoreline"),
     )
     save_settings(data_dir, chosen)
     loaded = load_settings(data_dir)
@@ -220,6 +225,25 @@ def test_settings_from_before_the_timer_and_ambience_load_with_their_defaults(
     assert loaded.settings.ambience_volume == 0.5
 
 
+WRONG_TYPES = {
+    "reduced motion as a number": '"reduced_motion": 1',
+    "reduced motion as text": '"reduced_motion": "yes"',
+    "a breathing rate as true": '"breaths_per_minute": true',
+    "introduced scripts as text": '"introduced_scripts": "safe-place"',
+    "introduced scripts holding numbers": '"introduced_scripts": [1, 2]',
+}
+
+
+@pytest.mark.parametrize("entry", WRONG_TYPES.values(), ids=WRONG_TYPES.keys())
+def test_a_setting_of_the_wrong_type_sets_the_file_aside(data_dir: Path, entry: str) -> None:
+    ensure_private_dir(data_dir)
+    (data_dir / SETTINGS_FILE).write_text('{"version": 1, ' + entry + "}", encoding="utf-8")
+    loaded = load_settings(data_dir)
+    assert loaded.settings == Settings()
+    assert loaded.problem is not None and "defaults are used" in loaded.problem
+    assert not (data_dir / SETTINGS_FILE).exists(), "the unusable file was moved aside"
+
+
 @pytest.mark.parametrize("minutes", [0, *TIMER_MINUTES])
 def test_every_offered_timer_length_is_kept(data_dir: Path, minutes: int) -> None:
     ensure_private_dir(data_dir)
@@ -238,6 +262,11 @@ OUT_OF_RANGE_SETTINGS: dict[str, tuple[str, str]] = {
     "ambience volume below zero": ('"ambience_volume": -0.1', "ambience_volume"),
     "ambience volume not a number": ('"ambience_volume": NaN', "ambience_volume"),
     "ambience volume infinite": ('"ambience_volume": Infinity', "ambience_volume"),
+    "a breathing rate too fast": ('"breaths_per_minute": 30', "breaths_per_minute"),
+    "a breathing rate of zero": ('"breaths_per_minute": 0', "breaths_per_minute"),
+    "a breathing rate not a number": ('"breaths_per_minute": NaN', "breaths_per_minute"),
+    "an exhale ratio not offered": ('"exhale_ratio": 3.7', "exhale_ratio"),
+    "a script id that is a path": ('"introduced_scripts": ["../x"]', "introduced_scripts"),
 }
 
 
