@@ -16,3 +16,7 @@ def assets_dir() -> Path:
 
 def bundled_playlists_dir() -> Path:
     return assets_dir() / "playlists"
+
+
+def bundled_scripts_dir() -> Path:
+    return assets_dir() / "scripts"
