@@ -6,11 +6,16 @@ crash or a kill loses nothing already entered.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mtcalm.checkin import CheckIn, ItemChange, compare, distress_rose
 from mtcalm.journal import EventKind, Journal, Outcome
-from mtcalm.playlists import Playlist
+from mtcalm.playlists import Playlist, Track
+
+if TYPE_CHECKING:
+    from mtcalm.scripts import Script
 
 PROGRESS_SAVE_SECONDS = 10.0
 
@@ -26,23 +31,50 @@ class SessionSummary:
 
 
 class ListeningSession:
-    """A session in progress. Create it with :meth:`begin` once the first check-in is given."""
+    """A session in progress. Create it with :meth:`begin` once the first check-in is given.
 
-    def __init__(self, journal: Journal, playlist: Playlist, session_id: int, before: CheckIn):
+    ``tracks`` is what is played: the playlist's tracks less any flagged as triggers. A guided-
+    imagery session also has its ``script``, which names the session and sets its length.
+    """
+
+    def __init__(
+        self,
+        journal: Journal,
+        playlist: Playlist,
+        session_id: int,
+        before: CheckIn,
+        *,
+        tracks: Sequence[Track] | None = None,
+        script: Script | None = None,
+    ) -> None:
         self.journal = journal
         self.playlist = playlist
         self.session_id = session_id
         self.before = before
+        self.tracks = tuple(playlist.tracks if tracks is None else tracks)
+        self.script = script
         self.outcome = Outcome.IN_PROGRESS
         self.listened_seconds = 0.0
         self._saved_listened = 0.0
 
     @classmethod
-    def begin(cls, journal: Journal, playlist: Playlist, before: CheckIn) -> ListeningSession:
-        session_id = journal.start_session(
-            playlist.ref, playlist.title, before, planned_seconds=playlist.duration or None
-        )
-        return cls(journal, playlist, session_id, before)
+    def begin(
+        cls,
+        journal: Journal,
+        playlist: Playlist,
+        before: CheckIn,
+        *,
+        tracks: Sequence[Track] | None = None,
+        script: Script | None = None,
+    ) -> ListeningSession:
+        programme = tuple(playlist.tracks if tracks is None else tracks)
+        if script is not None:
+            ref, title, planned = script.ref, script.title, script.duration
+        else:
+            ref, title = playlist.ref, playlist.title
+            planned = sum(track.duration for track in programme)
+        session_id = journal.start_session(ref, title, before, planned_seconds=planned or None)
+        return cls(journal, playlist, session_id, before, tracks=programme, script=script)
 
     def note_progress(self, listened_seconds: float) -> None:
         """Keep the listened time; saved every few seconds so a crash loses little."""

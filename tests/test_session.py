@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from mtcalm.assets import bundled_scripts_dir
 from mtcalm.checkin import CheckIn, ItemChange, Phase
 from mtcalm.journal import EventKind, Journal, Outcome
 from mtcalm.playlists import Playlist, load_playlist
+from mtcalm.scripts import load_script
 from mtcalm.session import PROGRESS_SAVE_SECONDS, ListeningSession, SessionSummary
 from tests.conftest import PlaylistMaker, ToneMaker
 
@@ -62,6 +64,26 @@ def test_a_playlist_without_playable_audio_plans_no_length(
     silent = load_playlist(make_playlist(["missing.wav"], name="silent.toml"))
     session = ListeningSession.begin(journal, silent, BEFORE)
     assert journal.session(session.session_id).planned_seconds is None
+
+
+def test_a_session_without_the_flagged_tracks_plans_only_what_it_plays(
+    journal: Journal, playlist: Playlist
+) -> None:
+    kept = playlist.tracks[1:]
+    session = ListeningSession.begin(journal, playlist, BEFORE, tracks=kept)
+    assert session.tracks == kept
+    assert journal.session(session.session_id).planned_seconds == pytest.approx(0.5, abs=0.01)
+
+
+def test_a_guided_imagery_session_is_named_and_timed_by_its_script(
+    journal: Journal, playlist: Playlist
+) -> None:
+    script = load_script(bundled_scripts_dir() / "safe-place.toml")
+    session = ListeningSession.begin(journal, playlist, BEFORE, script=script)
+    record = journal.session(session.session_id)
+    assert (record.content_ref, record.content_title) == ("script:safe-place", "A safe place")
+    assert record.planned_seconds == 18 * 60
+    assert session.script is script
 
 
 def test_progress_is_saved_at_most_every_few_seconds(journal: Journal, playlist: Playlist) -> None:

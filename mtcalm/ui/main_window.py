@@ -343,7 +343,7 @@ class MainWindow(QMainWindow):
         player.set_ambience_volume(settings.ambience_volume)
         self._play_ambience(ambience)
         player.play(
-            [track.path for track in playlist.tracks],
+            [track.path for track in self.session.tracks],
             fade_in=FADE_IN_SECONDS,
             crossfade=playlist.crossfade_seconds,
             fade_out=FADE_OUT_SECONDS,
@@ -499,14 +499,14 @@ class MainWindow(QMainWindow):
 
     def _on_track_started(self, index: int) -> None:
         self.listening.show_track(index)
-        if self.session is not None and 0 <= index < len(self.session.playlist.tracks):
-            track = self.session.playlist.tracks[index]
+        if self.session is not None and 0 <= index < len(self.session.tracks):
+            track = self.session.tracks[index]
             self._record(EventKind.TRACK_STARTED, str(track.path.name))
 
     def _on_track_failed(self, index: int, short: str, long: str) -> None:
         title = self.tr("a track")
-        if self.session is not None and 0 <= index < len(self.session.playlist.tracks):
-            track = self.session.playlist.tracks[index]
+        if self.session is not None and 0 <= index < len(self.session.tracks):
+            track = self.session.tracks[index]
             title = track.title
             self._record(EventKind.TRACK_FAILED, f"{track.path.name}: {short}")
         self.listening.show_problem(
