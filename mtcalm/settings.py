@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from mtcalm.breathing import EXHALE_RATIOS, MAX_BREATHS_PER_MINUTE, MIN_BREATHS_PER_MINUTE
 from mtcalm.datadir import write_file_atomically
 from mtcalm.journal_file import now
 
@@ -17,8 +18,6 @@ SETTINGS_VERSION = 1
 MAX_SETTINGS_BYTES = 64 * 1024
 TIMER_MINUTES = (10, 15, 20, 30, 45, 60)  # the session lengths offered; 0 is "until the end"
 AMBIENCE_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
-BREATHS_PER_MINUTE = (4.0, 7.0)
-EXHALE_RATIOS = (1.0, 1.5, 2.0)
 SCRIPT_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 MAX_INTRODUCED_SCRIPTS = 500
 
@@ -107,8 +106,7 @@ def _from_dict(raw: object) -> Settings:
         settings = settings.with_changes(ambience=defaults.ambience)
     if not 0.0 <= settings.ambience_volume <= 1.0:
         settings = settings.with_changes(ambience_volume=defaults.ambience_volume)
-    low, high = BREATHS_PER_MINUTE
-    if not low <= settings.breaths_per_minute <= high:
+    if not MIN_BREATHS_PER_MINUTE <= settings.breaths_per_minute <= MAX_BREATHS_PER_MINUTE:
         settings = settings.with_changes(breaths_per_minute=defaults.breaths_per_minute)
     if settings.exhale_ratio not in EXHALE_RATIOS:
         settings = settings.with_changes(exhale_ratio=defaults.exhale_ratio)
