@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # the other pages are built, and their modules loaded, on fir
     from mtcalm.ui.grounding_page import GroundingPage
     from mtcalm.ui.journal_page import JournalPage
     from mtcalm.ui.listening_page import ListeningPage
+    from mtcalm.ui.pacer_page import PacerPage
     from mtcalm.ui.player_adapter import PlayerAdapter
     from mtcalm.ui.problem_page import JournalProblemPage
     from mtcalm.ui.summary_page import SummaryPage
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self._ground_return: QWidget | None = None
         self._ambience: dict[str, Ambience] | None = None  # read with the listening page
         self._resume_after_grounding = False
+        self._pacer_return: QWidget | None = None
         self.setWindowTitle(self.tr("mtcalm"))
         self.resize(1040, 760)
         self.setMinimumSize(760, 560)
@@ -121,14 +123,17 @@ class MainWindow(QMainWindow):
         layout.addWidget(plain_label(self.tr("mtcalm"), "wordmark", wrap=False))
         layout.addStretch(1)
         self.nav_listen = QPushButton(self.tr("Listen"))
+        self.nav_breathe = QPushButton(self.tr("Breathe"))
         self.nav_journal = QPushButton(self.tr("Journal"))
         self.nav_group = QButtonGroup(self)
-        for button in (self.nav_listen, self.nav_journal):
+        self.nav_buttons = (self.nav_listen, self.nav_breathe, self.nav_journal)
+        for button in self.nav_buttons:
             button.setProperty("role", "nav")
             button.setCheckable(True)
             self.nav_group.addButton(button)
             layout.addWidget(button)
         self.nav_listen.clicked.connect(self.show_home)
+        self.nav_breathe.clicked.connect(self.show_pacer)
         self.nav_journal.clicked.connect(self.show_journal)
         self.ground_button = QPushButton(self.tr("Stop and ground"))
         self.ground_button.setProperty("role", "ground")
@@ -233,6 +238,19 @@ class MainWindow(QMainWindow):
         return self._page("journal", build)
 
     @property
+    def pacer(self) -> PacerPage:
+        def build() -> PacerPage:
+            from mtcalm.ui.pacer_page import PacerPage
+
+            page = PacerPage()
+            page.pattern_changed.connect(self._keep_breathing_pattern)
+            page.reduced_motion_changed.connect(self._keep_reduced_motion)
+            page.done.connect(self._leave_pacer)
+            return page
+
+        return self._page("pacer", build)
+
+    @property
     def problem(self) -> JournalProblemPage:
         def build() -> JournalProblemPage:
             from mtcalm.ui.problem_page import JournalProblemPage
@@ -261,16 +279,18 @@ class MainWindow(QMainWindow):
 
     @property
     def in_session(self) -> bool:
-        return self._current_name() in SESSION_PAGES
+        name = self._current_name()
+        return name in SESSION_PAGES or (name == "pacer" and self.session is not None)
 
     def _show(self, page: QWidget) -> None:
         self.pages.setCurrentWidget(page)
         name = self._current_name()
-        session_page = name in SESSION_PAGES
-        self.nav_listen.setVisible(not session_page and name != "problem")
-        self.nav_journal.setVisible(not session_page and name != "problem")
+        session_page = self.in_session
+        for button in self.nav_buttons:
+            button.setVisible(not session_page and name != "problem")
         self.ground_button.setVisible(session_page and name != "grounding")
         self.nav_listen.setChecked(name == "home")
+        self.nav_breathe.setChecked(name == "pacer")
         self.nav_journal.setChecked(name == "journal")
 
     def show_home(self) -> None:
@@ -415,6 +435,10 @@ class MainWindow(QMainWindow):
         except JournalError as error:
             self._tell(error.short, error.long)
         self.checkin_after.reset()
+        if self._current_name() == "pacer":  # let the breath finish; Done goes on from here
+            self._pacer_return = self.checkin_after
+            self.pacer.set_done_text(self.tr("Go on"))
+            return
         self._show(self.checkin_after)
         self.checkin_after.focus_first()
 
@@ -429,6 +453,38 @@ class MainWindow(QMainWindow):
         self.session = None
         self.summary.show_summary(summary)
         self._show(self.summary)
+
+    # -- the breathing guide ------------------------------------------------------------------
+
+    def show_pacer(self) -> None:
+        """The breathing guide: on its own, or over a session whose music keeps playing."""
+        during_music = self._current_name() == "listening"
+        self._pacer_return = self.listening if during_music else None
+        settings = self.workspace.settings
+        page = self.pacer
+        page.set_pattern(settings.breaths_per_minute, settings.exhale_ratio)
+        page.set_reduced_motion(settings.reduced_motion)
+        page.set_done_text(self.tr("Back to the music") if during_music else self.tr("Back home"))
+        self._show(page)
+        page.start()
+
+    def _leave_pacer(self) -> None:
+        self.pacer.stop()
+        target, self._pacer_return = self._pacer_return, None
+        if target is None:
+            self.show_home()
+        else:
+            self._show(target)
+            if target is self._built.get("checkin_after"):
+                self.checkin_after.focus_first()
+
+    def _keep_breathing_pattern(self, breaths_per_minute: float, exhale_ratio: float) -> None:
+        self.workspace.settings = self.workspace.settings.with_changes(
+            breaths_per_minute=breaths_per_minute, exhale_ratio=exhale_ratio
+        )
+
+    def _keep_reduced_motion(self, reduced: bool) -> None:
+        self.workspace.settings = self.workspace.settings.with_changes(reduced_motion=reduced)
 
     # -- stop and ground -----------------------------------------------------------------------
 
