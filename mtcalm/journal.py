@@ -10,7 +10,7 @@ import contextlib
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from mtcalm.checkin import (
     compare,
     distress_rose,
 )
+from mtcalm.drawing import MAX_TEXT_BYTES, Drawing, DrawingError, from_json, to_json
 from mtcalm.journal_file import (
     SCHEMA_STEPS,
     JournalWriteFailed,
@@ -80,6 +81,44 @@ class SessionRecord:
     def distress_rose(self) -> bool:
         """Flagged: distress went up by the flagging margin or more."""
         return distress_rose(self.changes)
+
+
+# Limits on what a reflection and a flag keep; the UI limits typing to the same.
+MAX_REFLECTION_NOTE_LENGTH = 20_000
+MAX_PROMPT_LENGTH = 2_000
+MAX_TRACK_KEY_LENGTH = 4_096
+MAX_TRACK_TITLE_LENGTH = 300
+
+
+@dataclass(frozen=True)
+class Reflection:
+    """What the person wrote and drew after a session.
+
+    ``drawing_problem`` says why a stored drawing could not be shown (the drawing is then empty).
+    """
+
+    recorded_at: datetime
+    prompt: str
+    note: str
+    drawing: Drawing
+    drawing_problem: str = ""
+
+
+@dataclass(frozen=True)
+class ReflectionMark:
+    """Which parts a session's reflection has, without reading the drawing itself."""
+
+    has_note: bool
+    has_drawing: bool
+
+
+@dataclass(frozen=True)
+class TrackFlag:
+    """A track flagged as a trigger: brings up urges or hard memories."""
+
+    key: str
+    title: str
+    flagged_at: datetime
 
 
 def _stamp(moment: datetime | None) -> str:
@@ -192,7 +231,87 @@ class Journal:
         with self._transaction() as cursor:
             _insert_checkin(cursor, session_id, after, _stamp(None))
 
+    def record_reflection(
+        self,
+        session_id: int,
+        prompt: str,
+        note: str,
+        drawing: Drawing,
+        *,
+        recorded_at: datetime | None = None,
+    ) -> None:
+        """Keep (or replace) the reflection written and drawn after session ``session_id``."""
+        if len(note) > MAX_REFLECTION_NOTE_LENGTH:
+            raise ValueError(f"the note is longer than {MAX_REFLECTION_NOTE_LENGTH} characters")
+        prompt = prompt[:MAX_PROMPT_LENGTH]
+        stored_drawing = "" if drawing.is_empty else to_json(drawing)
+        with self._transaction() as cursor:
+            cursor.execute(
+                "INSERT INTO reflections (session_id, recorded_at, prompt, note, drawing)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id) DO UPDATE SET"
+                " recorded_at = excluded.recorded_at, prompt = excluded.prompt,"
+                " note = excluded.note, drawing = excluded.drawing",
+                (session_id, _stamp(recorded_at), prompt, note, stored_drawing),
+            )
+
+    def flag_track(self, track_key: str, title: str) -> None:
+        """Flag a track as a trigger; flagging it again keeps when it was first flagged."""
+        if not track_key or len(track_key) > MAX_TRACK_KEY_LENGTH:
+            raise ValueError("a flagged track needs a key of a usable length")
+        with self._transaction() as cursor:
+            cursor.execute(
+                "INSERT INTO track_flags (track_key, title, flagged_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (track_key) DO UPDATE SET title = excluded.title",
+                (track_key, title[:MAX_TRACK_TITLE_LENGTH], _stamp(None)),
+            )
+
+    def unflag_track(self, track_key: str) -> None:
+        """Take the trigger flag off a track (nothing happens if it had none)."""
+        with self._transaction() as cursor:
+            cursor.execute("DELETE FROM track_flags WHERE track_key = ?", (track_key,))
+
     # -- reading ---------------------------------------------------------------------------
+
+    def reflection(self, session_id: int) -> Reflection | None:
+        """The reflection kept for a session, or None; a damaged drawing never raises."""
+        # A drawing too large to be ours (put there by another tool) is not even read.
+        row = self._connection.execute(
+            "SELECT recorded_at, prompt, note, CASE WHEN length(CAST(drawing AS BLOB)) <= ?"
+            " THEN drawing END FROM reflections WHERE session_id = ?",
+            (MAX_TEXT_BYTES, session_id),
+        ).fetchone()
+        if row is None:
+            return None
+        recorded_at, prompt, note, stored_drawing = row
+        drawing, problem = Drawing(), ""
+        if stored_drawing is None:
+            problem = "The drawing could not be shown: it is too large."
+        elif stored_drawing:
+            try:
+                drawing = from_json(stored_drawing)
+            except DrawingError as error:
+                problem = f"The drawing could not be shown: {error}."
+        return Reflection(
+            recorded_at=_moment(recorded_at),
+            prompt=str(prompt),
+            note=str(note),
+            drawing=drawing,
+            drawing_problem=problem,
+        )
+
+    def reflection_marks(self) -> dict[int, ReflectionMark]:
+        """For every session with a reflection, whether it has a note and a drawing."""
+        rows = self._connection.execute(
+            "SELECT session_id, note != '', drawing != '' FROM reflections"
+        ).fetchall()
+        return {row[0]: ReflectionMark(bool(row[1]), bool(row[2])) for row in rows}
+
+    def flagged_tracks(self) -> dict[str, TrackFlag]:
+        """Every track flagged as a trigger, by its key."""
+        rows = self._connection.execute(
+            "SELECT track_key, title, flagged_at FROM track_flags ORDER BY flagged_at, track_key"
+        ).fetchall()
+        return {key: TrackFlag(key, title, _moment(flagged_at)) for key, title, flagged_at in rows}
 
     def sessions(self, limit: int | None = None) -> list[SessionRecord]:
         """Sessions, newest first."""
@@ -293,6 +412,14 @@ class Journal:
             ) from error
         finally:
             cursor.close()
+
+
+def _moment(stamp: object) -> datetime:
+    """A stored time; one damaged by another tool reads as the earliest time, not an error."""
+    try:
+        return datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
 
 
 def _insert_checkin(cursor: sqlite3.Cursor, session_id: int, checkin: CheckIn, stamp: str) -> None:

@@ -98,6 +98,28 @@ def _create_v1(connection: sqlite3.Connection) -> None:
     )
 
 
+def _create_v2(connection: sqlite3.Connection) -> None:
+    _run_script(
+        connection,
+        """
+        -- What the person wrote and drew after a session (drawing: mtcalm.drawing JSON or '').
+        CREATE TABLE reflections (
+            session_id INTEGER PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+            recorded_at TEXT NOT NULL,
+            prompt TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            drawing TEXT NOT NULL DEFAULT ''
+        );
+        -- Tracks the person flagged as bringing up urges or hard memories.
+        CREATE TABLE track_flags (
+            track_key TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            flagged_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
 def _run_script(connection: sqlite3.Connection, script: str) -> None:
     """Run statements one by one inside the caller's transaction.
 
@@ -116,7 +138,7 @@ def _run_script(connection: sqlite3.Connection, script: str) -> None:
 SchemaStep = Callable[[sqlite3.Connection], None]
 
 # SCHEMA_STEPS[n] upgrades a journal from version n to n + 1. Append; never edit a shipped step.
-SCHEMA_STEPS: tuple[SchemaStep, ...] = (_create_v1,)
+SCHEMA_STEPS: tuple[SchemaStep, ...] = (_create_v1, _create_v2)
 
 
 def open_connection(
