@@ -1,0 +1,251 @@
+"""After guided imagery: a few minutes to write and draw what stays with the person."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QHBoxLayout,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mtcalm.drawing import DEFAULT_COLOUR, PALETTE, Drawing
+from mtcalm.journal import MAX_REFLECTION_NOTE_LENGTH
+from mtcalm.ui import theme
+from mtcalm.ui.drawing_canvas import DrawingCanvas
+from mtcalm.ui.layout import card, roomy_page
+from mtcalm.ui.text import plain_label, tr
+
+CANVAS_SIDE = 300
+SWATCH_SIDE = 34
+# The counter of characters left appears once the note comes this close to its limit.
+NOTE_WARNING_MARGIN = 500
+
+
+def colour_name(key: str) -> str:
+    """The colour's name as the person reads it (and a screen reader says it)."""
+    names = {
+        "dusk": tr("Dusk blue", "colour"),
+        "sage": tr("Sage green", "colour"),
+        "sky": tr("Sky blue", "colour"),
+        "lavender": tr("Lavender", "colour"),
+        "rose": tr("Rose", "colour"),
+        "sand": tr("Sand", "colour"),
+    }
+    return names.get(key, key)
+
+
+def swatch_style(colour: str) -> str:
+    """A round swatch; the chosen one gets a dark ring (and a tick, set as its text)."""
+    inner = SWATCH_SIDE - 6  # the 3px ring on each side
+    return (
+        f"QPushButton {{ background: {colour}; border: 3px solid {theme.SURFACE};"
+        f" border-radius: {SWATCH_SIDE // 2}px; padding: 0; color: white; font-weight: 700;"
+        f" min-width: {inner}px; max-width: {inner}px; min-height: {inner}px;"
+        f" max-height: {inner}px; }}"
+        f"QPushButton:hover {{ border-color: {theme.BORDER}; }}"
+        f"QPushButton:focus {{ border-color: {theme.ACCENT}; }}"
+        f"QPushButton:checked {{ border-color: {theme.TEXT}; }}"
+    )
+
+
+class ReflectionPage(QWidget):
+    """The script's prompt, a note, a drawing circle with soft colours, Keep this / Skip."""
+
+    kept = Signal(str, object)  # the note, the Drawing
+    skipped = Signal()
+
+    def __init__(self, prompt: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = roomy_page(self, scrolls_when_small=True)
+        layout.setContentsMargins(theme.PAGE_MARGIN * 2, 32, theme.PAGE_MARGIN * 2, 28)
+        layout.addWidget(plain_label(self.tr("A moment to reflect"), "title"))
+        self.prompt = plain_label("", "large")
+        layout.addWidget(self.prompt)
+        self.hint = plain_label(
+            self.tr("Write, draw, or both. It is kept in your journal, with this session."),
+            "muted",
+        )
+        layout.addWidget(self.hint)
+
+        frame, inside = card((24, 20, 24, 20), spacing=12)
+        row = QHBoxLayout()
+        row.setSpacing(24)
+        row.addLayout(self._build_note(), 1)
+        row.addLayout(self._build_drawing())
+        inside.addLayout(row)
+        layout.addWidget(frame)
+
+        buttons = QHBoxLayout()
+        self.skip_button = QPushButton(self.tr("Skip"))
+        self.skip_button.setProperty("role", "quiet")
+        self.skip_button.setToolTip(self.tr("Go on without keeping a reflection"))
+        self.skip_button.clicked.connect(self.skipped.emit)
+        self.keep_button = QPushButton(self.tr("Keep this"))
+        self.keep_button.setProperty("role", "primary")
+        self.keep_button.setToolTip(self.tr("Keep the note and the drawing in your journal"))
+        self.keep_button.clicked.connect(self._keep)
+        buttons.addWidget(self.skip_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.keep_button)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+
+        # Inside the note box, Ctrl+Z undoes typing (the box takes the key first).
+        undo = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self)
+        undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        undo.activated.connect(self.canvas.undo)
+        self._points_shown = 0
+        self.reset(prompt)
+
+    def _build_note(self) -> QVBoxLayout:
+        column = QVBoxLayout()
+        column.setSpacing(8)
+        column.addWidget(plain_label(self.tr("Words"), "heading"))
+        self.note = QPlainTextEdit()
+        self.note.setPlaceholderText(
+            self.tr("Images, feelings, a colour, a word… whatever you want to keep")
+        )
+        self.note.setTabChangesFocus(True)
+        self.note.setAccessibleName(self.tr("Reflection note"))
+        self.note.setMinimumHeight(120)
+        self.note.textChanged.connect(self._on_note_changed)
+        column.addWidget(self.note, 1)
+        self.note_left = plain_label("", "muted")
+        self.note_left.hide()
+        column.addWidget(self.note_left)
+        return column
+
+    def _build_drawing(self) -> QVBoxLayout:
+        column = QVBoxLayout()
+        column.setSpacing(8)
+        column.addWidget(plain_label(self.tr("A drawing"), "heading"))
+        drawing_row = QHBoxLayout()
+        drawing_row.setSpacing(12)
+        self.canvas = DrawingCanvas()
+        self.canvas.setFixedSize(CANVAS_SIDE, CANVAS_SIDE)
+        self.canvas.changed.connect(self._on_drawing_changed)
+        self.canvas.full.connect(self._on_full)
+        drawing_row.addWidget(self.canvas)
+        drawing_row.addLayout(self._build_tools())
+        column.addLayout(drawing_row)
+        self.full_notice = plain_label(
+            self.tr("The drawing is as full as it can be. Undo or Clear to draw more."), "muted"
+        )
+        self.full_notice.setMaximumWidth(CANVAS_SIDE + 120)
+        self.full_notice.hide()
+        column.addWidget(self.full_notice)
+        column.addStretch(1)
+        return column
+
+    def _build_tools(self) -> QVBoxLayout:
+        tools = QVBoxLayout()
+        tools.setSpacing(10)
+        swatches = QGridLayout()
+        swatches.setSpacing(8)
+        self._colours = QButtonGroup(self)
+        self._colours.setExclusive(True)
+        self.colour_buttons: dict[str, QPushButton] = {}
+        for index, (key, colour) in enumerate(PALETTE.items()):
+            button = QPushButton()
+            button.setCheckable(True)
+            button.setFixedSize(SWATCH_SIDE, SWATCH_SIDE)
+            button.setStyleSheet(swatch_style(colour))
+            button.setAccessibleName(colour_name(key))
+            button.setToolTip(self.tr("Draw in %1").replace("%1", colour_name(key).lower()))
+            button.toggled.connect(lambda checked, key=key: self._on_colour(key, checked))
+            self._colours.addButton(button)
+            swatches.addWidget(button, index // 2, index % 2)
+            self.colour_buttons[key] = button
+        tools.addLayout(swatches)
+        tools.addSpacing(6)
+        self.undo_button = QPushButton(self.tr("Undo"))
+        self.undo_button.setToolTip(self.tr("Take back the last line (Ctrl+Z)"))
+        self.undo_button.clicked.connect(self.canvas.undo)
+        self.clear_button = QPushButton(self.tr("Clear"))
+        self.clear_button.setProperty("role", "quiet")
+        self.clear_button.setToolTip(self.tr("Start the drawing again (Undo brings it back)"))
+        self.clear_button.clicked.connect(self.canvas.clear)
+        tools.addWidget(self.undo_button)
+        tools.addWidget(self.clear_button)
+        tools.addStretch(1)
+        return tools
+
+    # -- state ---------------------------------------------------------------------------------
+
+    def set_prompt(self, prompt: str) -> None:
+        """Show the script's prompt (plain text); an empty one gets a gentle default."""
+        self.prompt.setText(
+            prompt.strip()
+            or self.tr("What stays with you from the music? Write or draw whatever comes.")
+        )
+
+    def reset(self, prompt: str = "") -> None:
+        """Start blank for a new session."""
+        self.set_prompt(prompt)
+        self.note.clear()
+        self.canvas.set_drawing(Drawing())
+        self.colour_buttons[DEFAULT_COLOUR].setChecked(True)
+        self.full_notice.hide()
+        self._update_buttons()
+
+    def note_text(self) -> str:
+        return self.note.toPlainText().strip()[:MAX_REFLECTION_NOTE_LENGTH]
+
+    def drawing(self) -> Drawing:
+        return self.canvas.drawing()
+
+    def focus_first(self) -> None:
+        self.note.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- reactions -----------------------------------------------------------------------------
+
+    def _on_colour(self, key: str, checked: bool) -> None:
+        button = self.colour_buttons[key]
+        button.setText("✓" if checked else "")  # not by colour alone
+        button.setAccessibleDescription(self.tr("chosen") if checked else "")
+        if checked:
+            self.canvas.set_colour(key)
+
+    def _on_note_changed(self) -> None:
+        text = self.note.toPlainText()
+        if len(text) > MAX_REFLECTION_NOTE_LENGTH:
+            cursor = self.note.textCursor()
+            position = min(cursor.position(), MAX_REFLECTION_NOTE_LENGTH)
+            self.note.setPlainText(text[:MAX_REFLECTION_NOTE_LENGTH])
+            cursor = self.note.textCursor()
+            cursor.setPosition(position)
+            self.note.setTextCursor(cursor)
+            return  # setPlainText calls this again
+        left = MAX_REFLECTION_NOTE_LENGTH - len(text)
+        self.note_left.setVisible(left <= NOTE_WARNING_MARGIN)
+        self.note_left.setText(
+            self.tr("%1 characters left").replace("%1", str(left))
+            if left
+            else self.tr("The note is as long as it can be.")
+        )
+        self._update_buttons()
+
+    def _on_drawing_changed(self) -> None:
+        points = self.canvas.drawing().point_count
+        if points < self._points_shown:  # undone or cleared: there is room again
+            self.full_notice.hide()
+        self._points_shown = points
+        self._update_buttons()
+
+    def _on_full(self) -> None:
+        self.full_notice.show()
+
+    def _update_buttons(self) -> None:
+        self.undo_button.setEnabled(self.canvas.can_undo)
+        self.clear_button.setEnabled(not self.canvas.drawing().is_empty)
+        self.keep_button.setEnabled(bool(self.note_text()) or not self.canvas.drawing().is_empty)
+
+    def _keep(self) -> None:
+        if self.keep_button.isEnabled():
+            self.kept.emit(self.note_text(), self.canvas.drawing())
