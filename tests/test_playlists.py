@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import sys
 import textwrap
+import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mtcalm.assets import assets_dir, bundled_playlists_dir
+from mtcalm.audio.metadata import AudioFileError, AudioInfo
 from mtcalm.playlists import (
     MAX_CROSSFADE_SECONDS,
     MAX_PLAYLIST_BYTES,
     MAX_TRACKS,
     PlaylistError,
+    default_title,
     load_playlist,
     load_playlists,
+    write_playlist,
 )
 from tests.conftest import PlaylistMaker, ToneMaker
 
@@ -327,9 +335,193 @@ def test_every_bundled_playlist_loads_and_plays() -> None:
 
 
 def test_a_named_pipe_is_refused_without_blocking(tmp_path: Path) -> None:
-    import os
 
     pipe = tmp_path / "pipe.toml"
     os.mkfifo(pipe)
     with pytest.raises(PlaylistError, match="not a regular file"):
         load_playlist(pipe)
+
+
+# -- missing entries --------------------------------------------------------------------------
+
+
+def test_a_missing_entry_names_the_entry_as_written_and_its_line(
+    make_tone: ToneMaker, make_playlist: PlaylistMaker
+) -> None:
+    good = make_tone("good.wav", seconds=0.3)
+    playlist = load_playlist(make_playlist([good, "../audio/gone.wav"]))
+
+    [problem] = playlist.entry_problems
+    assert problem.number == 2
+    assert problem.entry == "../audio/gone.wav"
+    assert problem.line == 11  # the second track's file = line (header of 6 lines, 3 per track)
+    assert problem.short == "File not found"
+    assert problem.message == 'track 2 "../audio/gone.wav": File not found'
+    assert playlist.tracks[1].entry == "../audio/gone.wav"
+    assert playlist.tracks[0].line == 8
+
+
+def test_a_playlist_whose_every_entry_is_missing_still_loads(
+    make_playlist: PlaylistMaker,
+) -> None:
+    playlist = load_playlist(make_playlist(["a.wav", "b.wav", "c.wav"]))
+    assert len(playlist.tracks) == 3
+    assert playlist.playable_tracks == ()
+    assert playlist.duration == 0
+    assert [problem.entry for problem in playlist.entry_problems] == ["a.wav", "b.wav", "c.wav"]
+    assert len(playlist.problems) == 3
+
+
+def test_an_empty_playlist_loads_only_when_allowed(tmp_path: Path) -> None:
+    path = write(tmp_path, "empty.toml", HEADER)
+    assert load_playlist(path, allow_empty=True).tracks == ()
+    with pytest.raises(PlaylistError, match="no \\[\\[track\\]\\]"):
+        load_playlist(path)
+
+
+def test_a_byte_order_mark_from_a_windows_editor_is_accepted(tmp_path: Path) -> None:
+    path = write(tmp_path, "bom.toml", b"\xef\xbb\xbf" + (HEADER + TRACK).encode())
+    assert load_playlist(path).title == "Settle"
+
+
+def test_a_file_entry_keeps_its_spaces(tmp_path: Path) -> None:
+    path = write(tmp_path, "spaces.toml", HEADER + '[[track]]\nfile = " padded .wav"\n')
+    [track] = load_playlist(path).tracks
+    assert track.path.name == " padded .wav"
+    assert track.entry == " padded .wav"
+
+
+def test_a_nul_in_a_file_entry_is_refused_with_its_track(tmp_path: Path) -> None:
+    path = write(tmp_path, "nul.toml", HEADER + '[[track]]\nfile = "a\\u0000b.wav"\n')
+    error = refusal(path)
+    assert "track 1" in error.message
+    assert "NUL" in error.message
+    assert error.line == 6
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+
+def no_audio(path: Path) -> AudioInfo:
+    raise AudioFileError("Not read", f"{path} was not read in this test.")
+
+
+def test_write_playlist_reads_back_the_same(tmp_path: Path, make_tone: ToneMaker) -> None:
+    inside = make_tone("inside.wav", seconds=0.2)
+    folder = tmp_path / "audio"
+    outside = tmp_path / "elsewhere" / "far.ogg"
+    path = folder / "mine.toml"
+    write_playlist(
+        path,
+        'Evening "calm" \\ é 🌙',
+        "For\nnights",
+        "Lie down.",
+        2.5,
+        [(inside, "In here", "A note"), (outside, "", ""), (Path("sub/rel.ogg"), "Rel", "")],
+    )
+
+    playlist = load_playlist(path)
+    assert playlist.title == 'Evening "calm" \\ é 🌙'
+    assert playlist.purpose == "For\nnights"
+    assert playlist.suggested_use == "Lie down."
+    assert playlist.crossfade_seconds == 2.5
+    assert [track.path for track in playlist.tracks] == [
+        inside.resolve(),
+        outside.resolve(),
+        (folder / "sub" / "rel.ogg").resolve(),
+    ]
+    assert [track.title for track in playlist.tracks] == ["In here", "far", "Rel"]
+    assert playlist.tracks[0].note == "A note"
+    assert playlist.tracks[0].playable
+    document = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert [entry["file"] for entry in document["track"]] == [
+        "inside.wav",  # inside the playlist's folder: relative
+        outside.as_posix(),  # outside it: absolute
+        "sub/rel.ogg",
+    ]
+
+
+def test_write_playlist_is_owner_only_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    write_playlist(path, "One", "", "", 0, [])
+    write_playlist(path, "Two", "", "", 0, [])
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [item.name for item in tmp_path.iterdir()] == ["p.toml"]
+    assert load_playlist(path, allow_empty=True).title == "Two"
+
+
+@pytest.mark.parametrize(
+    ("title", "crossfade", "tracks", "needle"),
+    [
+        ("  ", 4, [], "needs a title"),
+        ("T", -1, [], "crossfade_seconds"),
+        ("T", float("nan"), [], "crossfade_seconds"),
+        ("T", True, [], "crossfade_seconds"),
+        ("T", 4, [(Path("a.ogg"), "", "")] * (MAX_TRACKS + 1), str(MAX_TRACKS)),
+        ("T", 4, [(Path("bad\udcff.ogg"), "", "")], "track 1"),
+        ("T\udcff", 4, [], "not valid text"),
+        ("x" * 2001, 4, [], "longer than"),
+    ],
+)
+def test_write_playlist_refuses_what_the_format_cannot_hold(
+    tmp_path: Path, title: str, crossfade: float, tracks: list[tuple[Path, str, str]], needle: str
+) -> None:
+    path = tmp_path / "p.toml"
+    with pytest.raises(PlaylistError) as raised:
+        write_playlist(path, title, "", "", crossfade, tracks)
+    assert needle in raised.value.message
+    assert not path.exists()
+
+
+def test_write_playlist_does_not_replace_a_good_file_with_a_bad_one(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    write_playlist(path, "Kept", "", "", 4, [])
+    with pytest.raises(PlaylistError):
+        write_playlist(path, "", "", "", 4, [])
+    assert load_playlist(path, allow_empty=True).title == "Kept"
+
+
+any_text = st.text(st.characters(exclude_categories=["Cs"]), max_size=60)
+file_name = st.text(
+    st.characters(exclude_categories=["Cs"], exclude_characters="/\x00"), min_size=1, max_size=30
+).filter(lambda name: name not in (".", ".."))
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    title=any_text.filter(lambda text: text.strip()),
+    purpose=any_text,
+    crossfade=st.floats(0, MAX_CROSSFADE_SECONDS),
+    tracks=st.lists(st.tuples(file_name, any_text, any_text), max_size=4),
+)
+def test_any_text_written_reads_back_identically(
+    tmp_path: Path,
+    title: str,
+    purpose: str,
+    crossfade: float,
+    tracks: list[tuple[str, str, str]],
+) -> None:
+    path = tmp_path / "fuzz" / "p.toml"
+    path.parent.mkdir(exist_ok=True)
+    entries = [(tmp_path / "music" / name, track_title, note) for name, track_title, note in tracks]
+    write_playlist(path, title, purpose, "", crossfade, entries)
+
+    playlist = load_playlist(path, no_audio, allow_empty=True)
+    assert playlist.title == title.strip()
+    assert playlist.purpose == purpose.strip()
+    assert playlist.crossfade_seconds == crossfade
+    assert [track.path for track in playlist.tracks] == [audio.resolve() for audio, _, _ in entries]
+    assert [track.title for track in playlist.tracks] == [
+        track_title.strip() or default_title(name) for name, track_title, _ in tracks
+    ]
+    assert [track.note for track in playlist.tracks] == [note.strip() for _, _, note in tracks]
+
+
+def test_a_number_too_long_for_python_is_a_clear_error_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "long-number.toml"
+    path.write_text("format = 1\nn = " + "9" * 5000 + "\n", encoding="utf-8")
+    with pytest.raises(PlaylistError, match="a number in the file is far too long"):
+        load_playlist(path)
+    assert load_playlists(tmp_path) == [], "the folder's other playlists still load"
