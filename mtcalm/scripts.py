@@ -38,8 +38,6 @@ from __future__ import annotations
 
 import math
 import re
-import stat
-import tomllib
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
@@ -47,6 +45,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+
+from mtcalm.tomlfile import DocumentError, read_toml
 
 SCRIPT_SUFFIX = ".toml"
 SCRIPT_FORMAT = 1
@@ -66,18 +66,8 @@ _CLOCK_TIME = re.compile(r"(\d{1,3}):([0-5]\d(?:\.\d{1,3})?)")
 _TEXT_KEYS = {"title": MAX_TITLE, "summary": MAX_TEXT, "not_for": MAX_TEXT, "reflection": MAX_TEXT}
 
 
-class ScriptError(ValueError):
+class ScriptError(DocumentError):
     """A script file that cannot be used; ``line`` is 1-based when known."""
-
-    def __init__(self, path: Path, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.path = path
-        self.message = message
-        self.line = line
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else str(self.path)
-        return f"{where}: {self.message}"
 
 
 class SectionKind(StrEnum):
@@ -162,8 +152,8 @@ class CueMoment:
 
 def load_script(path: Path) -> Script:
     """Parse and validate the script at ``path``."""
-    text = _read_toml_text(path)
-    return _Parser(path, text).script(_parse_toml(path, text))
+    document, text = read_toml(path, max_bytes=MAX_SCRIPT_BYTES, error=ScriptError, what="a script")
+    return _Parser(path, text).script(document)
 
 
 def load_scripts(folder: Path) -> list[Script]:
@@ -507,49 +497,3 @@ class _LineFinder:
                 if inner == name or inner.startswith(f"{name}."):
                     return number
         return None
-
-
-# -- to merge with playlists.read_toml_document: the same reader, raising ScriptError ---------
-
-
-def _read_toml_text(path: Path) -> str:
-    """The file's text, refused if it is not a small regular UTF-8 text file."""
-    try:
-        status = path.stat()
-        if not stat.S_ISREG(status.st_mode):  # a folder, a device or a pipe: never open it
-            raise ScriptError(path, "cannot be read: it is not a regular file")
-        if status.st_size > MAX_SCRIPT_BYTES:
-            message = f"the file is too large ({status.st_size} bytes, at most {MAX_SCRIPT_BYTES})"
-            raise ScriptError(path, message)
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_SCRIPT_BYTES + 1)
-    except ScriptError:
-        raise
-    except OSError as error:
-        raise ScriptError(path, f"cannot be read: {error.strerror or error}") from error
-    except ValueError as error:  # a path the system cannot name (an embedded NUL)
-        raise ScriptError(path, "cannot be read: the name is not a valid path") from error
-    if len(raw) > MAX_SCRIPT_BYTES:  # it grew after the check
-        raise ScriptError(path, f"the file is too large (more than {MAX_SCRIPT_BYTES} bytes)")
-    if not raw.strip():
-        raise ScriptError(path, "the file is empty")
-    if b"\x00" in raw:
-        raise ScriptError(path, "this is a binary file, not a script")
-    try:
-        return raw.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise ScriptError(path, "the file is not UTF-8 text", line) from error
-
-
-def _parse_toml(path: Path, text: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        match = re.search(r"\(at line (\d+), column \d+\)", str(error))
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        raise ScriptError(path, message, int(match.group(1)) if match else None) from error
-    except RecursionError as error:
-        raise ScriptError(path, "the file is nested too deeply") from error
-    except ValueError as error:  # tomllib lets int()'s 4300-digit limit through
-        raise ScriptError(path, "a number in the file is far too long") from error
