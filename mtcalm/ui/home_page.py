@@ -1,13 +1,14 @@
-"""Home: the playlists to choose from, each with its length and what it is for."""
+"""Home: the playlists to choose from, and the guided-imagery scripts to listen with."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from mtcalm.playlists import Playlist
+from mtcalm.scripts import Script
 from mtcalm.ui import theme
 from mtcalm.ui.layout import scrolling_page
 from mtcalm.ui.text import minutes_text, plain_label, plural
@@ -52,10 +53,54 @@ class PlaylistCard(QFrame):
         layout.addWidget(self.begin_button, 0, Qt.AlignmentFlag.AlignVCenter)
 
 
+class ScriptCard(QFrame):
+    """A guided-imagery script: what it is, how long, with which music, and a Begin button."""
+
+    begin_requested = Signal(object)
+
+    def __init__(
+        self, script: Script, playlist_title: str | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.script = script
+        self.setProperty("role", "card")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(theme.SPACING)
+        text = QVBoxLayout()
+        text.setSpacing(6)
+        text.addWidget(plain_label(script.title, "heading"))
+        facts = minutes_text(script.duration)
+        if playlist_title is not None:
+            music = self.tr("with the “%1” music").replace("%1", playlist_title)
+            facts = f"{facts} · {music}"
+        text.addWidget(plain_label(facts, "muted"))
+        text.addWidget(plain_label(script.summary))
+        self.reason = plain_label("", "muted")
+        if playlist_title is None:
+            self.reason.setText(
+                self.tr("It cannot begin: its music, the playlist “%1”, is not here.").replace(
+                    "%1", script.playlist
+                )
+            )
+        self.reason.setVisible(playlist_title is None)
+        text.addWidget(self.reason)
+        layout.addLayout(text, 1)
+        self.begin_button = QPushButton(self.tr("Begin"))
+        self.begin_button.setProperty("role", "primary")
+        self.begin_button.setAccessibleName(
+            self.tr("Begin guided imagery: %1").replace("%1", script.title)
+        )
+        self.begin_button.setEnabled(playlist_title is not None)
+        self.begin_button.clicked.connect(lambda: self.begin_requested.emit(self.script))
+        layout.addWidget(self.begin_button, 0, Qt.AlignmentFlag.AlignVCenter)
+
+
 class HomePage(QWidget):
     """Choose something to listen to."""
 
     begin_requested = Signal(object)  # Playlist
+    script_requested = Signal(object)  # Script
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +123,7 @@ class HomePage(QWidget):
         self._layout.addLayout(self._cards_layout)
         self.empty = plain_label(self.tr("No playlists were found."), "muted")
         self._layout.addWidget(self.empty)
+        self._layout.addWidget(self._build_scripts_section())
         self._layout.addStretch(1)
         self._layout.addWidget(
             plain_label(
@@ -89,6 +135,28 @@ class HomePage(QWidget):
             )
         )
         self.cards: list[PlaylistCard] = []
+        self.script_cards: list[ScriptCard] = []
+
+    def _build_scripts_section(self) -> QWidget:
+        self.scripts_section = QWidget()
+        column = QVBoxLayout(self.scripts_section)
+        column.setContentsMargins(0, theme.SPACING, 0, 0)
+        column.setSpacing(theme.SPACING)
+        column.addWidget(plain_label(self.tr("Guided imagery"), "heading"))
+        column.addWidget(
+            plain_label(
+                self.tr(
+                    "Words to imagine with, shown over music: settling, imagery, then a gentle "
+                    "return. You can open your eyes and stop at any time."
+                ),
+                "muted",
+            )
+        )
+        self._script_cards_layout = QVBoxLayout()
+        self._script_cards_layout.setSpacing(theme.SPACING)
+        column.addLayout(self._script_cards_layout)
+        self.scripts_section.hide()
+        return self.scripts_section
 
     def set_playlists(self, playlists: Sequence[Playlist]) -> None:
         for card in self.cards:
@@ -100,6 +168,18 @@ class HomePage(QWidget):
             self._cards_layout.addWidget(card)
             self.cards.append(card)
         self.empty.setVisible(not self.cards)
+
+    def set_scripts(self, scripts: Sequence[Script], playlist_titles: Mapping[str, str]) -> None:
+        """Offer ``scripts``; ``playlist_titles`` maps the playlists' ids to their titles."""
+        for card in self.script_cards:
+            card.deleteLater()
+        self.script_cards = []
+        for script in scripts:
+            card = ScriptCard(script, playlist_titles.get(script.playlist))
+            card.begin_requested.connect(self.script_requested.emit)
+            self._script_cards_layout.addWidget(card)
+            self.script_cards.append(card)
+        self.scripts_section.setVisible(bool(self.script_cards))
 
     def show_notice(self, text: str) -> None:
         self.notice.setText(text)

@@ -2,6 +2,12 @@
 
 The main controls (pause, volume, end) sit in one row under the track; the session timer and
 the background sound sit in a quieter row below them.
+
+In guided mode (:meth:`ListeningPage.start_guided`) a script's words take the main place, the
+track shrinks to one line, and the script sets the session's length. The script's clock is the
+music heard plus a shift: a seek by Δ seconds, or a jump to another cue, shifts it by Δ, and the
+page asks for the timer to change by −Δ (``timer_changed``) so the music still ends with the
+return section. A jump also asks to move the music by Δ within its track (``seek_requested``).
 """
 
 from __future__ import annotations
@@ -9,7 +15,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractSlider,
     QComboBox,
@@ -17,15 +24,19 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSlider,
     QStyledItemDelegate,
     QWidget,
 )
 
 from mtcalm.audio.events import PlayerState, PlayerStatus
+from mtcalm.guided import ScriptClock
 from mtcalm.playlists import Playlist
+from mtcalm.scripts import Script, cue_at, next_cue_start, previous_cue_start
 from mtcalm.settings import TIMER_MINUTES
 from mtcalm.ui import theme
+from mtcalm.ui.cue_view import CueView
 from mtcalm.ui.layout import card, roomy_page
 from mtcalm.ui.text import clock_text, plain_label, tr
 
@@ -34,6 +45,9 @@ SEEK_PAGE_MS = 30_000  # Page Up / Page Down
 TIMER_STEPS_MINUTES = (-15, -5, 5, 15)
 MIN_TIMER_LEFT_SECONDS = 60.0  # shortening never ends a session more abruptly than this
 SEEK_SETTLE_POLLS = 10  # after a seek, how many updates may still show the old place
+COMPACT_TITLE_WIDTH = 240  # the track's title in guided mode's one-line card, elided past this
+CUE_KEYS_BACK = (Qt.Key.Key_Left, Qt.Key.Key_PageUp)
+CUE_KEYS_FORWARD = (Qt.Key.Key_Right, Qt.Key.Key_PageDown)
 
 
 def ends_in_text(seconds: float) -> str:
@@ -53,10 +67,16 @@ class ListeningPage(QWidget):
     timer_changed = Signal(float)  # seconds to add to (or, negative, take from) the timer
     ambience_chosen = Signal(str)  # an ambience's key, "" for none
     ambience_volume_changed = Signal(float)
+    cue_jump_requested = Signal(float)  # guided mode: the script's time the person jumped to
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.playlist: Playlist | None = None
+        self.script: Script | None = None
+        self._clock: ScriptClock | None = None
+        self._listened = 0.0
+        self._heard_position = 0.0  # seconds into the track, as last heard (or just sought)
+        self._track_duration = 0.0
         self._state = PlayerState.STOPPED
         self._track_index = -1
         self._timer_left: float | None = None
@@ -67,6 +87,9 @@ class ListeningPage(QWidget):
         self.playlist_title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.playlist_title)
         layout.addStretch(1)
+        self.cue_view = CueView()
+        self.cue_view.hide()
+        layout.addWidget(self.cue_view, 8)
         layout.addWidget(self._build_track_card())
         self.message = plain_label("", "notice")
         self.message.hide()
@@ -75,11 +98,17 @@ class ListeningPage(QWidget):
         layout.addSpacing(theme.SPACING // 2)
         layout.addLayout(self._build_sound_controls())
         layout.addStretch(2)
+        # Keys the page's controls leave alone reach the scroll area, which would scroll with
+        # them; in guided mode they move between cues instead.
+        self._scroll_area = self.findChild(QScrollArea)
+        if self._scroll_area is not None:
+            self._scroll_area.installEventFilter(self)
 
     # -- building ------------------------------------------------------------------------------
 
     def _build_track_card(self) -> QWidget:
         panel, card_layout = card((32, 24, 32, 20), spacing=8)
+        self._card_layout = card_layout
         self.now_playing = plain_label("", "large")
         self.now_playing.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         card_layout.addWidget(self.now_playing)
@@ -90,6 +119,11 @@ class ListeningPage(QWidget):
 
         place = QHBoxLayout()
         place.setSpacing(12)
+        self._place_row = place
+        self.compact_track = plain_label("", "muted", wrap=False)  # guided mode's one line
+        self.compact_track.setMaximumWidth(COMPACT_TITLE_WIDTH)
+        self.compact_track.hide()
+        place.addWidget(self.compact_track)
         self.position_label = plain_label("0:00", "muted", wrap=False)
         self.duration_label = plain_label("0:00", "muted", wrap=False)
         self.duration_label.setAlignment(
@@ -115,6 +149,7 @@ class ListeningPage(QWidget):
         card_layout.addLayout(place)
 
         times = QHBoxLayout()
+        self._times_row = times
         self.elapsed = plain_label("", "muted", wrap=False)
         self.remaining = plain_label("", "muted", wrap=False)
         times.addWidget(self.elapsed)
@@ -162,7 +197,8 @@ class ListeningPage(QWidget):
         self.timer_choice.currentIndexChanged.connect(
             lambda index: self.timer_chosen.emit(int(self.timer_choice.itemData(index)))
         )
-        grid.addWidget(self._row_label(self.tr("Session length"), self.timer_choice), 0, 0)
+        self.timer_label = self._row_label(self.tr("Session length"), self.timer_choice)
+        grid.addWidget(self.timer_label, 0, 0)
         grid.addWidget(self.timer_choice, 0, 1)
 
         steps = QHBoxLayout()
@@ -231,12 +267,34 @@ class ListeningPage(QWidget):
     # -- what the window tells the page --------------------------------------------------------
 
     def start(self, playlist: Playlist, volume: float, silent_notice: str = "") -> None:
+        """Show a listening session with ``playlist`` starting."""
+        self._set_script(None)
+        self._begin(playlist, volume, silent_notice)
+
+    def start_guided(
+        self, script: Script, playlist: Playlist, volume: float, silent_notice: str = ""
+    ) -> None:
+        """Show a guided-imagery session: ``script``'s words over ``playlist``'s music.
+
+        The window plays the playlist with the player's timer set to ``script.duration``.
+        """
+        self._set_script(script)
+        self._begin(playlist, volume, silent_notice)
+
+    def set_reduced_motion(self, reduced: bool) -> None:
+        """Cues switch at once, without fading."""
+        self.cue_view.set_reduced_motion(reduced)
+
+    def _begin(self, playlist: Playlist, volume: float, silent_notice: str) -> None:
         self.playlist = playlist
-        self.playlist_title.setText(playlist.title)
-        self.now_playing.setText(self.tr("Starting…"))
+        self.playlist_title.setText(self.script.title if self.script else playlist.title)
+        self._show_track_title(self.tr("Starting…"))
         self.track_note.setText("")
         self._track_index = -1
         self._seek_target = None
+        self._listened = 0.0
+        self._heard_position = 0.0
+        self._track_duration = 0.0
         self._set_quietly(self.volume, round(volume * 100))
         self.message.setText(silent_notice)
         self.message.setVisible(bool(silent_notice))
@@ -270,7 +328,7 @@ class ListeningPage(QWidget):
         if self.playlist is None or not 0 <= index < len(self.playlist.tracks):
             return
         track = self.playlist.tracks[index]
-        self.now_playing.setText(track.title)
+        self._show_track_title(track.title)
         self.track_note.setText(track.note)
 
     def show_problem(self, text: str) -> None:
@@ -282,7 +340,7 @@ class ListeningPage(QWidget):
         paused = state is PlayerState.PAUSED
         self.pause_button.setText(self.tr("Resume") if paused else self.tr("Pause"))
         if state is PlayerState.FADING:
-            self.now_playing.setText(self.tr("Fading out…"))
+            self._show_track_title(self.tr("Fading out…"))
             self.pause_button.setEnabled(False)
             self.end_button.setEnabled(False)
         self._update_timer_buttons()
@@ -295,14 +353,18 @@ class ListeningPage(QWidget):
             played_before = sum(t.duration for t in self.playlist.tracks[: status.index])
         place = min(total, played_before + status.position)
         self.elapsed.setText(self.tr("%1 listened").replace("%1", clock_text(status.listened)))
-        if status.timer_left is None:
+        self._listened = status.listened
+        if self._clock is not None:  # the script decides when it ends
+            self.remaining.setText(ends_in_text(self._clock.remaining(status.listened)))
+        elif status.timer_left is None:
             self.remaining.setText(self.tr("%1 left").replace("%1", clock_text(total - place)))
         else:  # the timer decides when it ends; the music plays round until then
             self.remaining.setText(ends_in_text(status.timer_left))
         self._show_place(status)
         self._timer_left = status.timer_left
-        self.timer_steps.setVisible(status.timer_left is not None)
+        self.timer_steps.setVisible(status.timer_left is not None and self.script is None)
         self._update_timer_buttons()
+        self._show_cue()
 
     # -- the track's place ---------------------------------------------------------------------
 
@@ -316,6 +378,8 @@ class ListeningPage(QWidget):
             if not settled and self._seek_polls <= SEEK_SETTLE_POLLS:
                 return
             self._seek_target = None
+        self._heard_position = status.position
+        self._track_duration = status.duration
         self.position.setEnabled(self._can_seek() and status.duration > 0)
         self.duration_label.setText(clock_text(status.duration))
         if self.position.isSliderDown():
@@ -338,13 +402,100 @@ class ListeningPage(QWidget):
             self._request_seek(self.position.sliderPosition())
 
     def _request_seek(self, milliseconds: int) -> None:
+        """The person moved the track's slider: go there (and, guided, move the script too)."""
         if not self._can_seek():
             return
         seconds = max(0, milliseconds) / 1000
+        if self._clock is not None:
+            moved = seconds - self._heard_position
+            now = self._clock.at(self._listened)
+            self._move_script(self._clock.jump(self._listened, now + moved))
+        self._seek_music(seconds)
+
+    def _seek_music(self, seconds: float) -> None:
         self._seek_target = seconds
         self._seek_polls = 0
+        self._heard_position = seconds
         self.position_label.setText(clock_text(seconds))
         self.seek_requested.emit(seconds)
+
+    # -- guided mode ---------------------------------------------------------------------------
+
+    def _set_script(self, script: Script | None) -> None:
+        """Lay the page out for a guided session (a script) or for listening (None)."""
+        self.script = script
+        self._clock = ScriptClock(script) if script else None
+        guided = script is not None
+        self.cue_view.setVisible(guided)
+        self.cue_view.set_words_hidden(False)
+        self.cue_view.show_moment(None, None)
+        for widget in (self.now_playing, self.track_note, self.elapsed):
+            widget.setVisible(not guided)
+        self.compact_track.setVisible(guided)
+        self.timer_label.setVisible(not guided)  # the script sets the length
+        self.timer_choice.setVisible(not guided)
+        if guided:
+            self.timer_steps.hide()
+        margins = (24, 12, 24, 12) if guided else (32, 24, 32, 20)
+        self._card_layout.setContentsMargins(*margins)
+        # "Ends in" sits at the end of the track's one line, or under the track.
+        self._times_row.removeWidget(self.remaining)
+        self._place_row.removeWidget(self.remaining)
+        (self._place_row if guided else self._times_row).addWidget(self.remaining)
+
+    def _show_track_title(self, title: str) -> None:
+        self.now_playing.setText(title)
+        metrics = self.compact_track.fontMetrics()
+        elided = metrics.elidedText(title, Qt.TextElideMode.ElideRight, COMPACT_TITLE_WIDTH)
+        self.compact_track.setText(elided)
+        self.compact_track.setToolTip(title if elided != title else "")
+
+    def _show_cue(self) -> None:
+        if self.script is None or self._clock is None:
+            return
+        now = self._clock.at(self._listened)
+        self.cue_view.show_moment(cue_at(self.script, now), self._clock.section_at(self._listened))
+
+    def _jump_to_cue(self, forward: bool) -> None:
+        """Go to the next cue, or back to this one's start (the one before, just after it)."""
+        if self.script is None or self._clock is None or not self._can_seek():
+            return
+        now = self._clock.at(self._listened)
+        target = (
+            next_cue_start(self.script, now) if forward else previous_cue_start(self.script, now)
+        )
+        if target is None:
+            return
+        moved = self._clock.jump(self._listened, target)
+        self.cue_jump_requested.emit(target)
+        self._move_script(moved)
+        if moved and self._track_duration > 0:
+            self._seek_music(min(self._track_duration, max(0.0, self._heard_position + moved)))
+
+    def _move_script(self, moved: float) -> None:
+        """The script's clock moved by ``moved``: keep the music's end with the return section."""
+        if moved:
+            self.timer_changed.emit(-moved)
+        self._show_cue()
+        if self._clock is not None:
+            self.remaining.setText(ends_in_text(self._clock.remaining(self._listened)))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self._scroll_area
+            and self.script is not None
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            key = event.key()
+            if key in CUE_KEYS_BACK or key in CUE_KEYS_FORWARD:
+                self._jump_to_cue(forward=key in CUE_KEYS_FORWARD)
+                return True
+            if key == Qt.Key.Key_H:
+                self.cue_view.toggle_words()
+                return True
+        return super().eventFilter(watched, event)
 
     # -- the timer and the background sound ----------------------------------------------------
 
