@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QApplication
 
 from mtcalm import __version__
-from mtcalm.assets import bundled_playlists_dir
+from mtcalm.assets import bundled_playlists_dir, bundled_scripts_dir
 from mtcalm.audio.info_cache import AudioInfoCache
 from mtcalm.datadir import DataDirError
+from mtcalm.own_playlists import OWN_PLAYLISTS_FOLDER, OwnPlaylists
 from mtcalm.playlists import load_playlists
+from mtcalm.scripts import load_scripts
 from mtcalm.ui.main_window import MainWindow
 from mtcalm.ui.theme import apply_theme
 from mtcalm.workspace import Workspace
@@ -34,8 +36,10 @@ def create_main_window(data_dir: Path) -> MainWindow:
     workspace = Workspace.open(data_dir)
     track_facts = AudioInfoCache.load(data_dir)
     playlists = load_playlists(bundled_playlists_dir(), track_facts.read)
+    own = OwnPlaylists(data_dir / OWN_PLAYLISTS_FOLDER, read_info=track_facts.read).all()
     track_facts.save()
-    return MainWindow(workspace, playlists, open_audio)
+    scripts = load_scripts(bundled_scripts_dir())
+    return MainWindow(workspace, playlists, open_audio, scripts=scripts, own_playlists=own)
 
 
 def run_app(data_dir: Path, argv: Sequence[str]) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -24,9 +25,10 @@ from PySide6.QtWidgets import (
 from mtcalm.checkin import CheckIn, Phase, suggests_support_first
 from mtcalm.journal import EventKind
 from mtcalm.journal_file import JournalError
-from mtcalm.playlists import Playlist
+from mtcalm.playlists import Playlist, Track
+from mtcalm.scripts import Script
 from mtcalm.ui.home_page import HomePage
-from mtcalm.ui.text import plain_label
+from mtcalm.ui.text import plain_label, plural
 from mtcalm.ui.theme import HEADER_HEIGHT
 from mtcalm.workspace import Workspace
 
@@ -34,14 +36,19 @@ if TYPE_CHECKING:  # the other pages are built, and their modules loaded, on fir
     from mtcalm.ambience import Ambience
     from mtcalm.audio.events import PlayerError, PlayerStatus
     from mtcalm.audio.player import Player
+    from mtcalm.drawing import Drawing
     from mtcalm.session import ListeningSession
+    from mtcalm.track_flags import TriggerFlags
     from mtcalm.ui.checkin_page import CheckInPage
     from mtcalm.ui.grounding_page import GroundingPage
     from mtcalm.ui.journal_page import JournalPage
+    from mtcalm.ui.library_page import LibraryPage
     from mtcalm.ui.listening_page import ListeningPage
     from mtcalm.ui.pacer_page import PacerPage
     from mtcalm.ui.player_adapter import PlayerAdapter
     from mtcalm.ui.problem_page import JournalProblemPage
+    from mtcalm.ui.reflection_page import ReflectionPage
+    from mtcalm.ui.script_intro_page import ScriptIntroPage
     from mtcalm.ui.summary_page import SummaryPage
     from mtcalm.ui.support_page import SupportPage
 
@@ -52,7 +59,14 @@ AudioOpener = Callable[[float], "tuple[Player, PlayerError | None]"]
 FADE_IN_SECONDS = 3.0
 FADE_OUT_SECONDS = 4.0
 AUDIO_OPEN_DELAY_MS = 200
-SESSION_PAGES = ("checkin_before", "support", "listening", "grounding", "checkin_after")
+SESSION_PAGES = (
+    "checkin_before",
+    "support",
+    "listening",
+    "grounding",
+    "reflection",
+    "checkin_after",
+)
 
 
 class MainWindow(QMainWindow):
@@ -64,11 +78,18 @@ class MainWindow(QMainWindow):
         playlists: Sequence[Playlist],
         open_audio: AudioOpener,
         parent: QWidget | None = None,
+        *,
+        scripts: Sequence[Script] = (),
+        own_playlists: Sequence[Playlist] = (),
     ) -> None:
         super().__init__(parent)
         self.workspace = workspace
-        self.playlists = list(playlists)
+        self.playlists = list(playlists)  # the bundled ones
+        self.own_playlists = list(own_playlists)
+        self.scripts = list(scripts)
         self._open_audio = open_audio
+        self._script: Script | None = None
+        self._flags: TriggerFlags | None = None
         self.audio: PlayerAdapter | None = None
         self._playlist: Playlist | None = None
         self.session: ListeningSession | None = None
@@ -94,8 +115,9 @@ class MainWindow(QMainWindow):
         self._audio_requested = False
         self.home = HomePage()
         self.home.begin_requested.connect(self.begin)
+        self.home.script_requested.connect(self.begin_script)
         self._add_page("home", self.home)
-        self.home.set_playlists(self.playlists)
+        self._show_content()
         if workspace.notices:
             self.home.show_notice("\n".join(workspace.notices))
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.stop_and_ground)
@@ -124,9 +146,10 @@ class MainWindow(QMainWindow):
         layout.addStretch(1)
         self.nav_listen = QPushButton(self.tr("Listen"))
         self.nav_breathe = QPushButton(self.tr("Breathe"))
+        self.nav_music = QPushButton(self.tr("My music"))
         self.nav_journal = QPushButton(self.tr("Journal"))
         self.nav_group = QButtonGroup(self)
-        self.nav_buttons = (self.nav_listen, self.nav_breathe, self.nav_journal)
+        self.nav_buttons = (self.nav_listen, self.nav_breathe, self.nav_music, self.nav_journal)
         for button in self.nav_buttons:
             button.setProperty("role", "nav")
             button.setCheckable(True)
@@ -134,6 +157,7 @@ class MainWindow(QMainWindow):
             layout.addWidget(button)
         self.nav_listen.clicked.connect(self.show_home)
         self.nav_breathe.clicked.connect(self.show_pacer)
+        self.nav_music.clicked.connect(self.show_library)
         self.nav_journal.clicked.connect(self.show_journal)
         self.ground_button = QPushButton(self.tr("Stop and ground"))
         self.ground_button.setProperty("role", "ground")
@@ -251,6 +275,51 @@ class MainWindow(QMainWindow):
         return self._page("pacer", build)
 
     @property
+    def script_intro(self) -> ScriptIntroPage:
+        def build() -> ScriptIntroPage:
+            from mtcalm.ui.script_intro_page import ScriptIntroPage
+
+            page = ScriptIntroPage()
+            page.accepted.connect(self._accept_script)
+            page.declined.connect(self.show_home)
+            return page
+
+        return self._page("script_intro", build)
+
+    @property
+    def reflection(self) -> ReflectionPage:
+        def build() -> ReflectionPage:
+            from mtcalm.ui.reflection_page import ReflectionPage
+
+            page = ReflectionPage()
+            page.kept.connect(self._keep_reflection)
+            page.skipped.connect(self._go_to_checkout)
+            return page
+
+        return self._page("reflection", build)
+
+    @property
+    def library(self) -> LibraryPage:
+        def build() -> LibraryPage:
+            from mtcalm.ui.library_page import LibraryPage
+
+            workspace = self.workspace
+            page = LibraryPage(
+                workspace.data_dir,
+                workspace.journal,
+                play_flagged_tracks=workspace.settings.play_flagged_tracks,
+                journal_problem=workspace.journal_problem.short
+                if workspace.journal_problem
+                else "",
+            )
+            page.play_flagged_changed.connect(self._keep_play_flagged)
+            page.flags_changed.connect(self._forget_flags)
+            page.playlists_changed.connect(self._on_own_playlists_changed)
+            return page
+
+        return self._page("library", build)
+
+    @property
     def problem(self) -> JournalProblemPage:
         def build() -> JournalProblemPage:
             from mtcalm.ui.problem_page import JournalProblemPage
@@ -291,17 +360,34 @@ class MainWindow(QMainWindow):
         self.ground_button.setVisible(session_page and name != "grounding")
         self.nav_listen.setChecked(name == "home")
         self.nav_breathe.setChecked(name == "pacer")
+        self.nav_music.setChecked(name == "library")
         self.nav_journal.setChecked(name == "journal")
 
     def show_home(self) -> None:
         self._show(self.home)
+
+    def show_library(self) -> None:
+        self._show(self.library)
+
+    def _show_content(self) -> None:
+        """Home lists the bundled and own playlists, then the scripts with their music."""
+        self.home.set_playlists([*self.playlists, *self.own_playlists])
+        titles = {playlist.id: playlist.title for playlist in self._all_playlists()}
+        self.home.set_scripts(self.scripts, titles)
+
+    def _all_playlists(self) -> list[Playlist]:
+        return [*self.playlists, *self.own_playlists]
+
+    def _on_own_playlists_changed(self) -> None:
+        self.own_playlists = self.library.own_playlists()
+        self._show_content()
 
     def show_journal(self) -> None:
         journal = self.workspace.journal
         if journal is None:
             return
         active = self.session.session_id if self.session else None
-        self.journal.show_records(journal.sessions(), active)
+        self.journal.show_records(journal.sessions(), active, reflections=journal)
         self._show(self.journal)
 
     def _show_journal_problem(self) -> None:
@@ -320,15 +406,46 @@ class MainWindow(QMainWindow):
 
     # -- the session ---------------------------------------------------------------------------
 
-    def begin(self, playlist: Playlist) -> None:
-        """Start a session with ``playlist``: first, the check-in."""
+    def begin_script(self, script: Script) -> None:
+        """A guided-imagery session; the first time, who it is not for comes first."""
+        playlist = next((p for p in self._all_playlists() if p.id == script.playlist), None)
+        if playlist is None:
+            return  # its card says why it cannot begin
+        if script.id in self.workspace.settings.introduced_scripts:
+            self.begin(playlist, script)
+            return
+        self.script_intro.show_script(script, playlist.title)
+        self._show(self.script_intro)
+        self.script_intro.focus_first()
+
+    def _accept_script(self, script: Script) -> None:
+        settings = self.workspace.settings
+        introduced = (*settings.introduced_scripts, script.id)
+        self.workspace.settings = settings.with_changes(introduced_scripts=introduced)
+        playlist = next((p for p in self._all_playlists() if p.id == script.playlist), None)
+        if playlist is not None:
+            self.begin(playlist, script)
+
+    def begin(self, playlist: Playlist, script: Script | None = None) -> None:
+        """Start a session with ``playlist`` (under ``script``'s words): first, the check-in."""
+        if not self._programme(playlist):
+            self._tell(
+                self.tr("Nothing to play"),
+                self.tr(
+                    "Every track in “%1” is flagged as a trigger, so none would play. You can "
+                    "choose other music, or change this under My music."
+                ).replace("%1", playlist.title),
+            )
+            return
         self._playlist = playlist
+        self._script = script
         self.session = None
         self.checkin_before.reset()
         self._show(self.checkin_before)
         self.checkin_before.focus_first()
         # Measure untagged tracks' levels during the check-in, so the music starts at once.
-        self._ensure_audio().player.prepare([track.path for track in playlist.playable_tracks])
+        programme = self._programme(playlist)
+        self._ensure_audio().player.prepare([track.path for track in programme if track.playable])
 
     def _on_checked_in(self, before: CheckIn) -> None:
         journal = self.workspace.journal
@@ -337,7 +454,13 @@ class MainWindow(QMainWindow):
         from mtcalm.session import ListeningSession
 
         try:
-            self.session = ListeningSession.begin(journal, self._playlist, before)
+            self.session = ListeningSession.begin(
+                journal,
+                self._playlist,
+                before,
+                tracks=self._programme(self._playlist),
+                script=self._script,
+            )
         except JournalError as error:
             self._tell(error.short, error.long)  # the answers stay on screen
             return
@@ -351,10 +474,20 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         settings = self.workspace.settings
-        playlist = self.session.playlist
-        notice = audio.notice.long if audio.notice else ""
+        session = self.session
+        heard = replace(session.playlist, tracks=session.tracks)  # indexes as the player's
+        notices = [audio.notice.long] if audio.notice else []
+        left_out = len(session.playlist.tracks) - len(session.tracks)
+        if left_out:
+            tracks = plural(left_out, self.tr("One track"), self.tr("%n tracks"))
+            skipped = self.tr("%1 flagged as a trigger will be skipped.")
+            notices.append(skipped.replace("%1", tracks))
         ambience = settings.ambience if settings.ambience in self.ambience else ""
-        self.listening.start(playlist, settings.volume, notice)
+        if session.script is not None:
+            self.listening.start_guided(session.script, heard, settings.volume, "\n".join(notices))
+        else:
+            self.listening.start(heard, settings.volume, "\n".join(notices))
+        self.listening.set_reduced_motion(settings.reduced_motion)
         self.listening.show_sound(settings.timer_minutes, ambience, settings.ambience_volume)
         self._music_on = True
         self._show(self.listening)
@@ -362,14 +495,18 @@ class MainWindow(QMainWindow):
         player.set_volume(settings.volume)
         player.set_ambience_volume(settings.ambience_volume)
         self._play_ambience(ambience)
+        timer = session.script.duration if session.script else settings.timer_minutes * 60
         player.play(
-            [track.path for track in self.session.tracks],
+            [track.path for track in session.tracks],
             fade_in=FADE_IN_SECONDS,
-            crossfade=playlist.crossfade_seconds,
+            crossfade=session.playlist.crossfade_seconds,
             fade_out=FADE_OUT_SECONDS,
-            timer=settings.timer_minutes * 60 or None,
+            timer=timer or None,
         )
-        self.listening.pause_button.setFocus()
+        if session.script is not None:
+            self.listening.cue_view.setFocus()  # the arrow keys move between the words at once
+        else:
+            self.listening.pause_button.setFocus()
 
     def _pause(self) -> None:
         if self.audio:
@@ -435,12 +572,44 @@ class MainWindow(QMainWindow):
         except JournalError as error:
             self._tell(error.short, error.long)
         self.checkin_after.reset()
+        next_page = self._after_music_page()
+        if session.script is not None:
+            self.reflection.reset(session.script.reflection)
         if self._current_name() == "pacer":  # let the breath finish; Done goes on from here
-            self._pacer_return = self.checkin_after
+            self._pacer_return = next_page
             self.pacer.set_done_text(self.tr("Go on"))
             return
-        self._show(self.checkin_after)
-        self.checkin_after.focus_first()
+        if self._current_name() == "grounding":
+            return  # returning from grounding goes on to the next page
+        self._show_and_focus(next_page)
+
+    def _after_music_page(self) -> QWidget:
+        """A guided-imagery session reflects before the check-in; a listening one checks in."""
+        if self.session is not None and self.session.script is not None:
+            return self.reflection
+        return self.checkin_after
+
+    def _show_and_focus(self, page: QWidget) -> None:
+        self._show(page)
+        focus_first = getattr(page, "focus_first", None)
+        if callable(focus_first):
+            focus_first()
+
+    def _keep_reflection(self, note: str, drawing: Drawing) -> None:
+        session = self.session
+        if session is None:
+            return
+        prompt = session.script.reflection if session.script else ""
+        try:
+            session.journal.record_reflection(session.session_id, prompt, note, drawing)
+        except (JournalError, ValueError) as error:
+            short = getattr(error, "short", self.tr("The reflection could not be kept"))
+            self._tell(short, getattr(error, "long", str(error)))  # it stays on the page
+            return
+        self._go_to_checkout()
+
+    def _go_to_checkout(self) -> None:
+        self._show_and_focus(self.checkin_after)
 
     def _on_checked_out(self, after: CheckIn) -> None:
         if self.session is None:
@@ -453,6 +622,34 @@ class MainWindow(QMainWindow):
         self.session = None
         self.summary.show_summary(summary)
         self._show(self.summary)
+
+    # -- trigger flags ----------------------------------------------------------------------
+
+    @property
+    def flags(self) -> TriggerFlags | None:
+        """The tracks flagged as triggers, read from the journal when first needed."""
+        journal = self.workspace.journal
+        if self._flags is None and journal is not None:
+            from mtcalm.assets import assets_dir
+            from mtcalm.track_flags import TriggerFlags
+
+            self._flags = TriggerFlags(journal, assets_dir())
+        return self._flags
+
+    def _forget_flags(self) -> None:
+        if self._flags is not None:
+            self._flags.refresh()
+
+    def _programme(self, playlist: Playlist) -> tuple[Track, ...]:
+        """What a session with ``playlist`` plays: flagged tracks are left out unless chosen."""
+        flags = self.flags
+        if flags is None:
+            return playlist.tracks
+        include = self.workspace.settings.play_flagged_tracks
+        return tuple(flags.playable(playlist.tracks, include_flagged=include))
+
+    def _keep_play_flagged(self, play: bool) -> None:
+        self.workspace.settings = self.workspace.settings.with_changes(play_flagged_tracks=play)
 
     # -- the breathing guide ------------------------------------------------------------------
 
@@ -474,9 +671,7 @@ class MainWindow(QMainWindow):
         if target is None:
             self.show_home()
         else:
-            self._show(target)
-            if target is self._built.get("checkin_after"):
-                self.checkin_after.focus_first()
+            self._show_and_focus(target)
 
     def _keep_breathing_pattern(self, breaths_per_minute: float, exhale_ratio: float) -> None:
         self.workspace.settings = self.workspace.settings.with_changes(
@@ -523,7 +718,8 @@ class MainWindow(QMainWindow):
         if target is listening and self._resume_after_grounding and self.audio:
             self.audio.player.resume()
         if target is listening and not self._music_on and self.session is not None:
-            target = self.checkin_after  # the music ended while grounding
+            self._show_and_focus(self._after_music_page())  # the music ended while grounding
+            return
         self._show(target)
 
     def _end_from_grounding(self) -> None:
@@ -618,6 +814,8 @@ class MainWindow(QMainWindow):
             listened = self.audio.status().listened
             with contextlib.suppress(JournalError):  # it already shows as ended early
                 self.session.finish_listening(False, listened)
+        if "library" in self._built:
+            self.library.shutdown()
         if self.audio is not None:
             self.audio.close()
             self.audio = None
