@@ -8,8 +8,10 @@ import sys
 from collections.abc import Sequence
 
 from mtcalm import __version__
+from mtcalm.check_command import add_check_command, run_check
 from mtcalm.datadir import DATA_DIR_VARIABLE, DataDirError, ensure_private_dir, resolve_data_dir
 from mtcalm.play_command import add_play_command, run_play
+from mtcalm.scan_command import add_scan_command, run_scan
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -32,13 +34,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("gui", help="open the app (the default)")
+    add_check_command(commands)
     add_play_command(commands)
+    add_scan_command(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     arguments = parser.parse_args(argv)
+    if arguments.command == "check":  # reads the files named, never the data folder
+        return run_check(arguments, sys.stdout, sys.stderr)
     data_dir = resolve_data_dir(arguments.data_dir, os.environ)
     try:
         ensure_private_dir(data_dir)
@@ -47,6 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     if arguments.command == "play":
         return run_play(arguments, sys.stdout, sys.stderr)
+    if arguments.command == "scan":
+        return run_scan(arguments, data_dir, sys.stdout, sys.stderr)
     from mtcalm.ui.app import run_app  # only the GUI needs Qt
 
     return run_app(data_dir, sys.argv[:1])
