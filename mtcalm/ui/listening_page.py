@@ -13,7 +13,7 @@ return section. A jump also asks to move the music by Δ within its track (``see
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -68,11 +68,15 @@ class ListeningPage(QWidget):
     ambience_chosen = Signal(str)  # an ambience's key, "" for none
     ambience_volume_changed = Signal(float)
     cue_jump_requested = Signal(float)  # guided mode: the script's time the person jumped to
+    breathe_requested = Signal()
+    flag_requested = Signal(int, bool)  # a track's index; True to flag it as a trigger
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.playlist: Playlist | None = None
         self.script: Script | None = None
+        self._flagged: set[int] = set()
+        self._shown_track = -1  # the track whose title shows (and which the flag button flags)
         self._clock: ScriptClock | None = None
         self._listened = 0.0
         self._heard_position = 0.0  # seconds into the track, as last heard (or just sought)
@@ -154,6 +158,16 @@ class ListeningPage(QWidget):
         self.remaining = plain_label("", "muted", wrap=False)
         times.addWidget(self.elapsed)
         times.addStretch(1)
+        self.flag_button = QPushButton(self.tr("Flag this track"))
+        self.flag_button.setProperty("role", "quiet")
+        self.flag_button.setProperty("density", "compact")  # fits the guided mode's one line
+        self.flag_button.setToolTip(
+            self.tr("This track brings up urges or hard memories: skip it in future sessions")
+        )
+        self.flag_button.clicked.connect(self._toggle_flag)
+        self.flag_button.setEnabled(False)
+        times.addWidget(self.flag_button)
+        times.addStretch(1)
         times.addWidget(self.remaining)
         card_layout.addLayout(times)
         return panel
@@ -176,6 +190,12 @@ class ListeningPage(QWidget):
         self.volume.valueChanged.connect(lambda value: self.volume_changed.emit(value / 100))
         controls.addWidget(self.volume, 1)
         controls.addSpacing(theme.SPACING)
+        self.breathe_button = QPushButton(self.tr("Breathe"))
+        self.breathe_button.setToolTip(
+            self.tr("A breathing guide over the music; the music keeps playing")
+        )
+        self.breathe_button.clicked.connect(self.breathe_requested.emit)
+        controls.addWidget(self.breathe_button)
         self.end_button = QPushButton(self.tr("End session"))
         self.end_button.setToolTip(self.tr("The music fades out gently, then you check in"))
         self.end_button.clicked.connect(self.end_requested.emit)
@@ -291,6 +311,10 @@ class ListeningPage(QWidget):
         self._show_track_title(self.tr("Starting…"))
         self.track_note.setText("")
         self._track_index = -1
+        self._shown_track = -1
+        self._flagged = set()
+        self.flag_button.setEnabled(False)
+        self._show_flag_button()
         self._seek_target = None
         self._listened = 0.0
         self._heard_position = 0.0
@@ -327,9 +351,33 @@ class ListeningPage(QWidget):
     def show_track(self, index: int) -> None:
         if self.playlist is None or not 0 <= index < len(self.playlist.tracks):
             return
-        track = self.playlist.tracks[index]
-        self._show_track_title(track.title)
-        self.track_note.setText(track.note)
+        self._shown_track = index
+        self._show_track_title(self._title_of(index))
+        self.track_note.setText(self.playlist.tracks[index].note)
+        self.flag_button.setEnabled(True)
+        self._show_flag_button()
+
+    def set_flagged(self, indexes: Collection[int]) -> None:
+        """Mark these tracks (by index) as flagged as triggers."""
+        self._flagged = set(indexes)
+        if self.playlist is not None and 0 <= self._shown_track < len(self.playlist.tracks):
+            self._show_track_title(self._title_of(self._shown_track))
+        self._show_flag_button()
+
+    def _title_of(self, index: int) -> str:
+        assert self.playlist is not None
+        title = self.playlist.tracks[index].title
+        return self.tr("%1 (flagged)").replace("%1", title) if index in self._flagged else title
+
+    def _show_flag_button(self) -> None:
+        flagged = self._shown_track in self._flagged
+        self.flag_button.setText(
+            self.tr("Remove the flag") if flagged else self.tr("Flag this track")
+        )
+
+    def _toggle_flag(self) -> None:
+        if self._shown_track >= 0:
+            self.flag_requested.emit(self._shown_track, self._shown_track not in self._flagged)
 
     def show_problem(self, text: str) -> None:
         self.message.setText(text)
@@ -436,12 +484,18 @@ class ListeningPage(QWidget):
         self.timer_choice.setVisible(not guided)
         if guided:
             self.timer_steps.hide()
-        margins = (24, 12, 24, 12) if guided else (32, 24, 32, 20)
+        margins = (24, 8, 24, 8) if guided else (32, 24, 32, 20)
         self._card_layout.setContentsMargins(*margins)
-        # "Ends in" sits at the end of the track's one line, or under the track.
-        self._times_row.removeWidget(self.remaining)
-        self._place_row.removeWidget(self.remaining)
-        (self._place_row if guided else self._times_row).addWidget(self.remaining)
+        # "Ends in" and the flag sit at the end of the track's one line, or under the track.
+        for widget in (self.flag_button, self.remaining):
+            self._times_row.removeWidget(widget)
+            self._place_row.removeWidget(widget)
+        if guided:
+            self._place_row.addWidget(self.remaining)
+            self._place_row.addWidget(self.flag_button)
+        else:
+            self._times_row.insertWidget(2, self.flag_button)  # between its stretches
+            self._times_row.addWidget(self.remaining)
 
     def _show_track_title(self, title: str) -> None:
         self.now_playing.setText(title)

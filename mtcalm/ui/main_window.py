@@ -222,6 +222,8 @@ class MainWindow(QMainWindow):
             page.timer_changed.connect(self._change_timer)
             page.ambience_chosen.connect(self._choose_ambience)
             page.ambience_volume_changed.connect(self._set_ambience_volume)
+            page.breathe_requested.connect(self.show_pacer)
+            page.flag_requested.connect(self._flag_heard_track)
             page.set_ambience_choices([(key, sound.title) for key, sound in self.ambience.items()])
             return page
 
@@ -488,6 +490,7 @@ class MainWindow(QMainWindow):
         else:
             self.listening.start(heard, settings.volume, "\n".join(notices))
         self.listening.set_reduced_motion(settings.reduced_motion)
+        self.listening.set_flagged(self._flagged_indexes(session.tracks))
         self.listening.show_sound(settings.timer_minutes, ambience, settings.ambience_volume)
         self._music_on = True
         self._show(self.listening)
@@ -647,6 +650,35 @@ class MainWindow(QMainWindow):
             return playlist.tracks
         include = self.workspace.settings.play_flagged_tracks
         return tuple(flags.playable(playlist.tracks, include_flagged=include))
+
+    def _flagged_indexes(self, tracks: Sequence[Track]) -> list[int]:
+        flags = self.flags
+        if flags is None:
+            return []
+        return [index for index, track in enumerate(tracks) if flags.is_flagged(track.path)]
+
+    def _flag_heard_track(self, index: int, flag: bool) -> None:
+        """Flag (or unflag) a track of the session; it plays on now, and is skipped next time."""
+        flags, session = self.flags, self.session
+        if flags is None or session is None or not 0 <= index < len(session.tracks):
+            return
+        track = session.tracks[index]
+        try:
+            if flag:
+                flags.flag(track.path, track.title)
+            else:
+                flags.unflag(track.path)
+        except JournalError as error:
+            self.listening.show_problem(f"{error.short}: {error.long}")
+            return
+        self.listening.set_flagged(self._flagged_indexes(session.tracks))
+        if flag:
+            self.listening.show_problem(
+                self.tr(
+                    "“%1” is flagged and will be skipped from now on. If it is hard to stay "
+                    "with, you can end the session or stop and ground at any time."
+                ).replace("%1", track.title)
+            )
 
     def _keep_play_flagged(self, play: bool) -> None:
         self.workspace.settings = self.workspace.settings.with_changes(play_flagged_tracks=play)

@@ -71,6 +71,7 @@ QPushButton[role="nav"] {{ background: transparent; border: 1px solid transparen
 QPushButton[role="nav"]:checked {{ background: {SOFT_ACCENT}; color: {ACCENT}; }}
 QPushButton[role="nav"]:focus {{ border: 2px solid {ACCENT}; }}
 QPushButton[role="chip"] {{ border-radius: 14px; padding: 4px 14px; min-height: 18px; }}
+QPushButton[density="compact"] {{ border-radius: 14px; padding: 4px 14px; min-height: 18px; }}
 QPushButton[role="chip"]:checked {{
     background: {SOFT_ACCENT}; border-color: {ACCENT}; color: {ACCENT};
 }}

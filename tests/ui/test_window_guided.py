@@ -162,3 +162,25 @@ def test_a_playlist_of_only_flagged_tracks_does_not_begin(qtbot, data_dir, settl
     click(qtbot, window.home.cards[0].begin_button)
     assert told == ["Nothing to play"]
     assert window.pages.currentWidget() is window.home
+
+
+def test_a_track_flagged_while_it_plays_is_marked_kept_and_can_be_unflagged(
+    qtbot, data_dir, settle
+):
+    open_audio, _ = recording_audio()
+    window = open_guided_window(qtbot, data_dir, [settle], [], open_audio)
+    click(qtbot, window.home.cards[0].begin_button)
+    click(qtbot, window.checkin_before.skip_all)
+    listening = window.listening
+    qtbot.waitUntil(lambda: listening.now_playing.text() == "Track 1", timeout=WAIT_MS)
+    click(qtbot, listening.flag_button)
+    assert listening.now_playing.text() == "Track 1 (flagged)"
+    assert listening.flag_button.text() == "Remove the flag"
+    assert "will be skipped from now on" in listening.message.text()
+    assert window.workspace.journal is not None
+    keys = set(window.workspace.journal.flagged_tracks())
+    assert keys == {track_key(settle.tracks[0].path, assets_dir())}
+
+    click(qtbot, listening.flag_button)
+    assert listening.now_playing.text() == "Track 1"
+    assert window.workspace.journal.flagged_tracks() == {}

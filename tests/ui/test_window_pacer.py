@@ -53,8 +53,9 @@ def test_the_guide_opens_with_the_remembered_pace(qtbot, data_dir, playlist):
 def test_breathing_during_the_music_returns_to_it(qtbot, data_dir, playlist):
     window = open_window(qtbot, data_dir, [playlist])
     start_listening(qtbot, window)
-    window.show_pacer()
+    click(qtbot, window.listening.breathe_button)
     pacer = window.pacer
+    assert window.pages.currentWidget() is pacer
     assert pacer.done_button.text() == "Back to the music"
     assert window.ground_button.isVisible(), "Stop and ground is still one press away"
     assert not window.nav_listen.isVisible()
