@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +39,7 @@ WAV_HEADER_BYTES = 44  # the canonical RIFF/WAVE header; longer ones only shorte
 _GAIN = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*(?:dB)?\s*$", re.IGNORECASE)
 
 
+@functools.cache
 def _formats() -> list[type]:
     """The formats SDL_mixer plays. Naming them spares mutagen loading its ~50 other readers."""
     from mutagen.flac import FLAC
@@ -60,9 +63,13 @@ def read_audio_info(path: Path) -> AudioInfo:
     import mutagen  # loaded on first use: keeps it off the start-up path
 
     try:
-        if not path.is_file():
+        try:
+            status = path.stat()
+        except FileNotFoundError:
+            status = None
+        if status is None or not stat.S_ISREG(status.st_mode):
             raise AudioFileError("File not found", f"{path} does not exist or is not a file.")
-        size = path.stat().st_size
+        size = status.st_size
         if size == 0:
             raise AudioFileError("Empty file", f"{path} is empty.")
         audio = mutagen.File(path, options=_formats())
@@ -82,7 +89,7 @@ def read_audio_info(path: Path) -> AudioInfo:
     duration = _bounded_length(audio.info, size)
     if not math.isfinite(duration) or duration <= 0:
         raise AudioFileError("No audio", f"{path} has no playable length.")
-    tags = audio.tags or {}
+    tags = audio.tags if audio.tags is not None else {}  # truthiness would count every tag
     return AudioInfo(
         path=path,
         duration=duration,

@@ -98,6 +98,8 @@ class MainWindow(QMainWindow):
         self._ambience: dict[str, Ambience] | None = None  # read with the listening page
         self._resume_after_grounding = False
         self._pacer_return: QWidget | None = None
+        self._heard_indexes: set[int] = set()  # the tracks of this session heard so far
+        self._summary_tracks: tuple[Track, ...] = ()
         self.setWindowTitle(self.tr("mtcalm"))
         self.resize(1040, 760)
         self.setMinimumSize(760, 560)
@@ -250,6 +252,7 @@ class MainWindow(QMainWindow):
             page.home_requested.connect(self.show_home)
             page.journal_requested.connect(self.show_journal)
             page.grounding_requested.connect(self.stop_and_ground)
+            page.flag_requested.connect(self._flag_from_summary)
             return page
 
         return self._page("summary", build)
@@ -441,6 +444,7 @@ class MainWindow(QMainWindow):
             return
         self._playlist = playlist
         self._script = script
+        self._heard_indexes = set()
         self.session = None
         self.checkin_before.reset()
         self._show(self.checkin_before)
@@ -622,8 +626,22 @@ class MainWindow(QMainWindow):
         except JournalError as error:
             self._tell(error.short, error.long)
             return
-        self.session = None
+        session, self.session = self.session, None
         self.summary.show_summary(summary)
+        if after.value("stirred_up") == 1 and self.flags is not None:
+            self._summary_tracks = session.tracks
+            heard = sorted(self._heard_indexes)
+            self.summary.offer_flags(
+                [
+                    (
+                        index,
+                        session.tracks[index].title,
+                        self.flags.is_flagged(session.tracks[index].path),
+                    )
+                    for index in heard
+                    if index < len(session.tracks)
+                ]
+            )
         self._show(self.summary)
 
     # -- trigger flags ----------------------------------------------------------------------
@@ -651,6 +669,28 @@ class MainWindow(QMainWindow):
         include = self.workspace.settings.play_flagged_tracks
         return tuple(flags.playable(playlist.tracks, include_flagged=include))
 
+    def _flag_from_summary(self, index: int, flag: bool) -> None:
+        flags, tracks = self.flags, self._summary_tracks
+        if flags is None or not 0 <= index < len(tracks):
+            return
+        problem = self._set_flag(flags, tracks[index], flag)
+        if problem is not None:
+            self._tell(problem.short, problem.long)
+            return
+        self.summary.show_flagged(index, flag)
+
+    @staticmethod
+    def _set_flag(flags: TriggerFlags, track: Track, flag: bool) -> JournalError | None:
+        """Flag (or unflag) ``track``; the journal's problem if it could not be kept."""
+        try:
+            if flag:
+                flags.flag(track.path, track.title)
+            else:
+                flags.unflag(track.path)
+        except JournalError as error:
+            return error
+        return None
+
     def _flagged_indexes(self, tracks: Sequence[Track]) -> list[int]:
         flags = self.flags
         if flags is None:
@@ -663,13 +703,9 @@ class MainWindow(QMainWindow):
         if flags is None or session is None or not 0 <= index < len(session.tracks):
             return
         track = session.tracks[index]
-        try:
-            if flag:
-                flags.flag(track.path, track.title)
-            else:
-                flags.unflag(track.path)
-        except JournalError as error:
-            self.listening.show_problem(f"{error.short}: {error.long}")
+        problem = self._set_flag(flags, track, flag)
+        if problem is not None:
+            self.listening.show_problem(f"{problem.short}: {problem.long}")
             return
         self.listening.set_flagged(self._flagged_indexes(session.tracks))
         if flag:
@@ -783,6 +819,7 @@ class MainWindow(QMainWindow):
 
     def _on_track_started(self, index: int) -> None:
         self.listening.show_track(index)
+        self._heard_indexes.add(index)
         if self.session is not None and 0 <= index < len(self.session.tracks):
             track = self.session.tracks[index]
             self._record(EventKind.TRACK_STARTED, str(track.path.name))

@@ -184,3 +184,46 @@ def test_a_track_flagged_while_it_plays_is_marked_kept_and_can_be_unflagged(
     click(qtbot, listening.flag_button)
     assert listening.now_playing.text() == "Track 1"
     assert window.workspace.journal.flagged_tracks() == {}
+
+
+def test_after_urges_the_summary_offers_to_flag_the_tracks_heard(qtbot, data_dir, settle):
+    open_audio, _ = recording_audio()
+    window = open_guided_window(qtbot, data_dir, [settle], [], open_audio)
+    click(qtbot, window.home.cards[0].begin_button)
+    click(qtbot, window.checkin_before.skip_all)
+    qtbot.waitUntil(lambda: window.listening.now_playing.text() == "Track 1", timeout=WAIT_MS)
+    window.end_session()
+    after = window.checkin_after
+    wait_for_page(qtbot, window, after)
+    for question in after.questions:
+        if question.choice is not None:
+            click(qtbot, question.choice.yes_button)
+        else:
+            click(qtbot, question.skip_button)
+    click(qtbot, after.continue_button)
+    summary = window.summary
+    wait_for_page(qtbot, window, summary)
+    assert summary.flags_panel.isVisible()
+    assert list(summary.flag_buttons) == [0], "only the track heard is offered"
+    button = summary.flag_buttons[0]
+    assert button.text() == "Flag this track"
+    click(qtbot, button)
+    assert button.text() == "Flagged · remove"
+    assert window.workspace.journal is not None
+    flagged = window.workspace.journal.flagged_tracks()
+    assert [flag.title for flag in flagged.values()] == ["Track 1"]
+    click(qtbot, button)
+    assert window.workspace.journal.flagged_tracks() == {}
+
+
+def test_without_urges_the_summary_offers_no_flags(qtbot, data_dir, settle):
+    open_audio, _ = recording_audio()
+    window = open_guided_window(qtbot, data_dir, [settle], [], open_audio)
+    click(qtbot, window.home.cards[0].begin_button)
+    click(qtbot, window.checkin_before.skip_all)
+    qtbot.waitUntil(lambda: window.listening.now_playing.text() == "Track 1", timeout=WAIT_MS)
+    window.end_session()
+    wait_for_page(qtbot, window, window.checkin_after)
+    click(qtbot, window.checkin_after.skip_all)
+    wait_for_page(qtbot, window, window.summary)
+    assert not window.summary.flags_panel.isVisible()
