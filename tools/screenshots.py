@@ -10,8 +10,10 @@ temporary one with a few example sessions written through the journal API first.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,11 +23,16 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from mtcalm.assets import assets_dir
 from mtcalm.checkin import CheckIn, Phase
+from mtcalm.drawing import Drawing, Stroke
 from mtcalm.journal import Journal, Outcome
 from mtcalm.journal_file import now
 from mtcalm.ui.app import create_main_window
+from mtcalm.ui.main_window import MainWindow
 from mtcalm.ui.theme import apply_theme
+
+Points = tuple[tuple[float, float], ...]
 
 
 def wait(milliseconds: int) -> None:
@@ -118,8 +125,94 @@ def main(argv: list[str]) -> int:
         shoot(window, folder, "6-summary")
         window.summary.journal_button.click()
         shoot(window, folder, "7-journal")
+        shoot_guided_imagery(window, folder)
+        shoot_pacer(window, folder)
+        shoot_library(window, folder, Path(temporary))
         window.close()
     return 0
+
+
+def shoot_guided_imagery(window: MainWindow, folder: Path) -> None:
+    """The first-use note, a cue over the music, and a reflection with a drawing."""
+    window.show_home()
+    script = next(script for script in window.scripts if script.id == "safe-place")
+    window.begin_script(script)
+    shoot(window, folder, "8-imagery-first-use")
+    window.script_intro.accept_button.click()
+    window.checkin_before.skip_all.click()
+    wait(9000)  # the first cue comes at 0:05 and fades in over 2.5 s
+    shoot(window, folder, "9-imagery-cue")
+    window.end_session()
+    wait(5500)
+    reflection = window.reflection
+    reflection.note.setPlainText("A quiet beach at dusk. The sound of small waves, warm sand.")
+    reflection.canvas.set_drawing(example_drawing())
+    shoot(window, folder, "10-imagery-reflection")
+    reflection.keep_button.click()
+    window.checkin_after.skip_all.click()
+    window.summary.journal_button.click()
+    shoot(window, folder, "11-journal-with-reflection")
+
+
+def example_drawing() -> Drawing:
+    """A horizon, a sun and a few waves, as someone might draw them."""
+    import math
+
+    def arc(
+        cx: float, cy: float, r: float, start: float, end: float
+    ) -> tuple[tuple[float, float], ...]:
+        steps = 40
+        return tuple(
+            (cx + r * math.cos(start + (end - start) * i / steps),
+             cy + r * math.sin(start + (end - start) * i / steps))
+            for i in range(steps + 1)
+        )  # fmt: skip
+
+    def wave(y: float) -> Points:
+        return tuple((0.18 + 0.64 * i / 40, y + 0.02 * math.sin(i / 3.0)) for i in range(41))
+
+    strokes = [
+        Stroke("sand", 10.0, tuple((0.12 + 0.76 * i / 20, 0.74) for i in range(21))),
+        Stroke("rose", 8.0, arc(0.5, 0.5, 0.12, math.pi, 2 * math.pi)),
+        Stroke("sky", 5.0, wave(0.58)),
+        Stroke("sky", 5.0, wave(0.64)),
+        Stroke("sage", 6.0, wave(0.82)),
+    ]
+    drawing = Drawing()
+    for stroke in strokes:
+        drawing = drawing.add(stroke)
+    return drawing
+
+
+def shoot_pacer(window: MainWindow, folder: Path) -> None:
+    window.show_home()
+    window.nav_breathe.click()
+    wait(2600)  # most of the way through the in-breath
+    shoot(window, folder, "12-breathing-guide")
+    window.pacer.done_button.click()
+
+
+def shoot_library(window: MainWindow, folder: Path, temporary: Path) -> None:
+    """My music with the bundled music added as a library, a broken file and one flag."""
+    library = temporary / "Music"
+    shutil.copytree(assets_dir() / "music", library)
+    (library / "voice memo.mp3").write_bytes(b"not really audio")
+    window.nav_music.click()
+    page = window.library
+    page.dialogs.choose_folder = lambda: library  # type: ignore[method-assign]
+    page.add_folder()
+    loop_until(lambda: not page.scanning)
+    wait(500)
+    first = next(iter(sorted(library.glob("*/*.ogg"))))
+    page.flag_tracks([(first, "Harbour at Dawn")])
+    shoot(window, folder, "13-my-music")
+
+
+def loop_until(condition: Callable[[], bool], limit_ms: int = 30000) -> None:
+    waited = 0
+    while not condition() and waited < limit_ms:
+        wait(100)
+        waited += 100
 
 
 if __name__ == "__main__":
