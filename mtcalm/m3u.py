@@ -29,6 +29,7 @@ from pathlib import Path
 from mtcalm.datadir import write_file_atomically
 from mtcalm.own_playlists import MAX_TITLE_LENGTH, OwnPlaylistError, OwnPlaylists
 from mtcalm.playlists import MAX_TEXT, MAX_TRACKS, Playlist, playlist_entry
+from mtcalm.tomlfile import DocumentError
 
 MAX_M3U_BYTES = 1024 * 1024
 MAX_M3U_ENTRIES = 10_000
@@ -45,18 +46,8 @@ _EXTINF = re.compile(
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
-class M3UError(ValueError):
+class M3UError(DocumentError):
     """An M3U file that cannot be used at all; ``line`` is 1-based when known."""
-
-    def __init__(self, path: Path, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.path = path
-        self.message = message
-        self.line = line
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else str(self.path)
-        return f"{where}: {self.message}"
 
 
 @dataclass(frozen=True)
