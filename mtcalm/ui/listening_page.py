@@ -487,9 +487,9 @@ class ListeningPage(QWidget):
         margins = (24, 8, 24, 8) if guided else (32, 24, 32, 20)
         self._card_layout.setContentsMargins(*margins)
         # "Ends in" and the flag sit at the end of the track's one line, or under the track.
-        for widget in (self.flag_button, self.remaining):
-            self._times_row.removeWidget(widget)
-            self._place_row.removeWidget(widget)
+        for moved in (self.flag_button, self.remaining):
+            self._times_row.removeWidget(moved)
+            self._place_row.removeWidget(moved)
         if guided:
             self._place_row.addWidget(self.remaining)
             self._place_row.addWidget(self.flag_button)
