@@ -21,7 +21,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from mtcalm.assets import assets_dir
 from mtcalm.checkin import CheckIn, Phase
@@ -172,11 +172,11 @@ def example_drawing() -> Drawing:
         return tuple((0.18 + 0.64 * i / 40, y + 0.02 * math.sin(i / 3.0)) for i in range(41))
 
     strokes = [
-        Stroke("sand", 10.0, tuple((0.12 + 0.76 * i / 20, 0.74) for i in range(21))),
-        Stroke("rose", 8.0, arc(0.5, 0.5, 0.12, math.pi, 2 * math.pi)),
-        Stroke("sky", 5.0, wave(0.58)),
-        Stroke("sky", 5.0, wave(0.64)),
-        Stroke("sage", 6.0, wave(0.82)),
+        Stroke("sand", 0.02, tuple((0.12 + 0.76 * i / 20, 0.74) for i in range(21))),
+        Stroke("rose", 0.016, arc(0.5, 0.5, 0.12, math.pi, 2 * math.pi)),
+        Stroke("sky", 0.012, wave(0.58)),
+        Stroke("sky", 0.012, wave(0.64)),
+        Stroke("sage", 0.014, wave(0.82)),
     ]
     drawing = Drawing()
     for stroke in strokes:
@@ -203,9 +203,12 @@ def shoot_library(window: MainWindow, folder: Path, temporary: Path) -> None:
     page.add_folder()
     loop_until(lambda: not page.scanning)
     wait(500)
-    first = next(iter(sorted(library.glob("*/*.ogg"))))
-    page.flag_tracks([(first, "Harbour at Dawn")])
+    page.flag_tracks([(library / "settle" / "01-harbour-at-dawn.ogg", "Harbour at Dawn")])
     shoot(window, folder, "13-my-music")
+    scroll = page.findChild(QScrollArea)
+    assert scroll is not None
+    scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
+    shoot(window, folder, "14-my-playlists-and-flags")
 
 
 def loop_until(condition: Callable[[], bool], limit_ms: int = 30000) -> None:
