@@ -39,15 +39,21 @@ def bundled_files(folder: str) -> list[str]:
 
 def test_the_wheel_carries_every_bundled_asset(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    expected = bundled_files("playlists") + bundled_files("music")
+    expected = [
+        *bundled_files("playlists"),
+        *bundled_files("music"),
+        *bundled_files("ambience"),
+        *bundled_files("scripts"),
+    ]
     assert any(name.endswith(".toml") for name in expected), "there is a bundled playlist"
+    assert any(name.startswith("scripts/") for name in expected), "there are bundled scripts"
     missing = [name for name in expected if f"mtcalm/assets/{name}" not in names]
     assert not missing, f"not in the wheel: {missing}"
     assert "mtcalm/ui/main_window.py" in names
     assert not any(name.startswith(("tests/", "benchmarks/", "tools/")) for name in names)
 
 
-def test_an_installed_wheel_finds_its_playlists_and_audio(wheel, tmp_path):
+def test_an_installed_wheel_finds_its_playlists_scripts_and_audio(wheel, tmp_path):
     target = tmp_path / "site"
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target",
@@ -56,11 +62,12 @@ def test_an_installed_wheel_finds_its_playlists_and_audio(wheel, tmp_path):
         timeout=300,
     )  # fmt: skip
     probe = (
-        "import mtcalm, mtcalm.assets as a, mtcalm.playlists as p;"
+        "import mtcalm, mtcalm.assets as a, mtcalm.playlists as p, mtcalm.scripts as s;"
         "lists = p.load_playlists(a.bundled_playlists_dir());"
+        "scripts = s.load_scripts(a.bundled_scripts_dir());"
         "print(mtcalm.__file__);"
         "print(len(lists), sum(len(x.playable_tracks) for x in lists),"
-        " sum(len(x.problems) for x in lists))"
+        " sum(len(x.problems) for x in lists), len(scripts))"
     )
     environment = {**os.environ, "PYTHONPATH": str(target)}
     result = subprocess.run(
@@ -69,8 +76,9 @@ def test_an_installed_wheel_finds_its_playlists_and_audio(wheel, tmp_path):
     )  # fmt: skip
     location, counts = result.stdout.strip().splitlines()
     assert location.startswith(str(target)), "the installed copy is the one imported"
-    playlists, playable, problems = (int(part) for part in counts.split())
-    assert playlists >= 1 and playable >= 1 and problems == 0
+    playlists, playable, problems, scripts = (int(part) for part in counts.split())
+    assert playlists >= 4 and playable >= 1 and problems == 0
+    assert scripts >= 6, "every bundled script loads from the installed copy"
 
 
 @pytest.mark.skipif(not shutil.which("desktop-file-validate"), reason="desktop-file-utils")

@@ -17,7 +17,7 @@ from mtcalm.ui.text import minutes_text, plain_label, plural
 class PlaylistCard(QFrame):
     begin_requested = Signal(object)
 
-    def __init__(self, playlist: Playlist, parent: QWidget | None = None) -> None:
+    def __init__(self, playlist: Playlist, flagged: int = 0, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.playlist = playlist
         self.setProperty("role", "card")
@@ -30,6 +30,12 @@ class PlaylistCard(QFrame):
         count = len(playlist.playable_tracks)
         tracks = plural(count, self.tr("%n track"), self.tr("%n tracks"))
         facts = f"{minutes_text(playlist.duration)} · {tracks}"
+        if flagged:
+            facts += " · " + plural(
+                flagged,
+                self.tr("%n flagged as a trigger"),
+                self.tr("%n flagged as triggers"),
+            )
         text.addWidget(plain_label(facts, "muted"))
         if playlist.purpose:
             text.addWidget(plain_label(playlist.purpose))
@@ -158,12 +164,15 @@ class HomePage(QWidget):
         self.scripts_section.hide()
         return self.scripts_section
 
-    def set_playlists(self, playlists: Sequence[Playlist]) -> None:
+    def set_playlists(
+        self, playlists: Sequence[Playlist], flagged: Mapping[str, int] | None = None
+    ) -> None:
+        """Offer ``playlists``; ``flagged`` counts each one's tracks flagged as triggers, by id."""
         for card in self.cards:
             card.deleteLater()
         self.cards = []
         for playlist in playlists:
-            card = PlaylistCard(playlist)
+            card = PlaylistCard(playlist, (flagged or {}).get(playlist.id, 0))
             card.begin_requested.connect(self.begin_requested.emit)
             self._cards_layout.addWidget(card)
             self.cards.append(card)

@@ -376,7 +376,11 @@ class MainWindow(QMainWindow):
 
     def _show_content(self) -> None:
         """Home lists the bundled and own playlists, then the scripts with their music."""
-        self.home.set_playlists([*self.playlists, *self.own_playlists])
+        playlists = self._all_playlists()
+        flagged = {
+            playlist.id: len(self._flagged_indexes(playlist.tracks)) for playlist in playlists
+        }
+        self.home.set_playlists(playlists, flagged)
         titles = {playlist.id: playlist.title for playlist in self._all_playlists()}
         self.home.set_scripts(self.scripts, titles)
 
@@ -658,8 +662,10 @@ class MainWindow(QMainWindow):
         return self._flags
 
     def _forget_flags(self) -> None:
+        """The flags changed elsewhere: read them again, and show them on the home page."""
         if self._flags is not None:
             self._flags.refresh()
+        self._show_content()
 
     def _programme(self, playlist: Playlist) -> tuple[Track, ...]:
         """What a session with ``playlist`` plays: flagged tracks are left out unless chosen."""
@@ -678,6 +684,7 @@ class MainWindow(QMainWindow):
             self._tell(problem.short, problem.long)
             return
         self.summary.show_flagged(index, flag)
+        self._show_content()
 
     @staticmethod
     def _set_flag(flags: TriggerFlags, track: Track, flag: bool) -> JournalError | None:
@@ -708,6 +715,7 @@ class MainWindow(QMainWindow):
             self.listening.show_problem(f"{problem.short}: {problem.long}")
             return
         self.listening.set_flagged(self._flagged_indexes(session.tracks))
+        self._show_content()
         if flag:
             self.listening.show_problem(
                 self.tr(

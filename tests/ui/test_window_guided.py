@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from mtcalm.assets import assets_dir, bundled_scripts_dir
 from mtcalm.journal import Journal
@@ -227,3 +227,18 @@ def test_without_urges_the_summary_offers_no_flags(qtbot, data_dir, settle):
     click(qtbot, window.checkin_after.skip_all)
     wait_for_page(qtbot, window, window.summary)
     assert not window.summary.flags_panel.isVisible()
+
+
+def test_the_home_page_counts_each_playlists_flagged_tracks(qtbot, data_dir, settle):
+    flag(data_dir, settle.tracks[:1])
+    open_audio, _ = recording_audio()
+    window = open_guided_window(qtbot, data_dir, [settle], [], open_audio)
+    card = window.home.cards[0]
+    assert any("1 flagged as a trigger" in label.text() for label in card.findChildren(QLabel))
+    window.begin(settle)
+    click(qtbot, window.checkin_before.skip_all)
+    listening = window.listening
+    qtbot.waitUntil(lambda: listening.now_playing.text() == "Track 2", timeout=WAIT_MS)
+    click(qtbot, listening.flag_button)
+    card = window.home.cards[0]
+    assert any("2 flagged as triggers" in label.text() for label in card.findChildren(QLabel))
