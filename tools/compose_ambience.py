@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import soundfile as sf
-from compose_music import encode, lufs  # the music generator's own, run from tools/
+from music.loudness import gated_loudness, lufs  # the music generator's own, from tools/
+from music.output import encode
 from mutagen.oggvorbis import OggVorbis
 
 from mtcalm.audio.loudness import k_weighting_power
@@ -309,13 +310,6 @@ def window_powers(weighted: Audio, window_s: float, hop_s: float = 0.1) -> Audio
     cum = np.concatenate([[0.0], np.cumsum(np.concatenate([power, power[:win]]))])
     starts = np.arange(0, len(power), hop)
     return np.asarray((cum[starts + win] - cum[starts]) / win, dtype=np.float64)
-
-
-def gated_loudness(blocks: Audio) -> float:
-    """Integrated loudness of 400 ms blocks: absolute gate -70 LUFS, relative gate -10 LU."""
-    blocks = blocks[lufs(blocks) > -70.0]
-    blocks = blocks[lufs(blocks) > float(lufs(np.mean(blocks))) - 10.0]
-    return float(lufs(np.mean(blocks)))
 
 
 @dataclass

@@ -21,13 +21,11 @@ from typing import Any
 import numpy as np
 import soundfile as sf
 from music.catalogue import PLAYLISTS, PlaylistPlan
-from music.loudness import Measurement, gated_loudness, lufs, measure
+from music.loudness import Measurement, gated_loudness, measure
 from music.output import RG_REFERENCE_LUFS, encode, tag, write_playlist
 from music.score import TARGET_LUFS, Track, render
 from music.synth import SR
 from mutagen.oggvorbis import OggVorbis
-
-__all__ = ["encode", "lufs", "main"]  # compose_ambience.py uses encode() and lufs()
 
 REPO = Path(__file__).resolve().parent.parent
 MUSIC_ROOT = REPO / "assets" / "music"
