@@ -70,6 +70,17 @@ class TriggerFlags:
         self._journal.unflag_track(self.key(path))
         self.refresh()
 
+    def set_flagged(self, path: Path, title: str, flagged: bool) -> None:
+        """Flag or unflag the track at ``path``; raises JournalWriteFailed when not kept."""
+        if flagged:
+            self.flag(path, title)
+        else:
+            self.unflag(path)
+
+    def flagged_indexes(self, tracks: Iterable[TrackT]) -> list[int]:
+        """The positions of the flagged tracks among ``tracks``."""
+        return [index for index, track in enumerate(tracks) if self.is_flagged(track.path)]
+
     def playable(
         self, tracks: Iterable[TrackT], *, include_flagged: bool = False
     ) -> tuple[TrackT, ...]:

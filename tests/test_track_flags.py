@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -216,3 +217,17 @@ def test_a_flag_that_cannot_be_saved_is_not_shown_as_set(
     with pytest.raises(JournalWriteFailed):
         flags.flag(harbour.path, harbour.title)
     assert not flags.is_flagged(harbour.path)
+
+
+def test_set_flagged_and_flagged_indexes_follow_the_journal(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    with Journal.open(data / "journal.sqlite3") as journal:
+        flags = TriggerFlags(journal, tmp_path / "assets")
+        tracks = [SimpleNamespace(path=tmp_path / f"{name}.ogg") for name in ("a", "b", "c")]
+        flags.set_flagged(tracks[1].path, "B", True)
+        flags.set_flagged(tracks[2].path, "C", True)
+        assert flags.flagged_indexes(tracks) == [1, 2]
+        flags.set_flagged(tracks[1].path, "B", False)
+        assert flags.flagged_indexes(tracks) == [2]
+        assert [flag.title for flag in journal.flagged_tracks().values()] == ["C"]

@@ -679,30 +679,16 @@ class MainWindow(QMainWindow):
         flags, tracks = self.flags, self._summary_tracks
         if flags is None or not 0 <= index < len(tracks):
             return
-        problem = self._set_flag(flags, tracks[index], flag)
-        if problem is not None:
-            self._tell(problem.short, problem.long)
+        try:
+            flags.set_flagged(tracks[index].path, tracks[index].title, flag)
+        except JournalError as error:
+            self._tell(error.short, error.long)
             return
         self.summary.show_flagged(index, flag)
         self._show_content()
 
-    @staticmethod
-    def _set_flag(flags: TriggerFlags, track: Track, flag: bool) -> JournalError | None:
-        """Flag (or unflag) ``track``; the journal's problem if it could not be kept."""
-        try:
-            if flag:
-                flags.flag(track.path, track.title)
-            else:
-                flags.unflag(track.path)
-        except JournalError as error:
-            return error
-        return None
-
     def _flagged_indexes(self, tracks: Sequence[Track]) -> list[int]:
-        flags = self.flags
-        if flags is None:
-            return []
-        return [index for index, track in enumerate(tracks) if flags.is_flagged(track.path)]
+        return self.flags.flagged_indexes(tracks) if self.flags is not None else []
 
     def _flag_heard_track(self, index: int, flag: bool) -> None:
         """Flag (or unflag) a track of the session; it plays on now, and is skipped next time."""
@@ -710,9 +696,10 @@ class MainWindow(QMainWindow):
         if flags is None or session is None or not 0 <= index < len(session.tracks):
             return
         track = session.tracks[index]
-        problem = self._set_flag(flags, track, flag)
-        if problem is not None:
-            self.listening.show_problem(f"{problem.short}: {problem.long}")
+        try:
+            flags.set_flagged(track.path, track.title, flag)
+        except JournalError as error:
+            self.listening.show_problem(f"{error.short}: {error.long}")
             return
         self.listening.set_flagged(self._flagged_indexes(session.tracks))
         self._show_content()
