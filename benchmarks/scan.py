@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -35,8 +34,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from importlib import metadata
 from pathlib import Path
+
+from _machine import git_revision, load_average, machine
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -190,39 +190,6 @@ def command_rescan(data_dir: Path) -> list[float]:
 # -- reporting ----------------------------------------------------------------------------------
 
 
-def machine() -> dict[str, str]:
-    def version(distribution: str) -> str:
-        try:
-            return metadata.version(distribution)
-        except metadata.PackageNotFoundError:
-            return "not installed"
-
-    try:
-        load = " ".join(f"{value:.2f}" for value in os.getloadavg())
-    except OSError:
-        load = "unknown"
-    return {
-        "cpus": str(os.cpu_count()),
-        "python": platform.python_version(),
-        "mutagen": version("mutagen"),
-        "system": platform.platform(),
-        "load_average": load,
-    }
-
-
-def git_revision() -> str:
-    try:
-        completed = subprocess.run(
-            ["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:
-        return "unknown"
-    return completed.stdout.strip() or "unknown"
-
-
 def summary(values: list[float]) -> dict[str, float]:
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
@@ -237,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--rounds must be at least 1 and --files at least 4")
 
     files = build_corpus(arguments.files)
-    about = machine()
+    about = machine({"mutagen": "mutagen"})
     print(
         f"{about['cpus']} CPUs, Python {about['python']}, mutagen {about['mutagen']}, "
         f"{len(files)} files, {arguments.rounds} rounds after 1 warm-up, "
@@ -311,14 +278,14 @@ def measure(
         f"{'met' if rescan <= GOAL_RESCAN_SECONDS else 'not met'}); files opened: {opened}"
     )
     print(f"found: bare read {counts['bare']}; mtcalm (tracks, broken) {counts['cold']}")
-    load_after = machine()["load_average"]
+    load_after = load_average()
     print(f"load average at the end: {load_after}")
 
     document = {
         "benchmark": "scan",
         "files": len(files),
         "rounds": arguments.rounds,
-        "revision": git_revision(),
+        "revision": git_revision(ROOT),
         "machine": about,
         "load_average_at_end": load_after,
         "wall_seconds": results,

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import shutil
 import statistics
@@ -28,8 +27,9 @@ import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
-from importlib import metadata
 from pathlib import Path
+
+from _machine import git_revision, load_average, machine
 
 HERE = Path(__file__).resolve().parent
 CHILD = HERE / "_startup_child.py"
@@ -164,40 +164,6 @@ def phase_medians(runs: list[Run], variant: str) -> list[tuple[str, float]]:
     return rows
 
 
-def machine() -> dict[str, str]:
-    def version(distribution: str) -> str:
-        try:
-            return metadata.version(distribution)
-        except metadata.PackageNotFoundError:
-            return "not installed"
-
-    try:
-        load = " ".join(f"{value:.2f}" for value in os.getloadavg())
-    except OSError:
-        load = "unknown"
-    return {
-        "cpus": str(os.cpu_count()),
-        "python": platform.python_version(),
-        "pyside6": version("PySide6-Essentials"),
-        "pygame-ce": version("pygame-ce"),
-        "system": platform.platform(),
-        "load_average_at_start": load,
-    }
-
-
-def git_revision() -> str:
-    try:
-        completed = subprocess.run(
-            ["git", "-C", str(HERE.parent), "describe", "--always", "--dirty"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:
-        return "unknown"
-    return completed.stdout.strip() or "unknown"
-
-
 def print_report(runs: list[Run], qt_platform: str) -> dict[str, dict[str, float]]:
     measured = [run for run in runs if not run.warm_up]
     summary = summarise(measured)
@@ -277,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def measure(arguments: argparse.Namespace, environment: dict[str, str]) -> int:
-    about = machine()
+    packages = {"pyside6": "PySide6-Essentials", "pygame-ce": "pygame-ce"}
+    about = machine(packages, load_key="load_average_at_start")
     bytecode = "as in the environment" if arguments.as_environment else "private cache"
     print(
         f"{about['cpus']} CPUs, Python {about['python']}, PySide6 {about['pyside6']}, "
@@ -299,7 +266,7 @@ def measure(arguments: argparse.Namespace, environment: dict[str, str]) -> int:
         print(f"  {label:<8} {variant:<7} {run.total_ms:8.1f} ms", flush=True)
 
     summary = print_report(runs, arguments.platform)
-    load_after = machine()["load_average_at_start"]
+    load_after = load_average()
     print(f"load average at the end: {load_after}")
     if arguments.json:
         arguments.json.parent.mkdir(parents=True, exist_ok=True)
@@ -309,7 +276,7 @@ def measure(arguments: argparse.Namespace, environment: dict[str, str]) -> int:
             "platform": arguments.platform,
             "bytecode": bytecode,
             "runs_each": arguments.runs,
-            "revision": git_revision(),
+            "revision": git_revision(HERE.parent),
             "machine": about,
             "load_average_at_end": load_after,
             "summary": summary,
