@@ -14,19 +14,32 @@ from mtcalm.ui.layout import scrolling_page
 from mtcalm.ui.text import minutes_text, plain_label, plural
 
 
-class PlaylistCard(QFrame):
+class ChoiceCard(QFrame):
+    """A card with a title, lines of text beneath it and a Begin button for ``choice``."""
+
     begin_requested = Signal(object)
 
-    def __init__(self, playlist: Playlist, flagged: int = 0, parent: QWidget | None = None) -> None:
+    def __init__(self, choice: object, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.playlist = playlist
+        self.choice = choice
         self.setProperty("role", "card")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(theme.SPACING)
-        text = QVBoxLayout()
-        text.setSpacing(6)
-        text.addWidget(plain_label(playlist.title, "heading"))
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(24, 20, 24, 20)
+        self._layout.setSpacing(theme.SPACING)
+        self.text = QVBoxLayout()
+        self.text.setSpacing(6)
+        self.text.addWidget(plain_label(title, "heading"))
+        self._layout.addLayout(self.text, 1)
+        self.begin_button = QPushButton(self.tr("Begin"))
+        self.begin_button.setProperty("role", "primary")
+        self.begin_button.clicked.connect(lambda: self.begin_requested.emit(self.choice))
+        self._layout.addWidget(self.begin_button, 0, Qt.AlignmentFlag.AlignVCenter)
+
+
+class PlaylistCard(ChoiceCard):
+    def __init__(self, playlist: Playlist, flagged: int = 0, parent: QWidget | None = None) -> None:
+        super().__init__(playlist, playlist.title, parent)
+        self.playlist = playlist
         count = len(playlist.playable_tracks)
         tracks = plural(count, self.tr("%n track"), self.tr("%n tracks"))
         facts = f"{minutes_text(playlist.duration)} · {tracks}"
@@ -36,13 +49,13 @@ class PlaylistCard(QFrame):
                 self.tr("%n flagged as a trigger"),
                 self.tr("%n flagged as triggers"),
             )
-        text.addWidget(plain_label(facts, "muted"))
+        self.text.addWidget(plain_label(facts, "muted"))
         if playlist.purpose:
-            text.addWidget(plain_label(playlist.purpose))
+            self.text.addWidget(plain_label(playlist.purpose))
         if playlist.suggested_use:
-            text.addWidget(plain_label(playlist.suggested_use, "muted"))
+            self.text.addWidget(plain_label(playlist.suggested_use, "muted"))
         if playlist.problems:
-            text.addWidget(
+            self.text.addWidget(
                 plain_label(
                     self.tr("Some tracks cannot be played: %1").replace(
                         "%1", "; ".join(playlist.problems)
@@ -50,38 +63,24 @@ class PlaylistCard(QFrame):
                     "muted",
                 )
             )
-        layout.addLayout(text, 1)
-        self.begin_button = QPushButton(self.tr("Begin"))
-        self.begin_button.setProperty("role", "primary")
         self.begin_button.setAccessibleName(self.tr("Begin %1").replace("%1", playlist.title))
         self.begin_button.setEnabled(bool(playlist.playable_tracks))
-        self.begin_button.clicked.connect(lambda: self.begin_requested.emit(self.playlist))
-        layout.addWidget(self.begin_button, 0, Qt.AlignmentFlag.AlignVCenter)
 
 
-class ScriptCard(QFrame):
+class ScriptCard(ChoiceCard):
     """A guided-imagery script: what it is, how long, with which music, and a Begin button."""
-
-    begin_requested = Signal(object)
 
     def __init__(
         self, script: Script, playlist_title: str | None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(script, script.title, parent)
         self.script = script
-        self.setProperty("role", "card")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(theme.SPACING)
-        text = QVBoxLayout()
-        text.setSpacing(6)
-        text.addWidget(plain_label(script.title, "heading"))
         facts = minutes_text(script.duration)
         if playlist_title is not None:
             music = self.tr("with the “%1” music").replace("%1", playlist_title)
             facts = f"{facts} · {music}"
-        text.addWidget(plain_label(facts, "muted"))
-        text.addWidget(plain_label(script.summary))
+        self.text.addWidget(plain_label(facts, "muted"))
+        self.text.addWidget(plain_label(script.summary))
         self.reason = plain_label("", "muted")
         if playlist_title is None:
             self.reason.setText(
@@ -90,16 +89,11 @@ class ScriptCard(QFrame):
                 )
             )
         self.reason.setVisible(playlist_title is None)
-        text.addWidget(self.reason)
-        layout.addLayout(text, 1)
-        self.begin_button = QPushButton(self.tr("Begin"))
-        self.begin_button.setProperty("role", "primary")
+        self.text.addWidget(self.reason)
         self.begin_button.setAccessibleName(
             self.tr("Begin guided imagery: %1").replace("%1", script.title)
         )
         self.begin_button.setEnabled(playlist_title is not None)
-        self.begin_button.clicked.connect(lambda: self.begin_requested.emit(self.script))
-        layout.addWidget(self.begin_button, 0, Qt.AlignmentFlag.AlignVCenter)
 
 
 class HomePage(QWidget):
