@@ -102,7 +102,25 @@ class _TableModel(QAbstractTableModel):
         return self.COLUMNS.index(name)
 
 
-class LibraryTracksModel(_TableModel):
+class _FlaggableTracksModel(_TableModel):
+    """Tracks, each with its flag key; the "flag" column marks those flagged as triggers."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._keys: list[str] = []
+        self._flagged: frozenset[str] = frozenset()
+
+    def set_flagged(self, keys: Collection[str]) -> None:
+        self._flagged = frozenset(keys)
+        if self._keys:
+            column = self.column_of("flag")
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._keys) - 1, column))
+
+    def is_flagged(self, row: int) -> bool:
+        return self._keys[row] in self._flagged
+
+
+class LibraryTracksModel(_FlaggableTracksModel):
     """The person's tracks: flag, title, artist, length, format; sorts in place, fast."""
 
     COLUMNS = ("flag", "title", "artist", "length", "format")
@@ -110,8 +128,6 @@ class LibraryTracksModel(_TableModel):
     def __init__(self) -> None:
         super().__init__()
         self._tracks: list[LibraryTrackLike] = []
-        self._keys: list[str] = []
-        self._flagged: frozenset[str] = frozenset()
         self._sort: tuple[int, Qt.SortOrder] | None = None
 
     def headings(self) -> tuple[str, ...]:
@@ -131,17 +147,8 @@ class LibraryTracksModel(_TableModel):
             self._sort_rows(*self._sort)
         self.endResetModel()
 
-    def set_flagged(self, keys: Collection[str]) -> None:
-        self._flagged = frozenset(keys)
-        if self._tracks:
-            column = self.column_of("flag")
-            self.dataChanged.emit(self.index(0, column), self.index(len(self._tracks) - 1, column))
-
     def track(self, row: int) -> LibraryTrackLike:
         return self._tracks[row]
-
-    def is_flagged(self, row: int) -> bool:
-        return self._keys[row] in self._flagged
 
     def data(self, index: AnyIndex, role: int = DISPLAY) -> object:
         if not index.isValid():
@@ -220,7 +227,7 @@ class BrokenFilesModel(_TableModel):
         return broken.reason
 
 
-class PlaylistTracksModel(_TableModel):
+class PlaylistTracksModel(_FlaggableTracksModel):
     """The entries of one playlist, in order; a missing file stays in the list, said plainly."""
 
     COLUMNS = ("number", "flag", "title", "length")
@@ -229,8 +236,6 @@ class PlaylistTracksModel(_TableModel):
         super().__init__()
         self._key_of = key_of
         self._tracks: list[Track] = []
-        self._keys: list[str] = []
-        self._flagged: frozenset[str] = frozenset()
 
     def headings(self) -> tuple[str, ...]:
         return ("#", tr("Flag"), tr("Title"), tr("Length"))
@@ -244,17 +249,8 @@ class PlaylistTracksModel(_TableModel):
         self._keys = [self._key_of(track.path) for track in self._tracks]
         self.endResetModel()
 
-    def set_flagged(self, keys: Collection[str]) -> None:
-        self._flagged = frozenset(keys)
-        if self._tracks:
-            column = self.column_of("flag")
-            self.dataChanged.emit(self.index(0, column), self.index(len(self._tracks) - 1, column))
-
     def track(self, row: int) -> Track:
         return self._tracks[row]
-
-    def is_flagged(self, row: int) -> bool:
-        return self._keys[row] in self._flagged
 
     @staticmethod
     def status_text(track: Track) -> str:
