@@ -39,7 +39,14 @@ def create_main_window(data_dir: Path) -> MainWindow:
     own = OwnPlaylists(data_dir / OWN_PLAYLISTS_FOLDER, read_info=track_facts.read).all()
     track_facts.save()
     scripts = load_scripts(bundled_scripts_dir())
-    return MainWindow(workspace, playlists, open_audio, scripts=scripts, own_playlists=own)
+    return MainWindow(
+        workspace,
+        playlists,
+        open_audio,
+        scripts=scripts,
+        own_playlists=own,
+        info_cache=track_facts,
+    )
 
 
 def run_app(data_dir: Path, argv: Sequence[str]) -> int:

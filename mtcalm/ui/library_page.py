@@ -93,13 +93,16 @@ class LibraryPage(QWidget):
         journal_problem: str = "",
         dialogs: LibraryDialogs | None = None,
         assets_root: Path | None = None,
+        info_cache: AudioInfoCache | None = None,
+        flags: TriggerFlags | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """``info_cache`` and ``flags`` are the window's own, shared; made here when None."""
         super().__init__(parent)
         self.data_dir = data_dir
         self.dialogs = dialogs or LibraryDialogs(self)
         self._assets_root = assets_root or assets_dir()
-        self._cache: AudioInfoCache | None = None
+        self._cache = info_cache
         self.library = Library.load(data_dir)
         self.scan: BackgroundTask | None = None
         self.last_result: ScanResult | None = None
@@ -107,9 +110,9 @@ class LibraryPage(QWidget):
         self._scanned_once = False
         self._shut_down = False
         self._journal = journal
-        self.flags: TriggerFlags | None = None
+        self.flags = flags
         self._flag_problem = journal_problem
-        if journal is not None:
+        if flags is None and journal is not None:
             try:
                 self.flags = TriggerFlags(journal, self._assets_root)
             except (JournalError, OSError) as error:

@@ -35,6 +35,7 @@ from mtcalm.workspace import Workspace
 if TYPE_CHECKING:  # the other pages are built, and their modules loaded, on first use
     from mtcalm.ambience import Ambience
     from mtcalm.audio.events import PlayerError, PlayerStatus
+    from mtcalm.audio.info_cache import AudioInfoCache
     from mtcalm.audio.player import Player
     from mtcalm.drawing import Drawing
     from mtcalm.session import ListeningSession
@@ -81,12 +82,14 @@ class MainWindow(QMainWindow):
         *,
         scripts: Sequence[Script] = (),
         own_playlists: Sequence[Playlist] = (),
+        info_cache: AudioInfoCache | None = None,
     ) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.playlists = list(playlists)  # the bundled ones
         self.own_playlists = list(own_playlists)
         self.scripts = list(scripts)
+        self._info_cache = info_cache  # track facts, shared with My music
         self._open_audio = open_audio
         self._script: Script | None = None
         self._flags: TriggerFlags | None = None
@@ -316,6 +319,8 @@ class MainWindow(QMainWindow):
                 journal_problem=workspace.journal_problem.short
                 if workspace.journal_problem
                 else "",
+                info_cache=self._info_cache,
+                flags=self.flags,
             )
             page.play_flagged_changed.connect(self._keep_play_flagged)
             page.flags_changed.connect(self._forget_flags)

@@ -242,3 +242,14 @@ def test_the_home_page_counts_each_playlists_flagged_tracks(qtbot, data_dir, set
     click(qtbot, listening.flag_button)
     card = window.home.cards[0]
     assert any("2 flagged as triggers" in label.text() for label in card.findChildren(QLabel))
+
+
+def test_a_flag_set_in_my_music_is_the_windows_own_and_shows_on_home(qtbot, data_dir, settle):
+    open_audio, _ = recording_audio()
+    window = open_guided_window(qtbot, data_dir, [settle], [], open_audio)
+    click(qtbot, window.nav_music)
+    library = window.library
+    assert library.flags is window.flags, "one set of flags, read once"
+    library.flag_tracks([(settle.tracks[0].path, "Track 1")])
+    card = window.home.cards[0]
+    assert any("1 flagged as a trigger" in label.text() for label in card.findChildren(QLabel))
