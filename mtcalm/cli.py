@@ -8,10 +8,10 @@ import sys
 from collections.abc import Sequence
 
 from mtcalm import __version__
-from mtcalm.check_command import add_check_command, run_check
+from mtcalm.commands.check import add_check_command, run_check
+from mtcalm.commands.play import add_play_command, run_play
+from mtcalm.commands.scan import add_scan_command, run_scan
 from mtcalm.datadir import DATA_DIR_VARIABLE, DataDirError, ensure_private_dir, resolve_data_dir
-from mtcalm.play_command import add_play_command, run_play
-from mtcalm.scan_command import add_scan_command, run_scan
 
 EXIT_OK = 0
 EXIT_FAILED = 1

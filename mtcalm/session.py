@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mtcalm.checkin import CheckIn, ItemChange, compare, distress_rose
-from mtcalm.journal import EventKind, Journal, Outcome
+from mtcalm.journal.store import EventKind, Journal, Outcome
 from mtcalm.playlists import Playlist, Track
 
 if TYPE_CHECKING:

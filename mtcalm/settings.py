@@ -11,7 +11,7 @@ from typing import Any
 
 from mtcalm.breathing import EXHALE_RATIOS, MAX_BREATHS_PER_MINUTE, MIN_BREATHS_PER_MINUTE
 from mtcalm.datadir import write_file_atomically
-from mtcalm.journal_file import now
+from mtcalm.journal.file import now
 
 SETTINGS_FILE = "settings.json"
 SETTINGS_VERSION = 1

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from mtcalm.journal import Journal, TrackFlag
+from mtcalm.journal.store import Journal, TrackFlag
 
 BUNDLED_PREFIX = "bundled:"
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mtcalm.datadir import ensure_private_dir
-from mtcalm.journal import Journal
-from mtcalm.journal_file import JournalError, now
+from mtcalm.journal.file import JournalError, now
+from mtcalm.journal.store import Journal
 from mtcalm.settings import Settings, load_settings, save_settings
 
 

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from mtcalm.assets import bundled_playlists_dir
 from mtcalm.audio.metadata import AudioFileError, AudioInfo
-from mtcalm.check_command import MAX_CHECK_BYTES, escape
 from mtcalm.cli import main
+from mtcalm.commands.check import MAX_CHECK_BYTES, escape
 from mtcalm.datadir import DATA_DIR_VARIABLE
 from mtcalm.m3u import M3UError, read_m3u
 from mtcalm.playlists import MAX_PLAYLIST_BYTES, PlaylistError, load_playlist

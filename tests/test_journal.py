@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from mtcalm import journal as journal_module
-from mtcalm import journal_file
 from mtcalm.checkin import CheckIn, CheckInError, Phase
-from mtcalm.journal import EventKind, Journal, Outcome
-from mtcalm.journal_file import (
+from mtcalm.journal import file as journal_file
+from mtcalm.journal import store as journal_module
+from mtcalm.journal.file import (
     APPLICATION_ID,
     SCHEMA_STEPS,
     JournalError,
@@ -27,6 +26,7 @@ from mtcalm.journal_file import (
     JournalWriteFailed,
     SchemaStep,
 )
+from mtcalm.journal.store import EventKind, Journal, Outcome
 
 BEFORE = CheckIn(
     Phase.BEFORE,

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from mtcalm.checkin import CheckIn, Phase
-from mtcalm.journal import EventKind, Journal, Outcome
-from mtcalm.journal_file import now
+from mtcalm.journal.file import now
+from mtcalm.journal.store import EventKind, Journal, Outcome
 
 BEFORE_ANSWERS = {"distress": 8, "pleasantness": 2, "energy": 7}
 BEFORE_EMOTIONS = ("anxious", "restless", "craving")
@@ -28,7 +28,7 @@ SESSION_THEN_WAIT = textwrap.dedent(
     from pathlib import Path
     from mtcalm.checkin import CheckIn, Phase
     from mtcalm.datadir import ensure_private_dir
-    from mtcalm.journal import Journal
+    from mtcalm.journal.store import Journal
 
     data_dir = ensure_private_dir(Path(sys.argv[1]))
     journal = Journal.open(data_dir / "journal.sqlite3")
@@ -48,7 +48,7 @@ READ_WITHOUT_UI = textwrap.dedent(
     """
     import json, sys
     from pathlib import Path
-    from mtcalm.journal import Journal
+    from mtcalm.journal.store import Journal
 
     with Journal.open(Path(sys.argv[1])) as journal:
         [record] = journal.sessions()

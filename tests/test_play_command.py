@@ -23,8 +23,7 @@ import pytest
 from mtcalm.audio.events import PlayerError
 from mtcalm.audio.mixer import MAX_CROSSFADE_SECONDS
 from mtcalm.cli import build_parser
-from mtcalm.datadir import DATA_DIR_VARIABLE
-from mtcalm.play_command import (
+from mtcalm.commands.play import (
     DEFAULT_CROSSFADE_SECONDS,
     DEFAULT_FADE_IN_SECONDS,
     DEFAULT_FADE_OUT_SECONDS,
@@ -32,7 +31,8 @@ from mtcalm.play_command import (
     EXIT_INTERRUPTED,
     failure_reason,
 )
-from mtcalm.play_command import MAX_CROSSFADE_SECONDS as COMMAND_MAX_CROSSFADE
+from mtcalm.commands.play import MAX_CROSSFADE_SECONDS as COMMAND_MAX_CROSSFADE
+from mtcalm.datadir import DATA_DIR_VARIABLE
 
 ToneMaker = Callable[..., Path]
 

@@ -27,14 +27,14 @@ from mtcalm.drawing import (
     from_json,
     to_json,
 )
-from mtcalm.journal import (
+from mtcalm.journal.file import SCHEMA_STEPS, JournalTooNew, JournalWriteFailed
+from mtcalm.journal.store import (
     MAX_REFLECTION_NOTE_LENGTH,
     EventKind,
     Journal,
     Outcome,
     Reflection,
 )
-from mtcalm.journal_file import SCHEMA_STEPS, JournalTooNew, JournalWriteFailed
 
 BEFORE = CheckIn(Phase.BEFORE, {"distress": 6}, note="tight chest")
 AFTER = CheckIn(Phase.AFTER, {"distress": 3, "helpfulness": 3})

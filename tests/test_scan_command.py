@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from mtcalm import cli, scan_command
+from mtcalm import cli
 from mtcalm.audio import info_cache
 from mtcalm.audio.info_cache import CACHE_FILE
 from mtcalm.audio.metadata import read_audio_info
+from mtcalm.commands import scan as scan_command
+from mtcalm.commands.scan import clock_text, printable
 from mtcalm.datadir import DATA_DIR_VARIABLE
-from mtcalm.scan_command import clock_text, printable
 from tests.conftest import ToneMaker
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0

@@ -10,7 +10,7 @@ import pytest
 
 from mtcalm.assets import bundled_scripts_dir
 from mtcalm.checkin import CheckIn, ItemChange, Phase
-from mtcalm.journal import EventKind, Journal, Outcome
+from mtcalm.journal.store import EventKind, Journal, Outcome
 from mtcalm.playlists import Playlist, load_playlist
 from mtcalm.scripts import load_script
 from mtcalm.session import PROGRESS_SAVE_SECONDS, ListeningSession, SessionSummary

@@ -21,8 +21,8 @@ from mtcalm.datadir import (
     resolve_data_dir,
     write_file_atomically,
 )
-from mtcalm.journal import Journal
-from mtcalm.journal_file import JournalTooNew, JournalUnreadable
+from mtcalm.journal.file import JournalTooNew, JournalUnreadable
+from mtcalm.journal.store import Journal
 from mtcalm.settings import (
     MAX_SETTINGS_BYTES,
     SETTINGS_FILE,

@@ -9,8 +9,8 @@ from types import SimpleNamespace
 import pytest
 
 from mtcalm.assets import assets_dir
-from mtcalm.journal import MAX_TRACK_TITLE_LENGTH, Journal
-from mtcalm.journal_file import JournalWriteFailed
+from mtcalm.journal.file import JournalWriteFailed
+from mtcalm.journal.store import MAX_TRACK_TITLE_LENGTH, Journal
 from mtcalm.playlists import Track
 from mtcalm.track_flags import TriggerFlags, track_key
 

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 from mtcalm.assets import assets_dir
 from mtcalm.checkin import CheckIn, Phase
 from mtcalm.drawing import Drawing, Stroke
-from mtcalm.journal import Journal, Outcome
-from mtcalm.journal_file import now
+from mtcalm.journal.file import now
+from mtcalm.journal.store import Journal, Outcome
 from mtcalm.ui.app import create_main_window
 from mtcalm.ui.main_window import MainWindow
 from mtcalm.ui.theme import apply_theme

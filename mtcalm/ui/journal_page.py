@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from mtcalm.drawing import Drawing
-from mtcalm.journal import Reflection, ReflectionMark, SessionRecord
+from mtcalm.journal.store import Reflection, ReflectionMark, SessionRecord
 from mtcalm.ui import theme
 from mtcalm.ui.drawing_canvas import DrawingCanvas
 from mtcalm.ui.layout import card

@@ -13,7 +13,7 @@ from typing import Protocol
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from mtcalm.journal import TrackFlag
+from mtcalm.journal.store import TrackFlag
 from mtcalm.playlists import Playlist, Track
 from mtcalm.ui import theme
 from mtcalm.ui.text import clock_text, tr, when_text

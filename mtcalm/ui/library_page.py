@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 from mtcalm.assets import assets_dir
 from mtcalm.audio.info_cache import AudioInfoCache
 from mtcalm.audio.metadata import AudioInfo
-from mtcalm.journal import Journal
-from mtcalm.journal_file import JournalError
+from mtcalm.journal.file import JournalError
+from mtcalm.journal.store import Journal
 from mtcalm.library import Library, LibraryError, ScanProgress, ScanResult, scan_library
 from mtcalm.own_playlists import OWN_PLAYLISTS_FOLDER, OwnPlaylists
 from mtcalm.playlists import Playlist

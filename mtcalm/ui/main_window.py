@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from mtcalm.checkin import CheckIn, Phase, suggests_support_first
-from mtcalm.journal import EventKind
-from mtcalm.journal_file import JournalError
+from mtcalm.journal.file import JournalError
+from mtcalm.journal.store import EventKind
 from mtcalm.playlists import Playlist, Track
 from mtcalm.scripts import Script
 from mtcalm.ui.home_page import HomePage

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from mtcalm.drawing import DEFAULT_COLOUR, PALETTE, Drawing
-from mtcalm.journal import MAX_REFLECTION_NOTE_LENGTH
+from mtcalm.journal.store import MAX_REFLECTION_NOTE_LENGTH
 from mtcalm.ui import theme
 from mtcalm.ui.drawing_canvas import DrawingCanvas
 from mtcalm.ui.layout import card, roomy_page

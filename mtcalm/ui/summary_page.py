@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
-from mtcalm.journal import Outcome
+from mtcalm.journal.store import Outcome
 from mtcalm.session import SessionSummary
 from mtcalm.ui.layout import card, roomy_page
 from mtcalm.ui.text import change_text, change_words, minutes_text, plain_label

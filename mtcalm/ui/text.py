@@ -8,7 +8,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel
 
 from mtcalm.checkin import ItemChange
-from mtcalm.journal import Outcome
+from mtcalm.journal.store import Outcome
 
 
 def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:

@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from mtcalm import library
 from mtcalm.audio.info_cache import AudioInfoCache
 from mtcalm.audio.metadata import AudioInfo
-from mtcalm.journal import Journal
+from mtcalm.journal.store import Journal
 from mtcalm.track_flags import track_key
 from mtcalm.ui import library_page
 from mtcalm.ui.library_dialogs import LibraryDialogs
@@ -741,7 +741,7 @@ def test_a_journal_that_cannot_be_written_is_said_calmly(
     workspace: Workspace,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from mtcalm.journal_file import JournalWriteFailed
+    from mtcalm.journal.file import JournalWriteFailed
 
     page = scanned_page(qtbot, make_page, dialogs, music)
 

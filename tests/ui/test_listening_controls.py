@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel
 from mtcalm import ambience as ambience_module
 from mtcalm.ambience import Ambience
 from mtcalm.audio.events import EndReason, PlaybackEnded, PlayerState
-from mtcalm.journal import Journal, Outcome
+from mtcalm.journal.store import Journal, Outcome
 from mtcalm.playlists import load_playlist
 from mtcalm.settings import load_settings
 from tests.ui.helpers import (

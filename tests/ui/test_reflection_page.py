@@ -23,7 +23,7 @@ from mtcalm.drawing import (
     Drawing,
     Stroke,
 )
-from mtcalm.journal import MAX_REFLECTION_NOTE_LENGTH, Journal, Outcome
+from mtcalm.journal.store import MAX_REFLECTION_NOTE_LENGTH, Journal, Outcome
 from mtcalm.ui.drawing_canvas import DrawingCanvas, render_drawing
 from mtcalm.ui.journal_page import JournalPage
 from mtcalm.ui.reflection_page import ReflectionPage

@@ -7,7 +7,7 @@ import hashlib
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from mtcalm.journal import Journal
+from mtcalm.journal.store import Journal
 from mtcalm.playlists import load_playlist
 from tests.ui.helpers import WAIT_MS, click, open_window, type_rating, wait_for_page
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from mtcalm.audio.events import PlayerState
-from mtcalm.journal import Journal, Outcome
+from mtcalm.journal.store import Journal, Outcome
 from mtcalm.playlists import load_playlist
 from tests.ui.helpers import (
     WAIT_MS,

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from mtcalm.assets import assets_dir, bundled_scripts_dir
-from mtcalm.journal import Journal
+from mtcalm.journal.store import Journal
 from mtcalm.playlists import load_playlist
 from mtcalm.scripts import load_script
 from mtcalm.settings import load_settings

@@ -1,7 +1,7 @@
 """The journal: every session with its check-ins, kept in one SQLite file.
 
-Nothing else in mtcalm touches the database (``journal_file`` opens it safely). Every write is
-one transaction; a session is written when it starts and updated as it goes.
+Nothing else in mtcalm touches the database (``mtcalm.journal.file`` opens it safely). Every
+write is one transaction; a session is written when it starts and updated as it goes.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from mtcalm.checkin import (
     distress_rose,
 )
 from mtcalm.drawing import MAX_TEXT_BYTES, Drawing, DrawingError, from_json, to_json
-from mtcalm.journal_file import (
+from mtcalm.journal.file import (
     SCHEMA_STEPS,
     JournalWriteFailed,
     SchemaStep,

@@ -1,0 +1,1 @@
+"""The journal: its store, its file (opened, checked, migrated), backups and restore."""
