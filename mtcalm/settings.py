@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from mtcalm.breathing import EXHALE_RATIOS, MAX_BREATHS_PER_MINUTE, MIN_BREATHS_PER_MINUTE
-from mtcalm.datadir import write_file_atomically
+from mtcalm.datadir import write_failed, write_file_atomically
 from mtcalm.journal.file import now
 
 SETTINGS_FILE = "settings.json"
@@ -45,6 +45,7 @@ class Settings:
 class LoadedSettings:
     settings: Settings
     problem: str | None = None  # said to the person when the file could not be used
+    found: bool = False  # a usable settings file was read (so its journal_file was chosen)
 
 
 def load_settings(data_dir: Path) -> LoadedSettings:
@@ -57,7 +58,7 @@ def load_settings(data_dir: Path) -> LoadedSettings:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except RecursionError as error:
             raise ValueError("the file is nested too deeply") from error
-        return LoadedSettings(_from_dict(raw))
+        return LoadedSettings(_from_dict(raw), found=True)
     except FileNotFoundError:
         return LoadedSettings(Settings())
     except (OSError, ValueError, TypeError) as error:
@@ -76,10 +77,45 @@ def load_settings(data_dir: Path) -> LoadedSettings:
         )
 
 
+def read_settings(data_dir: Path) -> Settings | None:
+    """The settings as the file holds them now, or None if it is missing or unusable.
+
+    Unlike :func:`load_settings` this never sets the file aside: it is read before a save.
+    """
+    path = data_dir / SETTINGS_FILE
+    try:
+        if path.stat().st_size > MAX_SETTINGS_BYTES:
+            return None
+        return _from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError, RecursionError):
+        return None
+
+
 def save_settings(data_dir: Path, settings: Settings) -> None:
+    """Write the settings atomically; raises :class:`WriteFailed` with a plain reason."""
     document = {"version": SETTINGS_VERSION, **asdict(settings)}
     payload = json.dumps(document, indent=2, sort_keys=True).encode("utf-8") + b"\n"
-    write_file_atomically(data_dir / SETTINGS_FILE, payload)
+    try:
+        write_file_atomically(data_dir / SETTINGS_FILE, payload)
+    except OSError as error:
+        raise write_failed("Your settings", error, data_dir) from error
+
+
+def merge_settings(base: Settings, on_disk: Settings | None, changed: Settings) -> Settings:
+    """``on_disk`` with only what was changed from ``base`` to ``changed`` applied on top.
+
+    What another process wrote meanwhile is kept; the scripts introduced are joined.
+    """
+    if on_disk is None:
+        return changed
+    updates = {
+        spec.name: getattr(changed, spec.name)
+        for spec in fields(Settings)
+        if getattr(changed, spec.name) != getattr(base, spec.name)
+    }
+    merged = on_disk.with_changes(**updates)
+    introduced = tuple(dict.fromkeys((*on_disk.introduced_scripts, *changed.introduced_scripts)))
+    return merged.with_changes(introduced_scripts=introduced[:MAX_INTRODUCED_SCRIPTS])
 
 
 def _from_dict(raw: object) -> Settings:

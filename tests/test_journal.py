@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from mtcalm.checkin import CheckIn, CheckInError, Phase
+from mtcalm.journal import backups as backups_module
 from mtcalm.journal import file as journal_file
 from mtcalm.journal import store as journal_module
 from mtcalm.journal.file import (
@@ -595,7 +596,7 @@ def test_two_migrations_in_the_same_second_keep_both_backups(
     journal_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     moment = datetime(2024, 5, 6, 21, 0, 0).astimezone()
-    monkeypatch.setattr(journal_file, "now", lambda: moment)
+    monkeypatch.setattr(backups_module, "now", lambda: moment)
     one_step_journal(journal_path, sessions=1)
     first_copy = journal_path.read_bytes()
     steps: list[SchemaStep] = [SCHEMA_STEPS[0], add_mood_tag]
@@ -720,15 +721,16 @@ def test_a_new_journal_is_owner_only_before_anything_is_written(journal_path: Pa
 
     def watching_create(connection: sqlite3.Connection) -> None:
         SCHEMA_STEPS[0](connection)
-        for name in ("journal.sqlite3", "journal.sqlite3-wal", "journal.sqlite3-shm"):
-            candidate = journal_path.with_name(name)
-            if candidate.exists():
-                modes[name] = stat.S_IMODE(candidate.stat().st_mode)
+        # The journal is built under a temporary name first: every file there is private.
+        for candidate in journal_path.parent.iterdir():
+            modes[candidate.name] = stat.S_IMODE(candidate.stat().st_mode)
 
     old_umask = os.umask(0o022)  # the usual default: new files readable by everyone
     try:
         Journal.open(journal_path, schema_steps=[watching_create]).close()
     finally:
         os.umask(old_umask)
-    assert modes["journal.sqlite3"] == 0o600
+    assert any(name.endswith("-wal") for name in modes), modes  # it was watched mid-way
     assert modes == {name: 0o600 for name in modes}
+    assert stat.S_IMODE(journal_path.stat().st_mode) == 0o600
+    assert sorted(path.name for path in journal_path.parent.iterdir()) == ["journal.sqlite3"]

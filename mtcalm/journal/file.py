@@ -1,8 +1,10 @@
 """The journal's file: creating, checking, backing up and migrating it, safely.
 
-A journal that is damaged, foreign or from a newer mtcalm is refused before anything is written
-to it; before a migration the whole file is copied into a backup; each migration step runs in
-one transaction with the version it produces.
+A journal that is damaged, foreign, read-only or from a newer mtcalm is refused before anything
+is written to it, each with its own plain reason. A new journal is built under a temporary name
+and only then given its name, so two processes creating it at once never see half a journal.
+An upgrade takes SQLite's write lock, reads the format again, and only then backs the file up
+and runs every step in one transaction: whoever comes second finds the work done.
 """
 
 from __future__ import annotations
@@ -10,9 +12,23 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
+import struct
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from mtcalm.datadir import (
+    DISK_FULL,
+    FULL_ERRNOS,
+    create_owner_only,
+    fsync_file,
+    partial_path,
+    publish,
+    remove_partial,
+    remove_stale_partials,
+)
 
 # "mtca" as a 32-bit integer: marks a SQLite file as an mtcalm journal.
 APPLICATION_ID = 0x6D746361
@@ -32,8 +48,24 @@ class JournalUnreadable(JournalError):
     """The file is damaged or is not an mtcalm journal; it is left exactly as it is."""
 
 
+class JournalEmpty(JournalUnreadable):
+    """The journal file is there but holds nothing (0 bytes); it is left exactly as it is."""
+
+
 class JournalTooNew(JournalError):
     """The journal was written by a newer mtcalm; it is left exactly as it is."""
+
+
+class JournalReadOnly(JournalError):
+    """The journal file is set to read-only; mtcalm does not change that without asking."""
+
+
+class JournalFolderReadOnly(JournalError):
+    """The journal's folder cannot be written to, so the journal cannot be kept."""
+
+
+class JournalMissing(JournalError):
+    """There is no journal at the path (and it was not to be created)."""
 
 
 class JournalWriteFailed(JournalError):
@@ -140,36 +172,65 @@ SchemaStep = Callable[[sqlite3.Connection], None]
 # SCHEMA_STEPS[n] upgrades a journal from version n to n + 1. Append; never edit a shipped step.
 SCHEMA_STEPS: tuple[SchemaStep, ...] = (_create_v1, _create_v2)
 
+# How long a connection waits for another one's write (an upgrade's backup holds the lock).
+BUSY_TIMEOUT_SECONDS = 30.0
+UPGRADE_BACKUP_MARK = "v"  # upgrade backups are named <journal>-v<old version>-<time>.sqlite3
+WAL_MAGIC = (0x377F0682, 0x377F0683)
+WAL_FORMAT = 3007000
+
+
+@dataclass(frozen=True)
+class OpenedConnection:
+    """A checked, up-to-date journal connection, and what the person should be told."""
+
+    connection: sqlite3.Connection
+    notices: tuple[str, ...] = ()
+
 
 def open_connection(
-    path: Path, backup_dir: Path | None, schema_steps: Sequence[SchemaStep]
-) -> sqlite3.Connection:
-    """A connection to the journal at ``path``, checked, backed up and migrated as needed.
+    path: Path,
+    backup_dir: Path | None,
+    schema_steps: Sequence[SchemaStep],
+    *,
+    create: bool = True,
+) -> OpenedConnection:
+    """A connection to the journal at ``path``, created, checked, backed up and upgraded.
 
-    Raises :class:`JournalUnreadable` or :class:`JournalTooNew` without changing the file when
-    it cannot be used, and :class:`JournalWriteFailed` when it cannot be written.
+    Raises a :class:`JournalError` naming the real cause (empty, damaged, foreign, too new,
+    read-only file or folder, missing) without changing the file when it cannot be used.
     """
-    _refuse_foreign_file(path)
-    if path.with_name(path.name + "-wal").exists():
-        _probe_read_only(path, len(schema_steps))
+    target = len(schema_steps)
+    _refuse_unwritable_folder(path)
+    if not _exists(path):
+        if not create:
+            raise JournalMissing("There is no journal", f"There is no journal at {path}.")
+        _create(path, schema_steps)
+    _refuse_unusable_file(path)
+    notices: list[str] = []
+    kept = set_aside_damaged_wal(path)
+    if kept is not None:
+        notices.append(
+            f"When mtcalm last stopped it left a file of recent changes ({path.name}-wal) "
+            f"that is damaged and cannot be read. It was kept aside as {kept.name}, so the "
+            "journal could open; anything written in the last moments before mtcalm stopped "
+            "may be missing."
+        )
+    if _sidecar(path, "-wal").exists():
+        _probe_read_only(path, target)
     try:
-        _create_owner_only(path)
-        connection = sqlite3.connect(path, timeout=10, isolation_level=None)
-    except (OSError, sqlite3.Error) as error:
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    except sqlite3.Error as error:
         raise JournalUnreadable(
             "The journal cannot be opened", f"{path} could not be opened: {error}."
         ) from error
     try:
         version = _check_readable(connection, path)
-        target = len(schema_steps)
         _refuse_newer(path, version, target)
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = FULL")
         if version < target:
-            if version > 0:
-                _back_up(connection, backup_dir or path.parent / "backups", path, version)
-            _migrate(connection, schema_steps, version)
+            _upgrade(connection, path, backup_dir or path.parent / "backups", schema_steps)
     except sqlite3.OperationalError as error:
         connection.close()
         raise write_failure(error) from error
@@ -177,40 +238,171 @@ def open_connection(
         connection.close()
         raise
     _make_owner_only(path)
-    return connection
+    return OpenedConnection(connection, tuple(notices))
 
 
-def _refuse_foreign_file(path: Path) -> None:
-    """Refuse, without opening it for writing, a file that is not a SQLite database."""
+def _exists(path: Path) -> bool:
     try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
+        path.lstat()
     except FileNotFoundError:
-        return
+        return False
     except OSError as error:
         raise JournalUnreadable(
             "The journal cannot be read", f"{path} could not be read: {error.strerror}."
         ) from error
-    if header and header != SQLITE_HEADER:
+    return True
+
+
+def _create(path: Path, schema_steps: Sequence[SchemaStep]) -> None:
+    """Build a complete journal under a temporary name, then give it ``path``'s name.
+
+    If another process gives its own journal that name first, that one is used and this
+    one is thrown away: a journal is never seen half-made, and never replaced.
+    """
+    remove_stale_partials(path.parent)
+    temporary = partial_path(path)
+    try:
+        create_owner_only(temporary)
+        connection = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("BEGIN IMMEDIATE")
+            _apply_steps(connection, schema_steps, 0)
+            connection.execute("COMMIT")
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()
+        fsync_file(temporary)
+        with contextlib.suppress(FileExistsError):  # another process made it first
+            publish(temporary, path)
+    except sqlite3.OperationalError as error:
+        raise write_failure(error) from error
+    except OSError as error:
+        raise write_failure(sqlite3.OperationalError(str(error)), error) from error
+    finally:
+        remove_partial(temporary)
+
+
+def _upgrade(
+    connection: sqlite3.Connection,
+    path: Path,
+    backup_dir: Path,
+    schema_steps: Sequence[SchemaStep],
+) -> None:
+    """Back up, then run every step from the journal's version, all under the write lock."""
+    target = len(schema_steps)
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        version = _check_readable(connection, path, quick=False)  # as it is now, locked
+        _refuse_newer(path, version, target)
+        if version < target:
+            if version > 0:
+                from mtcalm.journal.backups import BackupFailed, upgrade_backup
+
+                try:
+                    upgrade_backup(path, backup_dir, version)
+                except BackupFailed as failed:
+                    raise JournalWriteFailed(
+                        "The journal could not be upgraded",
+                        f"A backup must be made before the journal is upgraded, and it could "
+                        f"not be: {failed.long}",
+                    ) from failed
+            _apply_steps(connection, schema_steps, version)
+    except BaseException:
+        if connection.in_transaction:  # SQLite may have rolled back already
+            connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def _apply_steps(
+    connection: sqlite3.Connection, schema_steps: Sequence[SchemaStep], version: int
+) -> None:
+    for step in schema_steps[version:]:
+        step(connection)
+    connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    connection.execute(f"PRAGMA user_version = {len(schema_steps)}")
+
+
+def _refuse_unwritable_folder(path: Path) -> None:
+    """A folder mtcalm cannot write to is said to be so, not called damaged."""
+    folder = path.parent
+    try:
+        details = folder.stat()
+    except OSError:
+        return  # opening will say what is wrong
+    own = hasattr(os, "getuid") and details.st_uid == os.getuid()
+    if os.access(folder, os.W_OK | os.X_OK) and not (own and not details.st_mode & stat.S_IWUSR):
+        return
+    raise JournalFolderReadOnly(
+        "Your data folder cannot be written to",
+        f"mtcalm keeps your journal in {folder}, and it cannot write there: the folder is "
+        "read-only, on a read-only disk, or belongs to another user. Nothing was changed. "
+        "Make the folder writable for you again, or start mtcalm with another folder "
+        "(mtcalm --data-dir DIR).",
+    )
+
+
+def _refuse_unusable_file(path: Path) -> None:
+    """Refuse, without opening it for writing, a file mtcalm must not use as it is."""
+    try:
+        details = path.stat()
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise JournalUnreadable(
+            "The journal cannot be read", f"{path} could not be read: {error.strerror}."
+        ) from error
+    if not stat.S_ISREG(details.st_mode):
+        raise JournalUnreadable(
+            "The journal is not a file", f"{path} is not a regular file. It has been left as it is."
+        )
+    if not header:
+        wal = _sidecar(path, "-wal")
+        if not (wal.exists() and wal.stat().st_size > 0):
+            raise JournalEmpty(
+                "The journal file is empty",
+                f"{path} holds nothing (0 bytes), so the sessions it had cannot be shown. This "
+                "can happen when a disk fills up or a copy does not finish. It has been left as "
+                "it is. You can restore a backup, or start a fresh journal beside it.",
+            )
+        return
+    if header != SQLITE_HEADER:
         raise JournalUnreadable(
             "The journal is damaged",
             f"{path} is not a journal mtcalm can read (it may be damaged). It has been left "
             "untouched.",
         )
+    if not details.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK):
+        raise JournalReadOnly(
+            "Your journal is set to read-only",
+            f"{path} can be read but not written, so new sessions could not be kept. mtcalm "
+            "has not changed it. You can let mtcalm write to it again (only you will be able "
+            "to read it), or make it writable yourself.",
+        )
 
 
-def _check_readable(connection: sqlite3.Connection, path: Path) -> int:
+def allow_writing(path: Path) -> None:
+    """Make a read-only journal writable again, for its owner only (the person asked)."""
+    path.chmod(0o600)
+
+
+def _check_readable(connection: sqlite3.Connection, path: Path, *, quick: bool = True) -> int:
     """The journal's schema version, after checking the file is intact and ours."""
     damaged = JournalUnreadable(
         "The journal is damaged",
         f"{path} is damaged and cannot be read safely. It has been left untouched.",
     )
     try:
-        if connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+        if quick and connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             raise damaged
         application_id = connection.execute("PRAGMA application_id").fetchone()[0]
         version = int(connection.execute("PRAGMA user_version").fetchone()[0])
         has_tables = connection.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0] > 0
+    except sqlite3.OperationalError as error:
+        if _is_busy(error):
+            raise write_failure(error) from error
+        raise damaged from error
     except sqlite3.DatabaseError as error:
         raise damaged from error
     if application_id not in (0, APPLICATION_ID) or (application_id == 0 and has_tables):
@@ -219,6 +411,11 @@ def _check_readable(connection: sqlite3.Connection, path: Path) -> int:
             f"{path} is a database of another program. It has been left untouched.",
         )
     return version
+
+
+def _is_busy(error: sqlite3.Error) -> bool:
+    message = str(error).lower()
+    return "locked" in message or "busy" in message
 
 
 def _refuse_newer(path: Path, version: int, target: int) -> None:
@@ -236,7 +433,9 @@ def _probe_read_only(path: Path, target: int) -> None:
     A writable connection that refused it would still fold the -wal into the file on closing.
     """
     try:
-        probe = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        probe = sqlite3.connect(
+            f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS
+        )
     except sqlite3.Error as error:
         raise JournalUnreadable(
             "The journal cannot be opened", f"{path} could not be opened: {error}."
@@ -247,59 +446,82 @@ def _probe_read_only(path: Path, target: int) -> None:
         probe.close()
 
 
-def _migrate(connection: sqlite3.Connection, steps: Sequence[SchemaStep], version: int) -> None:
-    for target in range(version + 1, len(steps) + 1):
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            steps[target - 1](connection)
-            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            connection.execute(f"PRAGMA user_version = {target}")
-        except BaseException:
-            if connection.in_transaction:  # SQLite may have rolled back already
-                connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
+def _sidecar(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
 
 
-def _back_up(connection: sqlite3.Connection, folder: Path, path: Path, version: int) -> Path:
-    """Copy the whole journal, consistently, before it is migrated."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    stamp = now().strftime("%Y%m%d-%H%M%S")
-    destination = folder / f"{path.stem}-v{version}-{stamp}{path.suffix}"
-    counter = 1
-    while destination.exists():  # never overwrite an earlier backup
-        destination = folder / f"{path.stem}-v{version}-{stamp}-{counter}{path.suffix}"
-        counter += 1
-    _create_owner_only(destination)
-    backup = sqlite3.connect(destination)
+def wal_header_is_valid(header: bytes) -> bool:
+    """Whether the first 32 bytes of a -wal file are a WAL header SQLite can use."""
+    if len(header) < 32:
+        return False
+    magic, version, page_size, _, _, _, sum1, sum2 = struct.unpack(">8I", header[:32])
+    if magic not in WAL_MAGIC or version != WAL_FORMAT:
+        return False
+    odd_size = page_size < 512 or page_size > 65536 or page_size & (page_size - 1)
+    if odd_size and page_size != 1:  # 1 stands for 65536
+        return False
+    order = ">" if magic & 1 else "<"
+    words = struct.unpack(f"{order}6I", header[:24])
+    s0 = s1 = 0
+    for index in range(0, 6, 2):
+        s0 = (s0 + words[index] + s1) & 0xFFFFFFFF
+        s1 = (s1 + words[index + 1] + s0) & 0xFFFFFFFF
+    return (s0, s1) == (sum1, sum2)
+
+
+def set_aside_damaged_wal(path: Path) -> Path | None:
+    """Move a -wal whose header SQLite cannot read out of the way; where it went, or None.
+
+    SQLite would otherwise ignore such a file and delete it without a word.
+    """
+    wal = _sidecar(path, "-wal")
     try:
-        connection.backup(backup)
-    finally:
-        backup.close()
-    destination.chmod(0o600)
-    return destination
-
-
-def _create_owner_only(path: Path) -> None:
-    """Create ``path`` empty and owner-only if missing: SQLite then gives its -wal the same mode."""
-    with contextlib.suppress(FileExistsError):
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        with wal.open("rb") as handle:
+            header = handle.read(32)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise JournalUnreadable(
+            "The journal cannot be read", f"{wal} could not be read: {error.strerror}."
+        ) from error
+    if not header or wal_header_is_valid(header):
+        return None
+    stamp = now().strftime("%Y%m%d-%H%M%S")
+    kept = wal.with_name(f"{wal.name}.damaged-{stamp}")
+    counter = 1
+    while kept.exists():
+        kept = wal.with_name(f"{wal.name}.damaged-{stamp}-{counter}")
+        counter += 1
+    try:
+        wal.rename(kept)
+    except OSError as error:
+        raise JournalUnreadable(
+            "The journal cannot be opened",
+            f"{wal} is damaged and could not be moved aside: {error.strerror}. Nothing was "
+            "changed.",
+        ) from error
+    with contextlib.suppress(OSError):  # its index describes the damaged file
+        _sidecar(path, "-shm").unlink()
+    return kept
 
 
 def _make_owner_only(path: Path) -> None:
-    for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        with contextlib.suppress(FileNotFoundError):
-            candidate.chmod(0o600)
+    """Take away what others may do with the journal's files; never add to the owner's."""
+    for candidate in (path, _sidecar(path, "-wal"), _sidecar(path, "-shm")):
+        with contextlib.suppress(OSError):
+            mode = stat.S_IMODE(candidate.stat().st_mode)
+            if mode & 0o077:
+                candidate.chmod(mode & 0o700)
 
 
-def write_failure(error: sqlite3.Error) -> JournalWriteFailed:
+def write_failure(error: sqlite3.Error, cause: OSError | None = None) -> JournalWriteFailed:
     message = str(error).lower()
-    if "full" in message:
-        long = "The disk is full. Free some space, then try again; nothing was lost."
-    elif "readonly" in message or "read-only" in message:
+    if "full" in message or (cause is not None and cause.errno in FULL_ERRNOS):
+        long = DISK_FULL
+    elif "readonly" in message or "read-only" in message or "permission" in message:
         long = "The journal's folder cannot be written to. Nothing was lost."
-    elif "locked" in message or "busy" in message:
-        long = "Another mtcalm window is writing to the journal. Try again in a moment."
+    elif _is_busy(error):
+        long = "Another mtcalm is writing to the journal. Try again in a moment."
     else:
         long = f"The journal could not be written ({error}). Nothing was lost."
     return JournalWriteFailed("This could not be saved", long)

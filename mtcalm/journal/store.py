@@ -128,9 +128,12 @@ def _stamp(moment: datetime | None) -> str:
 class Journal:
     """An open journal. Use :meth:`open`; close it with :meth:`close` or a ``with`` block."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection, path: Path, notices: Sequence[str] = ()
+    ) -> None:
         self._connection = connection
         self.path = path
+        self.notices = tuple(notices)  # what opening it found and did (a damaged -wal set aside)
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -141,14 +144,24 @@ class Journal:
         *,
         backup_dir: Path | None = None,
         schema_steps: Sequence[SchemaStep] = SCHEMA_STEPS,
+        create: bool = True,
     ) -> Journal:
-        """Open (creating or migrating as needed) the journal at ``path``.
+        """Open (creating or upgrading as needed) the journal at ``path``.
 
-        Before a migration the old file is copied into ``backup_dir`` (default: a ``backups``
-        folder beside the journal). Raises :class:`JournalUnreadable` or :class:`JournalTooNew`
-        without changing the file when it cannot be used.
+        Before an upgrade the old file is copied into ``backup_dir`` (default: a ``backups``
+        folder beside the journal). Raises a :class:`JournalError` naming the cause, without
+        changing the file, when it cannot be used.
         """
-        return cls(open_connection(path, backup_dir, schema_steps), path)
+        opened = open_connection(path, backup_dir, schema_steps, create=create)
+        return cls(opened.connection, path, opened.notices)
+
+    def reopen(self) -> None:
+        """Open the file again in place (after a restore), for everyone who holds this object."""
+        opened = open_connection(self.path, None, SCHEMA_STEPS, create=False)
+        with contextlib.suppress(sqlite3.Error):
+            self._connection.close()
+        self._connection = opened.connection
+        self.notices = opened.notices
 
     def close(self) -> None:
         self._connection.close()
