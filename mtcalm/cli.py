@@ -8,8 +8,10 @@ import sys
 from collections.abc import Sequence
 
 from mtcalm import __version__
+from mtcalm.commands.backup import add_backup_command, run_backup
 from mtcalm.commands.check import add_check_command, run_check
 from mtcalm.commands.play import add_play_command, run_play
+from mtcalm.commands.restore import add_restore_command, run_restore
 from mtcalm.commands.scan import add_scan_command, run_scan
 from mtcalm.datadir import DATA_DIR_VARIABLE, DataDirError, ensure_private_dir, resolve_data_dir
 
@@ -37,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_check_command(commands)
     add_play_command(commands)
     add_scan_command(commands)
+    add_backup_command(commands)
+    add_restore_command(commands)
     return parser
 
 
@@ -46,6 +50,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.command == "check":  # reads the files named, never the data folder
         return run_check(arguments, sys.stdout, sys.stderr)
     data_dir = resolve_data_dir(arguments.data_dir, os.environ)
+    if arguments.command == "backup":  # reads the journal; never creates the folder
+        return run_backup(arguments, data_dir, sys.stdout, sys.stderr)
+    if arguments.command in (None, "gui"):
+        from mtcalm.ui.app import run_app  # only the GUI needs Qt
+
+        return run_app(data_dir, sys.argv[:1])  # it says in a window, too, if the folder fails
     try:
         ensure_private_dir(data_dir)
     except DataDirError as error:
@@ -55,6 +65,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_play(arguments, sys.stdout, sys.stderr)
     if arguments.command == "scan":
         return run_scan(arguments, data_dir, sys.stdout, sys.stderr)
-    from mtcalm.ui.app import run_app  # only the GUI needs Qt
-
-    return run_app(data_dir, sys.argv[:1])
+    return run_restore(arguments, data_dir, sys.stdout, sys.stderr)

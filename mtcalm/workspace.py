@@ -74,34 +74,25 @@ class Workspace:
 
     def journal_files(self) -> list[Path]:
         """The journal files in the data folder, the one written most recently first."""
-        try:
-            names = [entry.name for entry in os.scandir(self.data_dir) if entry.is_file()]
-        except OSError:
-            return []
-        paths = [self.data_dir / name for name in names if JOURNAL_NAME.fullmatch(name)]
-        return sorted(paths, key=_last_written, reverse=True)
+        return journal_files(self.data_dir)
 
     def _choose_journal(self, *, settings_chose: bool) -> None:
-        named = self.journal_path
-        if settings_chose and named.exists():
+        chosen = choose_journal(self.data_dir, self.settings.journal_file, settings_chose)
+        if chosen.name == self.settings.journal_file:
             return
-        for candidate in self.journal_files():
-            if candidate == named:
-                return  # the named one is the newest: opening it says if anything is wrong
-            try:
-                inspect_journal(candidate)
-            except JournalError:
-                continue
-            self.settings = self.settings.with_changes(journal_file=candidate.name)
-            why = "did not say which journal to use" if not settings_chose else "named a journal"
-            self.notices.append(
-                f"Your settings {why}"
-                + ("" if not settings_chose else f" ({named.name}) that is not there")
-                + f", so mtcalm opened {candidate.name}, the journal written most recently."
-            )
-            with contextlib.suppress(WriteFailed):  # it is chosen the same way next time
-                self.save_settings()
-            return
+        named = self.settings.journal_file
+        self.settings = self.settings.with_changes(journal_file=chosen.name)
+        why = (
+            f"named a journal ({named}) that is not there"
+            if settings_chose
+            else ("did not say which journal to use")
+        )
+        self.notices.append(
+            f"Your settings {why}, so mtcalm opened {chosen.name}, the journal written most "
+            "recently."
+        )
+        with contextlib.suppress(WriteFailed):  # it is chosen the same way next time
+            self.save_settings()
 
     def alternative_journal(self) -> JournalFacts | None:
         """The newest other journal file in the folder that opens cleanly, to offer instead."""
@@ -222,6 +213,41 @@ class Workspace:
         except JournalError as problem:
             self.journal = None
             self.journal_problem = problem
+
+
+def journal_files(data_dir: Path) -> list[Path]:
+    """The journal files in ``data_dir``, the one written most recently first."""
+    try:
+        names = [entry.name for entry in os.scandir(data_dir) if entry.is_file()]
+    except OSError:
+        return []
+    paths = [data_dir / name for name in names if JOURNAL_NAME.fullmatch(name)]
+    return sorted(paths, key=_last_written, reverse=True)
+
+
+def choose_journal(data_dir: Path, named: str, settings_chose: bool) -> Path:
+    """The current journal: the one the settings name, if they could say and it is there;
+    otherwise the most recently written journal file that opens cleanly (or the named one).
+    """
+    named_path = data_dir / named
+    if settings_chose and named_path.exists():
+        return named_path
+    for candidate in journal_files(data_dir):
+        if candidate == named_path:
+            return named_path  # the newest: opening it says if anything is wrong
+        try:
+            inspect_journal(candidate)
+        except JournalError:
+            continue
+        return candidate
+    return named_path
+
+
+def current_journal(data_dir: Path) -> Path:
+    """The journal a window opened on ``data_dir`` would use, found without changing anything."""
+    loaded = read_settings(data_dir)
+    named = loaded.journal_file if loaded is not None else DEFAULT_JOURNAL
+    return choose_journal(data_dir, named, loaded is not None)
 
 
 def _last_written(path: Path) -> float:

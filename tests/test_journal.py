@@ -16,7 +16,6 @@ import pytest
 
 from mtcalm.checkin import CheckIn, CheckInError, Phase
 from mtcalm.journal import backups as backups_module
-from mtcalm.journal import file as journal_file
 from mtcalm.journal import store as journal_module
 from mtcalm.journal.file import (
     APPLICATION_ID,

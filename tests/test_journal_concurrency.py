@@ -30,10 +30,11 @@ OPEN_AT_THE_SAME_MOMENT = textwrap.dedent(
     from mtcalm.checkin import CheckIn, Phase
     from mtcalm.journal.store import Journal
 
+    ROUND_SECONDS = float(sys.argv[4])
     name, start, folders = sys.argv[1], float(sys.argv[2]), json.loads(sys.argv[3])
     results = []
     for index, folder in enumerate(folders):
-        moment = start + index * %(round)r
+        moment = start + index * ROUND_SECONDS
         while time.time() < moment:
             pass
         try:
@@ -44,7 +45,6 @@ OPEN_AT_THE_SAME_MOMENT = textwrap.dedent(
             results.append(f"{type(error).__name__}: {error}")
     print(json.dumps(results))
     """
-    % {"round": ROUND_SECONDS}
 )
 
 
@@ -60,6 +60,7 @@ def race(folders: list[Path]) -> list[list[str]]:
                 name,
                 repr(start),
                 json.dumps([str(folder) for folder in folders]),
+                repr(ROUND_SECONDS),
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

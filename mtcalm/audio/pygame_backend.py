@@ -23,6 +23,9 @@ FULL_SCALE = 32767
 
 def _import_pygame() -> Any:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    # SDL would take SIGINT and SIGTERM for its own event queue, which nothing here reads:
+    # the process would then ignore a logout or `timeout`. Python keeps them.
+    os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
     import pygame
 
     return pygame

@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import math
+import signal
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +25,7 @@ if TYPE_CHECKING:  # the audio engine is imported only when something is played
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
+EXIT_TERMINATED = 143  # 128 + SIGTERM (``timeout``, a logout)
 
 DEFAULT_FADE_IN_SECONDS = 3.0  # a session's own fade-in and fade-out (mtcalm.ui.main_window)
 DEFAULT_FADE_OUT_SECONDS = 4.0
@@ -52,6 +55,7 @@ exit status:
   1    nothing could be played, or no sound device could be opened
   2    usage error
   130  interrupted: Ctrl-C fades out over half a second, then exits
+  143  terminated (SIGTERM, as from `timeout`): the same quick fade, then exits
        (a second Ctrl-C stops at once)"""
 
 
@@ -255,17 +259,33 @@ def track_title(path: Path) -> str:
     return title or path.name
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: stop as Ctrl-C does (a quick fade), and say so in the exit status."""
+
+
+def _terminate(number: int, frame: object) -> None:
+    raise Terminated
+
+
 def run_play(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Play ``arguments.files`` as the ``play`` command does; the exit status. Never raises."""
     terminal = Terminal(stdout, stderr)
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if on_main_thread else None
     try:
         return _play(arguments, terminal)
+    except Terminated:
+        terminal.problem("terminated")
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         terminal.problem("interrupted")
         return EXIT_INTERRUPTED
     except Exception as error:  # a bug or an unforeseen failure: one line, never a traceback
         terminal.problem(f"unexpected error: {type(error).__name__}: {error}")
         return EXIT_FAILED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _play(arguments: argparse.Namespace, terminal: Terminal) -> int:
@@ -281,7 +301,7 @@ def _play(arguments: argparse.Namespace, terminal: Terminal) -> int:
         return EXIT_FAILED
     player = Player(output, volume=arguments.volume)
     listening = Listening(terminal)
-    interrupted = False
+    interrupted: KeyboardInterrupt | None = None
     try:
         if arguments.ambience is not None:
             player.set_ambience(arguments.ambience)
@@ -294,15 +314,18 @@ def _play(arguments: argparse.Namespace, terminal: Terminal) -> int:
         )
         try:
             _wait_until(lambda: listening.ended is not None, player, listening)
-        except KeyboardInterrupt:
-            interrupted = True
+        except KeyboardInterrupt as stop:
+            interrupted = stop
             listening.quiet = True
             _fade_out_quickly(player, listening)
         if listening.ended is not None:
             time.sleep(DRAIN_SECONDS)
     finally:
         player.close()
-    if interrupted:
+    if isinstance(interrupted, Terminated):
+        terminal.problem("terminated")
+        return EXIT_TERMINATED
+    if interrupted is not None:
         terminal.problem("interrupted")
         return EXIT_INTERRUPTED
     if not listening.started:

@@ -121,6 +121,13 @@ class TrackFlag:
     flagged_at: datetime
 
 
+@dataclass(frozen=True)
+class JournalSummary:
+    sessions: int
+    first: datetime | None
+    newest: datetime | None
+
+
 def _stamp(moment: datetime | None) -> str:
     return (moment or now()).isoformat(timespec="seconds")
 
@@ -325,6 +332,15 @@ class Journal:
             "SELECT track_key, title, flagged_at FROM track_flags ORDER BY flagged_at, track_key"
         ).fetchall()
         return {key: TrackFlag(key, title, _moment(flagged_at)) for key, title, flagged_at in rows}
+
+    def summary(self) -> JournalSummary:
+        """How many sessions the journal holds and when they began (an index read, fast)."""
+        count, first, newest = self._connection.execute(
+            "SELECT count(*), min(started_at), max(started_at) FROM sessions"
+        ).fetchone()
+        return JournalSummary(
+            int(count), _moment(first) if first else None, _moment(newest) if newest else None
+        )
 
     def sessions(self, limit: int | None = None) -> list[SessionRecord]:
         """Sessions, newest first."""

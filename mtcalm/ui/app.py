@@ -7,16 +7,21 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from mtcalm import __version__
 from mtcalm.assets import bundled_playlists_dir, bundled_scripts_dir
 from mtcalm.audio.info_cache import AudioInfoCache
-from mtcalm.datadir import DataDirError
+from mtcalm.datadir import DataDirError, data_dir_problem, ensure_private_dir
+from mtcalm.instance import DataFolderInUse, InstanceLock
 from mtcalm.own_playlists import OWN_PLAYLISTS_FOLDER, OwnPlaylists
 from mtcalm.playlists import load_playlists
 from mtcalm.scripts import load_scripts
 from mtcalm.ui.main_window import MainWindow
+from mtcalm.ui.quit_signals import QuitSignals, keep_sdl_from_taking_signals
+from mtcalm.ui.single_instance import InstanceServer, ask_running_window_to_show
 from mtcalm.ui.theme import apply_theme
 from mtcalm.workspace import Workspace
 
@@ -49,7 +54,8 @@ def create_main_window(data_dir: Path) -> MainWindow:
     )
 
 
-def run_app(data_dir: Path, argv: Sequence[str]) -> int:
+def make_application(argv: Sequence[str]) -> QApplication:
+    """The one QApplication, named and themed."""
     app = QApplication.instance() or QApplication(list(argv))
     assert isinstance(app, QApplication)
     app.setApplicationName("mtcalm")
@@ -57,10 +63,60 @@ def run_app(data_dir: Path, argv: Sequence[str]) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("io.github.mtcalm.mtcalm")
     apply_theme(app)
+    return app
+
+
+def connect_endings(app: QApplication, window: MainWindow) -> QuitSignals:
+    """SIGTERM, SIGINT and SIGHUP, the desktop's own quit and logout all end the app cleanly."""
+    quit_signals = QuitSignals(app)
+    quit_signals.received.connect(lambda _number: window.quit_quickly())
+    app.commitDataRequest.connect(lambda _manager: window.save_now())
+    app.aboutToQuit.connect(lambda: window.shut_down(quickly=True))
+    return quit_signals
+
+
+def run_app(data_dir: Path, argv: Sequence[str]) -> int:
+    """Open the window for ``data_dir``, or bring forward the one already open on it."""
+    keep_sdl_from_taking_signals()
+    app = make_application(argv)
     try:
-        window = create_main_window(data_dir)
+        ensure_private_dir(data_dir)
+        lock = InstanceLock.acquire(data_dir)
     except DataDirError as error:
-        print(f"mtcalm: {error}", file=sys.stderr)
-        return 1
-    window.show()
-    return app.exec()
+        return _cannot_start(app, str(error))
+    except DataFolderInUse:
+        if ask_running_window_to_show(data_dir):
+            return 0
+        return _cannot_start(
+            app,
+            app.tr(
+                "mtcalm is already open for the data folder %1, but it did not answer. If you "
+                "cannot find its window, close it (or end the mtcalm process) and start again."
+            ).replace("%1", str(data_dir)),
+        )
+    except OSError as error:
+        return _cannot_start(app, data_dir_problem(data_dir, error))
+    with lock:
+        window = create_main_window(data_dir)
+        server = InstanceServer(data_dir, window)
+        server.show_requested.connect(window.bring_to_front)
+        quit_signals = connect_endings(app, window)
+        window.show()
+        status = app.exec()
+        quit_signals.close()
+        server.close()
+    return status
+
+
+def _cannot_start(app: QApplication, text: str) -> int:
+    """Say why in the terminal and in a window (a person who double-clicked sees no terminal)."""
+    print(f"mtcalm: {text}", file=sys.stderr)
+    box = QMessageBox()
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setWindowTitle(app.tr("mtcalm"))
+    box.setText(app.tr("mtcalm cannot start"))
+    box.setInformativeText(text)
+    if QGuiApplication.platformName() not in ("offscreen", "minimal"):
+        box.exec()
+    return 1

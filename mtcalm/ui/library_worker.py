@@ -1,4 +1,4 @@
-"""A slow job (the library scan) on a background thread, its news delivered on the UI thread."""
+"""A slow job (a library scan, a backup) on a background thread, its news on the UI thread."""
 
 from __future__ import annotations
 
@@ -30,9 +30,12 @@ class BackgroundTask(QObject):
     _relay_finished = Signal(object)
     _relay_failed = Signal(str)
 
-    def __init__(self, job: BackgroundJob, parent: QObject | None = None) -> None:
+    def __init__(
+        self, job: BackgroundJob, parent: QObject | None = None, name: str = "mtcalm-library-scan"
+    ) -> None:
         super().__init__(parent)
         self._job = job
+        self._name = name
         self.cancel_event = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_progress = 0.0
@@ -54,13 +57,19 @@ class BackgroundTask(QObject):
     def start(self) -> None:
         if self._thread is not None:
             raise RuntimeError("a background task runs once")
-        self._thread = threading.Thread(target=self._run, name="mtcalm-library-scan", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
         self._thread.start()
 
     def cancel(self) -> None:
         self.cancel_event.set()
 
-    def stop(self, timeout: float = 10.0) -> bool:
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for the job to end on its own; whether it did within ``timeout`` seconds."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return not self.running
+
+    def stop(self, timeout: float | None = 10.0) -> bool:
         """Cancel, wait for the thread to end and drop any news still on its way.
 
         Returns whether the thread ended within ``timeout`` seconds.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -23,12 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from mtcalm.checkin import CheckIn, Phase, suggests_support_first
-from mtcalm.journal.file import JournalError
+from mtcalm.datadir import WriteFailed
+from mtcalm.journal.file import JournalError, JournalFolderReadOnly, JournalReadOnly
 from mtcalm.journal.store import EventKind
 from mtcalm.playlists import Playlist, Track
 from mtcalm.scripts import Script
+from mtcalm.ui.daily_backup import DailyBackup
 from mtcalm.ui.home_page import HomePage
-from mtcalm.ui.text import plain_label, plural
+from mtcalm.ui.text import plain_label, plural, tr
 from mtcalm.ui.theme import HEADER_HEIGHT
 from mtcalm.workspace import Workspace
 
@@ -38,9 +41,11 @@ if TYPE_CHECKING:  # the other pages are built, and their modules loaded, on fir
     from mtcalm.audio.info_cache import AudioInfoCache
     from mtcalm.audio.player import Player
     from mtcalm.drawing import Drawing
+    from mtcalm.journal.restore import JournalFacts
     from mtcalm.session import ListeningSession
     from mtcalm.track_flags import TriggerFlags
     from mtcalm.ui.checkin_page import CheckInPage
+    from mtcalm.ui.data_page import DataPage
     from mtcalm.ui.grounding_page import GroundingPage
     from mtcalm.ui.journal_page import JournalPage
     from mtcalm.ui.library_page import LibraryPage
@@ -59,6 +64,7 @@ AudioOpener = Callable[[float], "tuple[Player, PlayerError | None]"]
 
 FADE_IN_SECONDS = 3.0
 FADE_OUT_SECONDS = 4.0
+CLOSING_FADE_SECONDS = 0.4  # closing or a logout: the music fades, it never cuts off
 AUDIO_OPEN_DELAY_MS = 200
 SESSION_PAGES = (
     "checkin_before",
@@ -99,10 +105,13 @@ class MainWindow(QMainWindow):
         self._music_on = False
         self._ground_return: QWidget | None = None
         self._ambience: dict[str, Ambience] | None = None  # read with the listening page
+        self._alternative = ""  # another journal file the problem page offers
         self._resume_after_grounding = False
         self._pacer_return: QWidget | None = None
         self._heard_indexes: set[int] = set()  # the tracks of this session heard so far
         self._summary_tracks: tuple[Track, ...] = ()
+        self._shut_down = False
+        self.daily_backup = DailyBackup(workspace, self)
         self.setWindowTitle(self.tr("mtcalm"))
         self.resize(1040, 760)
         self.setMinimumSize(760, 560)
@@ -153,8 +162,15 @@ class MainWindow(QMainWindow):
         self.nav_breathe = QPushButton(self.tr("Breathe"))
         self.nav_music = QPushButton(self.tr("My music"))
         self.nav_journal = QPushButton(self.tr("Journal"))
+        self.nav_data = QPushButton(self.tr("Your data"))
         self.nav_group = QButtonGroup(self)
-        self.nav_buttons = (self.nav_listen, self.nav_breathe, self.nav_music, self.nav_journal)
+        self.nav_buttons = (
+            self.nav_listen,
+            self.nav_breathe,
+            self.nav_music,
+            self.nav_journal,
+            self.nav_data,
+        )
         for button in self.nav_buttons:
             button.setProperty("role", "nav")
             button.setCheckable(True)
@@ -164,6 +180,7 @@ class MainWindow(QMainWindow):
         self.nav_breathe.clicked.connect(self.show_pacer)
         self.nav_music.clicked.connect(self.show_library)
         self.nav_journal.clicked.connect(self.show_journal)
+        self.nav_data.clicked.connect(self.show_data)
         self.ground_button = QPushButton(self.tr("Stop and ground"))
         self.ground_button.setProperty("role", "ground")
         self.ground_button.setToolTip(self.tr("Pause and do a short grounding exercise (Esc)"))
@@ -336,10 +353,27 @@ class MainWindow(QMainWindow):
 
             page = JournalProblemPage()
             page.fresh_journal_requested.connect(self._start_fresh_journal)
+            page.restore_requested.connect(self._restore_from_problem)
+            page.alternative_requested.connect(self._open_alternative_journal)
+            page.allow_writing_requested.connect(self._allow_writing)
+            page.try_again_requested.connect(self._try_journal_again)
             page.quit_requested.connect(self.close)
             return page
 
         return self._page("problem", build)
+
+    @property
+    def data_page(self) -> DataPage:
+        def build() -> DataPage:
+            from mtcalm.ui.data_page import DataPage
+
+            page = DataPage(self.workspace, self.daily_backup)
+            page.busy_changed.connect(self._keep_on_data_page)
+            page.journal_replaced.connect(self._after_restore)
+            page.back_requested.connect(self._show_journal_problem)
+            return page
+
+        return self._page("data", build)
 
     @property
     def ambience(self) -> dict[str, Ambience]:
@@ -365,13 +399,15 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(page)
         name = self._current_name()
         session_page = self.in_session
+        without_journal = self.workspace.journal is None
         for button in self.nav_buttons:
-            button.setVisible(not session_page and name != "problem")
+            button.setVisible(not session_page and name != "problem" and not without_journal)
         self.ground_button.setVisible(session_page and name != "grounding")
         self.nav_listen.setChecked(name == "home")
         self.nav_breathe.setChecked(name == "pacer")
         self.nav_music.setChecked(name == "library")
         self.nav_journal.setChecked(name == "journal")
+        self.nav_data.setChecked(name == "data")
 
     def show_home(self) -> None:
         self._show(self.home)
@@ -404,18 +440,99 @@ class MainWindow(QMainWindow):
         self.journal.show_records(journal.sessions(), active, reflections=journal)
         self._show(self.journal)
 
+    def show_data(self) -> None:
+        page = self.data_page
+        page.set_back_visible(self.workspace.journal is None)
+        page.refresh()
+        self._show(page)
+        page.focus_first()
+
+    def _keep_on_data_page(self, busy: bool) -> None:
+        """While a copy or restore runs, the journal may be closed: the header waits."""
+        for button in self.nav_buttons:
+            button.setEnabled(not busy)
+
+    def _after_restore(self) -> None:
+        """The journal was replaced: what was read from it is read again."""
+        if self.workspace.journal is None:
+            self._show_journal_problem()
+            return
+        if self._flags is not None:
+            self._flags.refresh()
+        if "library" in self._built:
+            self.library.refresh_flags()  # the same journal object, opened on the new file
+        self._show_content()
+        self._show(self.data_page)  # the header comes back if it was hidden
+
     def _show_journal_problem(self) -> None:
         problem = self.workspace.journal_problem
-        if problem is not None:
-            self.problem.show_problem(problem.short, problem.long)
+        if problem is None:
+            self.show_home()
+            return
+        from mtcalm.ui.problem_page import ProblemActions
+
+        if isinstance(problem, JournalReadOnly):
+            actions = ProblemActions.ALLOW_WRITING
+        elif isinstance(problem, JournalFolderReadOnly):
+            actions = ProblemActions.TRY_AGAIN
+        else:
+            actions = ProblemActions.SET_ASIDE
+        alternative = ""
+        if actions is ProblemActions.SET_ASIDE:
+            found = self.workspace.alternative_journal()
+            if found is not None:
+                self._alternative = found.path.name
+                alternative = journal_facts_text(found)
+        self.problem.show_problem(
+            problem.short,
+            problem.long,
+            actions,
+            has_backups=bool(self.workspace.backups()),
+            alternative=alternative,
+        )
         self._show(self.problem)
+        self.problem.focus_first()
 
     def _start_fresh_journal(self) -> None:
         try:
             self.workspace.start_fresh_journal()
-        except (OSError, JournalError) as error:
-            self._tell(self.tr("A fresh journal could not be started"), str(error))
+        except (WriteFailed, JournalError) as error:
+            self._tell(self.tr("A fresh journal could not be started"), error.long)
             return
+        self._journal_back()
+
+    def _open_alternative_journal(self) -> None:
+        try:
+            self.workspace.use_journal(self._alternative)
+        except WriteFailed as error:
+            self._tell(error.short, error.long)
+            return
+        self._journal_back()
+
+    def _allow_writing(self) -> None:
+        try:
+            self.workspace.allow_writing_to_journal()
+        except WriteFailed as error:
+            self._tell(error.short, error.long)
+            return
+        self._journal_back()
+
+    def _try_journal_again(self) -> None:
+        self.workspace.try_again()
+        self._journal_back()
+
+    def _restore_from_problem(self) -> None:
+        self.show_data()
+
+    def _journal_back(self) -> None:
+        """After a way forward was taken on the problem page: home, or the problem again."""
+        if self.workspace.journal is None:
+            self._show_journal_problem()
+            return
+        self._flags = None
+        self._show_content()
+        if self.workspace.notices:
+            self.home.show_notice("\n".join(self.workspace.notices))
         self.show_home()
 
     # -- the session ---------------------------------------------------------------------------
@@ -637,6 +754,7 @@ class MainWindow(QMainWindow):
             return
         session, self.session = self.session, None
         self.summary.show_summary(summary)
+        self.daily_backup.start_if_due()  # a session ended: today's copy, off the UI thread
         if after.value("stirred_up") == 1 and self.flags is not None:
             self._summary_tracks = session.tracks
             heard = sorted(self._heard_indexes)
@@ -876,19 +994,83 @@ class MainWindow(QMainWindow):
         box.setInformativeText(long)
         box.open()
 
-    # -- closing -------------------------------------------------------------------------------
+    # -- bringing to the front, and closing -----------------------------------------------------
+
+    def bring_to_front(self) -> None:
+        """Another launch on the same data folder asked for this window."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def save_now(self) -> None:
+        """The desktop is about to end the session: keep what listening and the settings say."""
+        if self.session is not None and self._music_on and self.audio is not None:
+            with contextlib.suppress(JournalError):
+                self.session.journal.record_progress(
+                    self.session.session_id, self.audio.status().listened
+                )
+        with contextlib.suppress(WriteFailed):
+            self.workspace.save_settings()
+
+    def quit_quickly(self) -> None:
+        """A signal (a logout, ``timeout``, Ctrl-C): fade out, keep everything, and go."""
+        self.shut_down(quickly=True)
+        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.shut_down(quickly=False)
+        super().closeEvent(event)
+
+    def shut_down(self, *, quickly: bool) -> None:
+        """Everything closing needs, once: the session kept as ended early with its listened
+        time, the music faded out, settings saved, then today's backup (not on a quick quit).
+        """
+        if self._shut_down:
+            return
+        self._shut_down = True
         if self.session is not None and self._music_on and self.audio is not None:
             listened = self.audio.status().listened
             with contextlib.suppress(JournalError):  # it already shows as ended early
                 self.session.finish_listening(False, listened)
         if "library" in self._built:
             self.library.shutdown()
+        if "data" in self._built:
+            self.data_page.shutdown()
         if self.audio is not None:
-            self.audio.close()
+            self.audio.fade_out_and_close(CLOSING_FADE_SECONDS)
             self.audio = None
-        with contextlib.suppress(OSError):  # settings are a convenience; never block closing
-            self.workspace.save_settings(self.workspace.settings)
+        try:
+            self.workspace.save_settings()
+        except WriteFailed as error:
+            if not quickly:
+                self._warn_now(error.short, error.long)
+            else:
+                print(f"mtcalm: {error.short}: {error.long}", file=sys.stderr)
+        self.hide()
+        self.daily_backup.finish_on_close(quickly=quickly)
         self.workspace.close()
-        super().closeEvent(event)
+
+    def _warn_now(self, short: str, long: str) -> None:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setWindowTitle(self.tr("mtcalm"))
+        box.setText(short)
+        box.setInformativeText(long)
+        box.exec()
+
+
+def journal_facts_text(facts: JournalFacts) -> str:
+    """``journal-….sqlite3 (12 sessions, the newest from 03 Dec 2026)``"""
+    sessions = plural(facts.sessions, tr("one session"), tr("%n sessions"))
+    if facts.newest is None:
+        return f"{facts.path.name} ({sessions})"
+    newest = facts.newest.strftime("%d %b %Y")
+    return (
+        tr("%1 (%2, the newest from %3)")
+        .replace("%1", facts.path.name)
+        .replace("%2", sessions)
+        .replace("%3", newest)
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from mtcalm.audio.events import (
@@ -16,6 +18,7 @@ from mtcalm.audio.events import (
 from mtcalm.audio.player import Player
 
 POLL_MILLISECONDS = 100
+FADE_PATIENCE_SECONDS = 0.15  # beyond the fade itself, for the last block to be heard
 
 
 class PlayerAdapter(QObject):
@@ -62,4 +65,18 @@ class PlayerAdapter(QObject):
 
     def close(self) -> None:
         self._timer.stop()
+        self.player.close()
+
+    def fade_out_and_close(self, seconds: float) -> None:
+        """End whatever plays with a short fade (it is heard: this waits for it), then close."""
+        from mtcalm.audio.events import PlayerState
+
+        self._timer.stop()
+        if self.player.status().state in (PlayerState.PLAYING, PlayerState.PAUSED):
+            self.player.end(fade_out=seconds)
+            deadline = time.monotonic() + seconds + FADE_PATIENCE_SECONDS
+            while time.monotonic() < deadline:
+                if self.player.status().state is PlayerState.STOPPED:
+                    break
+                time.sleep(0.02)
         self.player.close()

@@ -1,48 +1,131 @@
-"""When the journal cannot be opened: say so plainly and offer a fresh one beside it."""
+"""When the journal cannot be opened: say what is really wrong, and offer what can be done.
+
+A damaged, empty or newer journal can be restored from a backup, set aside for another journal
+file in the folder that opens cleanly, or left for a fresh one. A read-only journal can be made
+writable again (only when the person asks). A folder that cannot be written to needs fixing
+outside mtcalm, so the page offers to try again.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from enum import Enum
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from mtcalm.ui.layout import roomy_page
 from mtcalm.ui.text import plain_label
 
 
+class ProblemActions(Enum):
+    """Which way forward a problem has."""
+
+    SET_ASIDE = "set aside"  # damaged, empty, newer: restore, another journal, or a fresh one
+    ALLOW_WRITING = "allow writing"  # the journal file is read-only
+    TRY_AGAIN = "try again"  # the folder cannot be written to
+
+
 class JournalProblemPage(QWidget):
     fresh_journal_requested = Signal()
+    restore_requested = Signal()
+    alternative_requested = Signal()
+    allow_writing_requested = Signal()
+    try_again_requested = Signal()
     quit_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = roomy_page(self)
+        layout = roomy_page(self, scrolls_when_small=True)
         self.heading = plain_label("", "title")
         layout.addWidget(self.heading)
         self.details = plain_label("")
-        self.details.setTextInteractionFlags(self.details.textInteractionFlags())
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.details)
-        layout.addWidget(
-            plain_label(
-                self.tr(
-                    "Your old journal has not been changed or deleted. You can start a fresh "
-                    "journal beside it and keep the old file for later (for example, to open it "
-                    "with a newer mtcalm or to show your therapist)."
-                ),
-                "muted",
-            )
+        self.kept_note = plain_label(
+            self.tr(
+                "Your old journal has not been changed or deleted. You can restore a backup, "
+                "or start a fresh journal beside it and keep the old file for later (for "
+                "example, to open it with a newer mtcalm or to show your therapist)."
+            ),
+            "muted",
         )
+        layout.addWidget(self.kept_note)
+        self.alternative_note = plain_label("", "muted")
+        layout.addWidget(self.alternative_note)
         layout.addStretch(1)
         buttons = QHBoxLayout()
         self.quit_button = QPushButton(self.tr("Quit"))
+        self.quit_button.setProperty("role", "quiet")
         self.quit_button.clicked.connect(self.quit_requested.emit)
+        self.alternative_button = QPushButton("")
+        self.alternative_button.clicked.connect(self.alternative_requested.emit)
+        self.restore_button = QPushButton(self.tr("Restore a backup…"))
+        self.restore_button.clicked.connect(self.restore_requested.emit)
         self.fresh_button = QPushButton(self.tr("Start a fresh journal"))
-        self.fresh_button.setProperty("role", "primary")
         self.fresh_button.clicked.connect(self.fresh_journal_requested.emit)
-        buttons.addStretch(1)
+        self.allow_button = QPushButton(self.tr("Let mtcalm write to it"))
+        self.allow_button.clicked.connect(self.allow_writing_requested.emit)
+        self.try_again_button = QPushButton(self.tr("Try again"))
+        self.try_again_button.clicked.connect(self.try_again_requested.emit)
         buttons.addWidget(self.quit_button)
-        buttons.addWidget(self.fresh_button)
+        buttons.addStretch(1)
+        for button in (
+            self.alternative_button,
+            self.restore_button,
+            self.fresh_button,
+            self.allow_button,
+            self.try_again_button,
+        ):
+            buttons.addWidget(button)
         layout.addLayout(buttons)
 
-    def show_problem(self, short: str, long: str) -> None:
+    def show_problem(
+        self,
+        short: str,
+        long: str,
+        actions: ProblemActions = ProblemActions.SET_ASIDE,
+        *,
+        has_backups: bool = False,
+        alternative: str = "",
+    ) -> None:
+        """Show the problem and the ways forward it has.
+
+        ``alternative`` describes another journal in the folder that opens cleanly ("" if none).
+        """
         self.heading.setText(short)
         self.details.setText(long)
+        set_aside = actions is ProblemActions.SET_ASIDE
+        self.kept_note.setVisible(set_aside)
+        self.alternative_note.setVisible(set_aside and bool(alternative))
+        self.alternative_note.setText(
+            self.tr("Another journal in the same folder opens cleanly: %1").replace(
+                "%1", alternative
+            )
+        )
+        self.alternative_button.setText(self.tr("Open that journal"))
+        self.alternative_button.setVisible(set_aside and bool(alternative))
+        self.restore_button.setVisible(set_aside and has_backups)
+        self.fresh_button.setVisible(set_aside)
+        self.allow_button.setVisible(actions is ProblemActions.ALLOW_WRITING)
+        self.try_again_button.setVisible(actions is ProblemActions.TRY_AGAIN)
+        main = self.main_action()
+        for button in self._actions():
+            button.setProperty("role", "primary" if button is main else "")
+            button.style().unpolish(button)
+            button.style().polish(button)
+
+    def _actions(self) -> tuple[QPushButton, ...]:
+        return (
+            self.alternative_button,
+            self.restore_button,
+            self.fresh_button,
+            self.allow_button,
+            self.try_again_button,
+        )
+
+    def main_action(self) -> QPushButton:
+        """The first way forward shown: a journal that opens, a backup, then a fresh start."""
+        return next(button for button in self._actions() if not button.isHidden())
+
+    def focus_first(self) -> None:
+        self.main_action().setFocus(Qt.FocusReason.OtherFocusReason)
