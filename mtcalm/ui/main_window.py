@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -1018,6 +1018,7 @@ class MainWindow(QMainWindow):
         """A signal (a logout, ``timeout``, Ctrl-C): fade out, keep everything, and go."""
         self.shut_down(quickly=True)
         self.close()
+        QCoreApplication.quit()  # the window is hidden already: its closing would not quit
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shut_down(quickly=False)
