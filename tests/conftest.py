@@ -12,8 +12,10 @@ os.environ.pop("MTCALM_DATA_DIR", None)
 
 import array
 import math
+import shutil
+import subprocess
 import wave
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -92,3 +94,60 @@ def make_playlist(tmp_path: Path) -> PlaylistMaker:
         return path
 
     return make
+
+
+DiskMaker = Callable[[int], Path]
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[DiskMaker]:
+    """``small_disk(kilobytes)``: a real, tiny tmpfs folder, for a disk that really fills up.
+
+    Mounting needs root (as in CI); elsewhere the test is skipped with the reason.
+    """
+    mounted: list[Path] = []
+
+    def make(kilobytes: int) -> Path:
+        folder = tmp_path / f"small-disk-{len(mounted)}"
+        folder.mkdir()
+        result = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={kilobytes}k,mode=0700", "tmpfs", str(folder)],
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            pytest.skip(f"a small disk needs a tmpfs mount, refused here: {result.stderr.strip()}")
+        mounted.append(folder)
+        return folder
+
+    yield make
+    for folder in mounted:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+def fill_disk(folder: Path, leave: int = 0) -> Path:
+    """Fill the disk ``folder`` is on until nothing fits, then free ``leave`` bytes."""
+    filler = folder / "filler"
+    with filler.open("wb", buffering=0) as handle:
+        try:
+            while handle.write(b"\0" * 4096):
+                pass
+        except OSError:
+            pass
+    if leave:
+        size = filler.stat().st_size
+        os.truncate(filler, max(0, size - leave))
+    return filler
+
+
+def unprivileged(command: list[str]) -> list[str]:
+    """``command`` run so that file permissions apply to it, as they do to a person.
+
+    As root (CI), util-linux's setpriv drops the powers that ignore permissions.
+    """
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return command
+    if shutil.which("setpriv") is None:
+        pytest.skip("permission cases as root need setpriv (util-linux) to drop root's powers")
+    drop = "-dac_override,-dac_read_search,-fowner,-linux_immutable"
+    return ["setpriv", f"--bounding-set={drop}", "--inh-caps=-all", "--", *command]

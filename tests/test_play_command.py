@@ -29,6 +29,7 @@ from mtcalm.commands.play import (
     DEFAULT_FADE_OUT_SECONDS,
     DEFAULT_VOLUME,
     EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
     failure_reason,
 )
 from mtcalm.commands.play import MAX_CROSSFADE_SECONDS as COMMAND_MAX_CROSSFADE
@@ -230,7 +231,16 @@ def test_seconds_longer_than_the_files_plays_them_round_again(
 
 
 @pytest.mark.slow
-def test_ctrl_c_fades_out_quickly_and_exits_130(tmp_path: Path, make_tone: ToneMaker) -> None:
+@pytest.mark.parametrize(
+    ("number", "status", "said"),
+    [
+        (signal.SIGINT, EXIT_INTERRUPTED, "interrupted"),
+        (signal.SIGTERM, EXIT_TERMINATED, "terminated"),  # `timeout`, a logout
+    ],
+)
+def test_ctrl_c_or_sigterm_fades_out_quickly_and_exits(
+    tmp_path: Path, make_tone: ToneMaker, number: int, status: int, said: str
+) -> None:
     first = make_tone("first.wav", 1.4, frequency=440.0)
     second = make_tone("second.wav", 1.4, frequency=660.0)
     recording = tmp_path / "out.raw"
@@ -248,7 +258,7 @@ def test_ctrl_c_fades_out_quickly_and_exits_130(tmp_path: Path, make_tone: ToneM
     try:
         assert process.stdout is not None
         first_line = process.stdout.readline()  # the first file is being heard
-        process.send_signal(signal.SIGINT)
+        process.send_signal(number)
         rest, stderr = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
@@ -258,8 +268,8 @@ def test_ctrl_c_fades_out_quickly_and_exits_130(tmp_path: Path, make_tone: ToneM
 
     assert "Traceback" not in stderr, stderr
     assert first_line == "Playing 1: first.wav\n"
-    assert process.returncode == EXIT_INTERRUPTED, stderr
-    assert played.messages() == ["mtcalm: interrupted"]
+    assert process.returncode == status, stderr
+    assert played.messages() == [f"mtcalm: {said}"]
     assert "Playing 2" not in rest, "stopped within the first file"
     assert_fades_out(played.left())
 

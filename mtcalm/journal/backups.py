@@ -166,7 +166,7 @@ def write_backup(
 def _copy(journal_path: Path, temporary: Path, should_stop: Callable[[], bool] | None) -> None:
     if not journal_path.is_file():
         raise BackupFailed("There is nothing to back up", f"There is no journal at {journal_path}.")
-    source = sqlite3.connect(f"{journal_path.absolute().as_uri()}?mode=ro", uri=True, timeout=30)
+    source = _connect_to_read(journal_path)
     try:
         target = sqlite3.connect(temporary)
         try:
@@ -180,6 +180,19 @@ def _copy(journal_path: Path, temporary: Path, should_stop: Callable[[], bool] |
             target.close()
     finally:
         source.close()
+
+
+def _connect_to_read(journal_path: Path) -> sqlite3.Connection:
+    """A connection that only reads; read-write when allowed, so that closing it tidies up
+    (a read-only one would leave an empty -wal and a -shm beside a closed journal).
+    """
+    uri = journal_path.absolute().as_uri()
+    try:
+        connection = sqlite3.connect(f"{uri}?mode=rw", uri=True, timeout=30)
+    except sqlite3.OperationalError:
+        connection = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=30)
+    connection.execute("PRAGMA query_only = ON")
+    return connection
 
 
 def _check_copy(temporary: Path, journal_path: Path) -> None:

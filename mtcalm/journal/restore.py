@@ -186,10 +186,11 @@ def _copy_in(source: Path, temporary: Path) -> None:
         raise RestoreRefused(
             "Nothing was restored", f"{source} could not be read: {error.strerror or error}."
         ) from error
+    details = os.fstat(descriptor)
+    if not stat.S_ISREG(details.st_mode):
+        os.close(descriptor)
+        raise RestoreRefused("Nothing was restored", f"{source} is not a file.")
     with os.fdopen(descriptor, "rb") as handle:
-        details = os.fstat(handle.fileno())
-        if not stat.S_ISREG(details.st_mode):
-            raise RestoreRefused("Nothing was restored", f"{source} is not a file.")
         if details.st_size > MAX_RESTORE_BYTES:
             raise RestoreRefused(
                 "Nothing was restored",
