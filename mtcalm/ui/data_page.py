@@ -338,9 +338,13 @@ class DataPage(QWidget):
             now = journal.summary()
             held = plural(now.sessions, tr("one session"), tr("%n sessions"))
             lines.append(tr("Your journal now holds %1.").replace("%1", held))
-            if now.newest is not None and (facts.newest is None or now.newest > facts.newest):
+            newer = now.newest is not None and (facts.newest is None or now.newest > facts.newest)
+            if newer or now.sessions > facts.sessions:
                 lines.append(
-                    tr("Sessions after the copy was made will not be in the restored journal.")
+                    tr(
+                        "Sessions in your journal now that are not in the copy will not be in "
+                        "the restored journal."
+                    )
                 )
         lines.append(
             tr("Your journal as it is now is kept as a backup first, so you can go back to it.")

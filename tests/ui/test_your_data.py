@@ -1,0 +1,272 @@
+"""Your data, the journal problem page's ways forward, and the window's endings, driven for real."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from mtcalm.checkin import CheckIn, Phase
+from mtcalm.datadir import ensure_private_dir
+from mtcalm.journal.backups import BackupKind, list_backups, manual_backup
+from mtcalm.journal.store import Journal
+from mtcalm.playlists import load_playlist
+from mtcalm.settings import load_settings
+from mtcalm.ui.data_page import DataDialogs
+from tests.ui.helpers import WAIT_MS, click, open_window, wait_for_page
+
+BEFORE = CheckIn(Phase.BEFORE, {"distress": 5})
+
+
+class AnsweringDialogs(DataDialogs):
+    """Answers the page's questions as a test says, and remembers what it was asked."""
+
+    def __init__(self, file: Path | None = None, confirm: bool = True) -> None:
+        self.file = file
+        self.confirm = confirm
+        self.questions: list[str] = []
+
+    def choose_backup_file(self, folder: Path) -> Path | None:
+        return self.file
+
+    def confirm_restore(self, text: str) -> bool:
+        self.questions.append(text)
+        return self.confirm
+
+
+@pytest.fixture
+def playlist(make_tone, make_playlist):
+    return load_playlist(make_playlist([make_tone("t.wav", seconds=0.6)]))
+
+
+def journal_titles(window) -> list[str]:
+    return sorted(record.content_title for record in window.workspace.journal.sessions())
+
+
+def wait_until_idle(qtbot, window) -> None:
+    qtbot.waitUntil(lambda: not window.data_page.busy, timeout=WAIT_MS)
+    QApplication.processEvents()
+
+
+def test_back_up_now_makes_a_checked_copy_and_lists_it(qtbot, data_dir, playlist):
+    window = open_window(qtbot, data_dir, [playlist])
+    window.workspace.journal.start_session("playlist:a", "Mine", BEFORE)
+    click(qtbot, window.nav_data)
+    page = window.data_page
+    assert window.pages.currentWidget() is page
+    assert window.nav_data.isChecked()
+    assert str(data_dir) in page.folder_label.text()
+    assert "one session" in page.journal_label.text()
+    assert page.backup_list.count() == 0
+    assert page.back_up_button.hasFocus()
+
+    click(qtbot, page.back_up_button)
+    qtbot.waitUntil(lambda: "A copy was made" in page.status.text(), timeout=WAIT_MS)
+
+    [backup] = list_backups(data_dir / "backups")
+    assert backup.kind is BackupKind.MANUAL
+    assert page.backup_list.count() == 1
+    assert "made by you" in page.backup_list.item(0).text()
+    assert "Newest copy" in page.latest_label.text()
+    assert page.status.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_restoring_a_copy_asks_first_then_brings_the_journal_back(qtbot, data_dir, playlist):
+    window = open_window(qtbot, data_dir, [playlist])
+    journal = window.workspace.journal
+    journal.start_session("playlist:a", "In the copy", BEFORE)
+    manual_backup(window.workspace.journal_path)
+    journal.start_session("playlist:a", "Added after the copy", BEFORE)
+    window.show_data()
+    page = window.data_page
+    dialogs = AnsweringDialogs()
+    page.dialogs = dialogs
+    page.backup_list.setCurrentRow(0)
+
+    click(qtbot, page.restore_button)
+    qtbot.waitUntil(lambda: "was restored" in page.status.text(), timeout=WAIT_MS)
+    wait_until_idle(qtbot, window)
+
+    [question] = dialogs.questions
+    assert "one session" in question and "not in the copy will not be in" in question
+    assert "kept as a backup first" in question
+    assert journal_titles(window) == ["In the copy"]
+    assert window.workspace.journal is journal  # the same object, on the restored file
+    assert "kept as" in page.status.text()
+    assert all(button.isEnabled() for button in window.nav_buttons)
+    kinds = {backup.kind for backup in list_backups(data_dir / "backups")}
+    assert kinds == {BackupKind.MANUAL, BackupKind.BEFORE_RESTORE}
+    click(qtbot, window.nav_journal)
+    assert window.journal.model.rowCount() == 1
+
+
+def test_a_restore_cancelled_or_refused_changes_nothing(qtbot, data_dir, playlist, tmp_path):
+    window = open_window(qtbot, data_dir, [playlist])
+    window.workspace.journal.start_session("playlist:a", "Mine", BEFORE)
+    copy = manual_backup(window.workspace.journal_path)
+    window.show_data()
+    page = window.data_page
+
+    page.dialogs = AnsweringDialogs(file=copy, confirm=False)
+    click(qtbot, page.restore_file_button)
+    qtbot.waitUntil(lambda: page.status.text() == "Nothing was restored.", timeout=WAIT_MS)
+    wait_until_idle(qtbot, window)
+
+    garbage = tmp_path / "from-an-email.sqlite3"
+    garbage.write_bytes(b"<b>not a journal</b>" * 100)
+    page.dialogs = AnsweringDialogs(file=garbage)
+    click(qtbot, page.restore_file_button)
+    qtbot.waitUntil(lambda: "Nothing was restored:" in page.status.text(), timeout=WAIT_MS)
+    wait_until_idle(qtbot, window)
+
+    assert "not an mtcalm journal" in page.status.text()
+    assert journal_titles(window) == ["Mine"]
+    assert [b.kind for b in list_backups(data_dir / "backups")] == [BackupKind.MANUAL]
+    assert page.restore_file_button.isEnabled()
+
+
+def test_a_damaged_journal_can_be_restored_from_the_problem_page(qtbot, data_dir, playlist):
+    ensure_private_dir(data_dir)
+    path = data_dir / "journal.sqlite3"
+    with Journal.open(path) as journal:
+        journal.start_session("playlist:a", "Saved in the backup", BEFORE)
+    manual_backup(path)
+    path.write_bytes(b"SQLite format 3\x00" + b"\x42" * 9000)
+
+    window = open_window(qtbot, data_dir, [playlist])
+    problem = window.problem
+    assert window.pages.currentWidget() is problem
+    assert problem.restore_button.isVisible() and problem.fresh_button.isVisible()
+    assert problem.main_action() is problem.restore_button
+    assert problem.restore_button.hasFocus()
+    assert not problem.allow_button.isVisible()
+
+    click(qtbot, problem.restore_button)
+    page = window.data_page
+    assert window.pages.currentWidget() is page
+    assert page.back_button.isVisible()
+    assert not window.nav_listen.isVisible()  # no journal yet: nowhere else to go
+    assert page.restore_button.hasFocus() and page.backup_list.currentRow() == 0
+    page.dialogs = AnsweringDialogs()
+    click(qtbot, page.restore_button)
+    qtbot.waitUntil(lambda: window.workspace.journal is not None, timeout=WAIT_MS)
+    wait_until_idle(qtbot, window)
+
+    assert journal_titles(window) == ["Saved in the backup"]
+    assert window.nav_listen.isVisible()
+    kept = [b for b in list_backups(data_dir / "backups") if b.kind is BackupKind.BEFORE_RESTORE]
+    assert len(kept) == 1 and kept[0].path.read_bytes().startswith(b"SQLite format 3\x00\x42")
+
+
+def test_the_problem_page_offers_a_healthy_journal_beside_the_damaged_one(
+    qtbot, data_dir, playlist
+):
+    ensure_private_dir(data_dir)
+    with Journal.open(data_dir / "journal-20261201-080000.sqlite3") as journal:
+        journal.start_session("playlist:a", "In the other journal", BEFORE)
+    (data_dir / "journal.sqlite3").write_bytes(b"SQLite format 3\x00" + b"\x01" * 5000)
+    (data_dir / "settings.json").write_text(
+        '{"version": 1, "journal_file": "journal.sqlite3"}', encoding="utf-8"
+    )
+    window = open_window(qtbot, data_dir, [playlist])
+    problem = window.problem
+    assert problem.alternative_button.isVisible()
+    assert "journal-20261201-080000.sqlite3 (one session" in problem.alternative_note.text()
+    assert problem.main_action() is problem.alternative_button
+
+    click(qtbot, problem.alternative_button)
+
+    assert window.pages.currentWidget() is window.home
+    assert journal_titles(window) == ["In the other journal"]
+    assert load_settings(data_dir).settings.journal_file == "journal-20261201-080000.sqlite3"
+
+
+def test_a_read_only_journal_is_made_writable_only_when_asked(qtbot, data_dir, playlist):
+    ensure_private_dir(data_dir)
+    path = data_dir / "journal.sqlite3"
+    Journal.open(path).close()
+    path.chmod(0o400)
+    window = open_window(qtbot, data_dir, [playlist])
+    problem = window.problem
+    assert "read-only" in problem.heading.text()
+    assert problem.allow_button.isVisible() and problem.allow_button.hasFocus()
+    assert not problem.fresh_button.isVisible() and not problem.restore_button.isVisible()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o400
+
+    click(qtbot, problem.allow_button)
+
+    assert window.pages.currentWidget() is window.home
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_a_read_only_folder_offers_to_try_again(qtbot, data_dir, playlist):
+    ensure_private_dir(data_dir)
+    Journal.open(data_dir / "journal.sqlite3").close()
+    data_dir.chmod(0o500)
+    try:
+        window = open_window(qtbot, data_dir, [playlist])
+        problem = window.problem
+        assert "cannot be written" in problem.heading.text()
+        assert problem.try_again_button.isVisible()
+        assert not problem.fresh_button.isVisible()
+        click(qtbot, problem.try_again_button)
+        assert window.pages.currentWidget() is problem  # still read-only: still said
+        data_dir.chmod(0o700)
+        click(qtbot, problem.try_again_button)
+        assert window.pages.currentWidget() is window.home
+    finally:
+        data_dir.chmod(0o700)
+
+
+def test_a_finished_session_makes_todays_copy_off_the_ui_thread(qtbot, data_dir, playlist):
+    window = open_window(qtbot, data_dir, [playlist])
+    click(qtbot, window.home.cards[0].begin_button)
+    click(qtbot, window.checkin_before.skip_all)
+    wait_for_page(qtbot, window, window.checkin_after)
+    click(qtbot, window.checkin_after.skip_all)
+    wait_for_page(qtbot, window, window.summary)
+    folder = data_dir / "backups"
+    qtbot.waitUntil(lambda: bool(list_backups(folder)), timeout=WAIT_MS)
+    [daily] = list_backups(folder)
+    assert daily.kind is BackupKind.DAILY
+    with Journal.open(daily.path, create=False) as copy:
+        assert len(copy.sessions()) == 1
+
+    window.close()  # closing the same day makes no second copy
+    assert len(list_backups(folder)) == 1
+
+
+def test_closing_makes_todays_copy_if_none_was_made(qtbot, data_dir, playlist):
+    window = open_window(qtbot, data_dir, [playlist])
+    window.workspace.journal.start_session("playlist:a", "Mine", BEFORE)
+    assert not (data_dir / "backups").exists()  # nothing on the start-up path
+    window.close()
+    [daily] = list_backups(data_dir / "backups")
+    assert daily.kind is BackupKind.DAILY
+
+
+def test_a_second_launch_brings_a_minimised_window_back(qtbot, data_dir, playlist):
+    window = open_window(qtbot, data_dir, [playlist])
+    window.showMinimized()
+    qtbot.waitUntil(window.isMinimized)
+    window.bring_to_front()
+    qtbot.waitUntil(lambda: not window.isMinimized())
+    assert window.isVisible()
+
+
+def test_the_desktops_commit_data_keeps_progress_and_settings(qtbot, data_dir, playlist):
+    window = open_window(qtbot, data_dir, [playlist])
+    window.workspace.settings = window.workspace.settings.with_changes(volume=0.25)
+    window.save_now()
+    assert load_settings(data_dir).settings.volume == 0.25
+
+
+def test_a_quick_quit_keeps_settings_and_makes_no_copy(qtbot, data_dir, playlist):
+    window = open_window(qtbot, data_dir, [playlist])
+    window.workspace.settings = window.workspace.settings.with_changes(timer_minutes=20)
+    window.shut_down(quickly=True)
+    assert load_settings(data_dir).settings.timer_minutes == 20
+    assert not (data_dir / "backups").exists()  # a logout does not wait for a copy
