@@ -27,7 +27,7 @@ from pathlib import Path
 
 from mtcalm.audio.info_cache import AudioInfoCache
 from mtcalm.audio.metadata import AudioFileError
-from mtcalm.datadir import write_file_atomically
+from mtcalm.datadir import why_not_written, write_file_atomically
 
 LIBRARY_FILE = "library.json"
 LIBRARY_VERSION = 1
@@ -479,8 +479,8 @@ class Library:
         try:
             write_file_atomically(self.path, data)
         except OSError as error:
-            reason = error.strerror or str(error)
-            raise LibraryError(f"The library list could not be saved: {reason}") from error
+            reason = why_not_written(error, self.path.parent)
+            raise LibraryError(f"The library list could not be saved. {reason}") from error
         self._roots = roots
         self.problem = None
 

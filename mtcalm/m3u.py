@@ -26,7 +26,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mtcalm.datadir import write_file_atomically
+from mtcalm.datadir import why_not_written, write_file_atomically
 from mtcalm.own_playlists import MAX_TITLE_LENGTH, OwnPlaylistError, OwnPlaylists
 from mtcalm.playlists import MAX_TEXT, MAX_TRACKS, Playlist, playlist_entry
 from mtcalm.tomlfile import DocumentError
@@ -279,7 +279,7 @@ def write_m3u(playlist: Playlist, path: Path, *, overwrite: bool = False) -> Non
     try:
         write_file_atomically(path, data)
     except OSError as error:
-        raise M3UError(path, f"cannot be written: {error.strerror or error}") from error
+        raise M3UError(path, f"cannot be written: {why_not_written(error, path.parent)}") from error
 
 
 def m3u_entry(folder: Path, audio: Path) -> str:

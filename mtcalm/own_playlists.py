@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mtcalm.assets import bundled_playlists_dir
 from mtcalm.audio.metadata import AudioFileError, AudioInfo, read_audio_info
-from mtcalm.datadir import DataDirError, ensure_private_dir
+from mtcalm.datadir import DataDirError, ensure_private_dir, why_not_written
 from mtcalm.playlists import (
     DEFAULT_CROSSFADE_SECONDS,
     MAX_TRACKS,
@@ -314,6 +314,7 @@ def _audio_not_read(path: Path) -> AudioInfo:
 
 
 def _reason(error: Exception) -> str:
+    """Why a playlist could not be written, in the words used wherever mtcalm writes."""
     if isinstance(error, OSError):
-        return error.strerror or str(error)
+        return why_not_written(error)
     return str(error)

@@ -378,3 +378,49 @@ def test_a_killed_holder_lets_go_of_the_data_folder(data_dir: Path) -> None:
     holder.kill()
     holder.wait(timeout=30)
     assert not in_use(data_dir)
+
+
+def test_every_write_on_a_full_disk_gives_the_same_plain_words(
+    small_disk: DiskMaker, tmp_path: Path
+) -> None:
+    from mtcalm.journal.backups import BackupFailed, manual_backup
+    from mtcalm.journal.file import JournalWriteFailed
+    from mtcalm.library import Library, LibraryError
+    from mtcalm.m3u import M3UError, write_m3u
+    from mtcalm.own_playlists import OwnPlaylistError, OwnPlaylists
+
+    disk = small_disk(4096)
+    workspace = Workspace.open(disk / "data")
+    assert workspace.journal is not None
+    journal = workspace.journal
+    journal.start_session("playlist:a", "Before the disk filled", BEFORE)
+    own = OwnPlaylists(disk / "data" / "playlists")
+    kept = own.create("Kept")
+    library = Library.load(disk / "data")
+    music = tmp_path / "music"
+    music.mkdir()
+    fill_disk(disk)
+
+    said: dict[str, str] = {}
+    with pytest.raises(WriteFailed) as settings_failed:
+        workspace.save_settings(workspace.settings.with_changes(volume=0.1))
+    said["settings"] = settings_failed.value.long
+    with pytest.raises(JournalWriteFailed) as journal_failed:
+        for _ in range(200):
+            journal.start_session("playlist:a", "x" * 4000, CheckIn(Phase.BEFORE, note="n" * 4900))
+    said["journal"] = journal_failed.value.long
+    with pytest.raises(BackupFailed) as backup_failed:
+        manual_backup(journal.path)
+    said["backup"] = backup_failed.value.long
+    with pytest.raises(OwnPlaylistError) as playlist_failed:
+        own.create("New " * 25)
+    said["own playlist"] = str(playlist_failed.value)
+    with pytest.raises(LibraryError) as library_failed:
+        library.add_folder(music)
+    said["library"] = str(library_failed.value)
+    with pytest.raises(M3UError) as export_failed:
+        write_m3u(kept, disk / "data" / "kept.m3u8")
+    said["playlist file"] = export_failed.value.message
+    for where, text in said.items():
+        assert DISK_FULL in text, (where, text)
+    workspace.close()

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -21,7 +21,6 @@ from mtcalm.playlists import load_playlists
 from mtcalm.scripts import load_scripts
 from mtcalm.ui.main_window import MainWindow
 from mtcalm.ui.quit_signals import QuitSignals, keep_sdl_from_taking_signals
-from mtcalm.ui.single_instance import InstanceServer, ask_running_window_to_show
 from mtcalm.ui.theme import apply_theme
 from mtcalm.workspace import Workspace
 
@@ -85,6 +84,8 @@ def run_app(data_dir: Path, argv: Sequence[str]) -> int:
     except DataDirError as error:
         return _cannot_start(app, str(error))
     except DataFolderInUse:
+        from mtcalm.ui.single_instance import ask_running_window_to_show
+
         if ask_running_window_to_show(data_dir):
             return 0
         return _cannot_start(
@@ -98,14 +99,21 @@ def run_app(data_dir: Path, argv: Sequence[str]) -> int:
         return _cannot_start(app, data_dir_problem(data_dir, error))
     with lock:
         window = create_main_window(data_dir)
-        server = InstanceServer(data_dir, window)
-        server.show_requested.connect(window.bring_to_front)
         quit_signals = connect_endings(app, window)
         window.show()
+        # Later launches are answered from the first turn of the event loop, off the start-up
+        # path (QtNetwork is loaded then); they keep asking for a few seconds.
+        QTimer.singleShot(0, lambda: listen_for_later_launches(data_dir, window))
         status = app.exec()
         quit_signals.close()
-        server.close()
     return status
+
+
+def listen_for_later_launches(data_dir: Path, window: MainWindow) -> None:
+    from mtcalm.ui.single_instance import InstanceServer
+
+    server = InstanceServer(data_dir, window)
+    server.show_requested.connect(window.bring_to_front)
 
 
 def _cannot_start(app: QApplication, text: str) -> int:
