@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from mtcalm.assets import assets_dir
 from mtcalm.checkin import CheckIn, Phase
 from mtcalm.journal.file import SCHEMA_STEPS
 from mtcalm.journal.store import Journal, Outcome
@@ -236,8 +237,26 @@ def test_a_second_launch_brings_the_first_forward_and_exits_0(
     backup = launch_cli(data_dir, "backup", output=tmp_path / "x.raw")
     assert backup.returncode == 0, backup.stderr
     assert "Backed up 0 sessions" in backup.stdout
-    check = launch_cli(data_dir, "check", str(Path("assets/playlists/settle.toml")), output=output)
+    check = launch_cli(
+        data_dir, "check", str(assets_dir() / "playlists" / "settle.toml"), output=output
+    )
     assert check.returncode == 0, check.stderr
+    scan = launch_cli(data_dir, "scan", str(assets_dir() / "ambience"), output=output)
+    assert scan.returncode == 0, scan.stderr
+    music = sorted((assets_dir() / "music").rglob("*.ogg"))[0]
+    play = launch_cli(
+        data_dir,
+        "play",
+        str(music),
+        "--seconds",
+        "0.5",
+        "--fade-in",
+        "0.1",
+        "--fade-out",
+        "0.1",
+        output=tmp_path / "played.raw",
+    )
+    assert play.returncode == 0, play.stderr
     made = backup.stdout.split(" to ", 1)[1].strip()
     restore = launch_cli(data_dir, "restore", made, output=output)
     assert restore.returncode == 1
