@@ -17,7 +17,17 @@ DENIED_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
 
 
 class DataDirError(Exception):
-    """The data folder cannot be created or used."""
+    """The data folder cannot be created or used: what is wrong, in plain words.
+
+    ``hint`` says how to choose another folder, for a terminal (a window shows it as a detail).
+    """
+
+    HINT = "To use another folder: mtcalm --data-dir DIR (or the MTCALM_DATA_DIR variable)."
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"{message} {self.HINT}")
+        self.message = message
+        self.hint = self.HINT
 
 
 class WriteFailed(Exception):
@@ -72,27 +82,25 @@ def ensure_private_dir(path: Path) -> Path:
 
 
 def data_dir_problem(path: Path, error: OSError) -> str:
-    """What is wrong with the data folder ``path``, and what the person can do."""
-    other = "Choose another folder with --data-dir DIR (or MTCALM_DATA_DIR)."
+    """What is wrong with the data folder ``path``, and what the person can do, in plain words."""
     if isinstance(error, FileExistsError) or (path.exists() and not path.is_dir()):
         return (
-            f"Cannot use the data folder {path}: it is a file, not a folder. mtcalm keeps "
-            f"your journal in a folder. Move or rename that file, or: {other}"
+            f"Cannot use the data folder {path}: it is a file, not a folder. mtcalm keeps your "
+            "journal in a folder: move or rename that file, or choose another folder."
         )
     if isinstance(error, NotADirectoryError):
         blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
         where = f"{blocker} is a file" if blocker else "part of the path is a file"
-        return f"Cannot use the data folder {path}: {where}, not a folder. {other}"
+        return f"Cannot use the data folder {path}: {where}, not a folder."
     if error.errno == errno.EROFS:
-        return f"Cannot use the data folder {path}: its disk is read-only. {other}"
+        return f"Cannot use the data folder {path}: its disk is read-only."
     if error.errno in (errno.EACCES, errno.EPERM):
         return (
-            f"Cannot use the data folder {path}: permission denied (it may belong to another "
-            f"user). {other}"
+            f"Cannot use the data folder {path}: permission denied (it may belong to another user)."
         )
     if error.errno in FULL_ERRNOS:
         return f"Cannot create the data folder {path}: {DISK_FULL}"
-    return f"Cannot use the data folder {path}: {error.strerror or error}. {other}"
+    return f"Cannot use the data folder {path}: {error.strerror or error}."
 
 
 def write_file_atomically(path: Path, data: bytes) -> None:

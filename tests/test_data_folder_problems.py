@@ -194,7 +194,8 @@ def test_a_read_only_data_folder_is_named_as_such_and_nothing_is_written(
         problem = workspace.journal_problem
         assert isinstance(problem, JournalFolderReadOnly)
         assert "cannot be written" in problem.short
-        assert "damaged" not in problem.long and "--data-dir" in problem.long
+        assert "damaged" not in problem.long and "another data folder" in problem.long
+        assert problem.path == data_dir
         data_dir.chmod(0o700)  # the person fixed it
         workspace.try_again()
         assert session_titles(workspace) == ["Mine"]
@@ -257,7 +258,7 @@ def test_a_zero_byte_journal_is_reported_not_replaced(data_dir: Path) -> None:
     workspace = Workspace.open(data_dir)
     problem = workspace.journal_problem
     assert isinstance(problem, JournalEmpty)
-    assert "empty" in problem.short and "0 bytes" in problem.long
+    assert "empty" in problem.short and "holds nothing" in problem.long
     assert (data_dir / "journal.sqlite3").stat().st_size == 0  # not silently a new journal
     assert names(data_dir) == ["journal.sqlite3"]
     workspace.close()

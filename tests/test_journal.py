@@ -467,7 +467,9 @@ def test_journal_errors_carry_a_short_and_a_long_text(journal_path: Path) -> Non
     with pytest.raises(JournalError) as raised:
         Journal.open(journal_path)
     assert raised.value.short
-    assert str(journal_path) in raised.value.long
+    assert raised.value.path == journal_path  # named apart from the words
+    assert str(journal_path) not in raised.value.long
+    assert str(journal_path) in str(raised.value)
 
 
 # -- migrations -------------------------------------------------------------------------------

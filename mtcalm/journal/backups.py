@@ -47,6 +47,7 @@ class BackupKind(StrEnum):
     DAILY = "daily"
     MANUAL = "manual"
     BEFORE_RESTORE = "before-restore"
+    DAMAGED = "damaged"  # a journal that could not be read, kept byte for byte before a restore
     UPGRADE = "upgrade"  # named <journal>-v<version>-<time>, as since the first upgrade
 
 
@@ -80,7 +81,7 @@ class Backup:
 
 
 _NAME = re.compile(
-    r"(?P<stem>.+)-(?P<kind>daily|manual|before-restore|v\d+)-"
+    r"(?P<stem>.+)-(?P<kind>daily|manual|before-restore|damaged|v\d+)-"
     r"(?P<stamp>\d{8}-\d{6})(?:-\d+)?\.sqlite3"
 )
 

@@ -36,12 +36,15 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 class JournalError(Exception):
-    """A journal problem, with a short text for a heading and a longer one to explain."""
+    """A journal problem: a short text for a heading, a longer one in plain words to explain,
+    and the file it is about (a detail, shown apart from the words).
+    """
 
-    def __init__(self, short: str, long: str) -> None:
-        super().__init__(f"{short}: {long}")
+    def __init__(self, short: str, long: str, path: Path | None = None) -> None:
+        super().__init__(f"{short}: {long}" + (f" ({path})" if path is not None else ""))
         self.short = short
         self.long = long
+        self.path = path
 
 
 class JournalUnreadable(JournalError):
@@ -221,7 +224,7 @@ def open_connection(
         connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
     except sqlite3.Error as error:
         raise JournalUnreadable(
-            "The journal cannot be opened", f"{path} could not be opened: {error}."
+            "The journal cannot be opened", f"SQLite could not open it ({error}).", path
         ) from error
     try:
         version = _check_readable(connection, path)
@@ -248,7 +251,7 @@ def _exists(path: Path) -> bool:
         return False
     except OSError as error:
         raise JournalUnreadable(
-            "The journal cannot be read", f"{path} could not be read: {error.strerror}."
+            "The journal cannot be read", f"It could not be read ({error.strerror}).", path
         ) from error
     return True
 
@@ -336,10 +339,11 @@ def _refuse_unwritable_folder(path: Path) -> None:
         return
     raise JournalFolderReadOnly(
         "Your data folder cannot be written to",
-        f"mtcalm keeps your journal in {folder}, and it cannot write there: the folder is "
+        "mtcalm cannot write in the folder where it keeps your journal: the folder is "
         "read-only, on a read-only disk, or belongs to another user. Nothing was changed. "
-        "Make the folder writable for you again, or start mtcalm with another folder "
-        "(mtcalm --data-dir DIR).",
+        "Make the folder writable for you again, then try again; or start mtcalm with "
+        "another data folder.",
+        folder,
     )
 
 
@@ -351,34 +355,37 @@ def _refuse_unusable_file(path: Path) -> None:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as error:
         raise JournalUnreadable(
-            "The journal cannot be read", f"{path} could not be read: {error.strerror}."
+            "The journal cannot be read", f"It could not be read ({error.strerror}).", path
         ) from error
     if not stat.S_ISREG(details.st_mode):
         raise JournalUnreadable(
-            "The journal is not a file", f"{path} is not a regular file. It has been left as it is."
+            "The journal is not a file",
+            "Its name belongs to something that is not a file. It has been left as it is.",
+            path,
         )
     if not header:
         wal = _sidecar(path, "-wal")
         if not (wal.exists() and wal.stat().st_size > 0):
             raise JournalEmpty(
                 "The journal file is empty",
-                f"{path} holds nothing (0 bytes), so the sessions it had cannot be shown. This "
-                "can happen when a disk fills up or a copy does not finish. It has been left as "
-                "it is. You can restore a backup, or start a fresh journal beside it.",
+                "It holds nothing, so the sessions it had cannot be shown. This can happen "
+                "when a disk fills up or a copy does not finish. It has been left as it is.",
+                path,
             )
         return
     if header != SQLITE_HEADER:
         raise JournalUnreadable(
             "The journal is damaged",
-            f"{path} is not a journal mtcalm can read (it may be damaged). It has been left "
-            "untouched.",
+            "It is not a journal mtcalm can read (it may be damaged). It has been left untouched.",
+            path,
         )
     if not details.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK):
         raise JournalReadOnly(
             "Your journal is set to read-only",
-            f"{path} can be read but not written, so new sessions could not be kept. mtcalm "
-            "has not changed it. You can let mtcalm write to it again (only you will be able "
+            "mtcalm can read it but not write to it, so new sessions could not be kept. It "
+            "has not been changed. You can let mtcalm write to it again (only you will be able "
             "to read it), or make it writable yourself.",
+            path,
         )
 
 
@@ -391,7 +398,8 @@ def _check_readable(connection: sqlite3.Connection, path: Path, *, quick: bool =
     """The journal's schema version, after checking the file is intact and ours."""
     damaged = JournalUnreadable(
         "The journal is damaged",
-        f"{path} is damaged and cannot be read safely. It has been left untouched.",
+        "It is damaged and cannot be read safely. It has been left untouched.",
+        path,
     )
     try:
         if quick and connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
@@ -408,7 +416,8 @@ def _check_readable(connection: sqlite3.Connection, path: Path, *, quick: bool =
     if application_id not in (0, APPLICATION_ID) or (application_id == 0 and has_tables):
         raise JournalUnreadable(
             "This is not an mtcalm journal",
-            f"{path} is a database of another program. It has been left untouched.",
+            "The file is another program's database. It has been left untouched.",
+            path,
         )
     return version
 
@@ -422,8 +431,9 @@ def _refuse_newer(path: Path, version: int, target: int) -> None:
     if version > target:
         raise JournalTooNew(
             "This journal is from a newer mtcalm",
-            f"{path} was written by a newer version of mtcalm (journal format {version}; "
-            f"this version knows up to {target}). It has been left untouched.",
+            f"A newer version of mtcalm wrote it (journal format {version}; this version "
+            f"knows up to {target}). It has been left untouched.",
+            path,
         )
 
 
@@ -438,7 +448,7 @@ def _probe_read_only(path: Path, target: int) -> None:
         )
     except sqlite3.Error as error:
         raise JournalUnreadable(
-            "The journal cannot be opened", f"{path} could not be opened: {error}."
+            "The journal cannot be opened", f"SQLite could not open it ({error}).", path
         ) from error
     try:
         _refuse_newer(path, _check_readable(probe, path), target)
@@ -482,7 +492,9 @@ def set_aside_damaged_wal(path: Path) -> Path | None:
         return None
     except OSError as error:
         raise JournalUnreadable(
-            "The journal cannot be read", f"{wal} could not be read: {error.strerror}."
+            "The journal cannot be read",
+            f"The file of its recent changes could not be read ({error.strerror}).",
+            wal,
         ) from error
     if not header or wal_header_is_valid(header):
         return None
@@ -497,8 +509,9 @@ def set_aside_damaged_wal(path: Path) -> Path | None:
     except OSError as error:
         raise JournalUnreadable(
             "The journal cannot be opened",
-            f"{wal} is damaged and could not be moved aside: {error.strerror}. Nothing was "
-            "changed.",
+            f"The file of its recent changes is damaged and could not be moved aside "
+            f"({error.strerror}). Nothing was changed.",
+            wal,
         ) from error
     with contextlib.suppress(OSError):  # its index describes the damaged file
         _sidecar(path, "-shm").unlink()

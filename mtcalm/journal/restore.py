@@ -80,15 +80,17 @@ def inspect_journal(path: Path, *, thorough: bool = False) -> JournalFacts:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as error:
         raise JournalUnreadable(
-            "The journal cannot be read", f"{path} could not be read: {error.strerror}."
+            "The journal cannot be read", f"{path.name} could not be read ({error.strerror}).", path
         ) from error
     if header != SQLITE_HEADER:
-        raise JournalUnreadable("This is not an mtcalm journal", f"{path} is not a journal.")
+        raise JournalUnreadable(
+            "This is not an mtcalm journal", f"{path.name} is not an mtcalm journal.", path
+        )
     try:
         connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=30)
     except sqlite3.Error as error:
         raise JournalUnreadable(
-            "The journal cannot be read", f"{path} could not be opened: {error}."
+            "The journal cannot be read", f"{path.name} could not be opened ({error}).", path
         ) from error
     try:
         return _facts(connection, path, size, thorough)
@@ -98,7 +100,7 @@ def inspect_journal(path: Path, *, thorough: bool = False) -> JournalFacts:
 
 def _facts(connection: sqlite3.Connection, path: Path, size: int, thorough: bool) -> JournalFacts:
     damaged = JournalUnreadable(
-        "The journal is damaged", f"{path} is damaged and cannot be read safely."
+        "The journal is damaged", f"{path.name} is damaged and cannot be read safely.", path
     )
     try:
         check = "integrity_check" if thorough else "quick_check"
@@ -110,13 +112,16 @@ def _facts(connection: sqlite3.Connection, path: Path, size: int, thorough: bool
         raise damaged from error
     if application_id != APPLICATION_ID or version < 1:
         raise JournalUnreadable(
-            "This is not an mtcalm journal", f"{path} is a database of another program."
+            "This is not an mtcalm journal",
+            f"{path.name} is another program's database.",
+            path,
         )
     if version > len(SCHEMA_STEPS):
         raise JournalTooNew(
             "This journal is from a newer mtcalm",
-            f"{path} was written by a newer version of mtcalm (journal format {version}; this "
+            f"A newer version of mtcalm wrote {path.name} (journal format {version}; this "
             f"version knows up to {len(SCHEMA_STEPS)}).",
+            path,
         )
     try:
         count, first, newest = connection.execute(
@@ -223,7 +228,7 @@ def _check_copy(temporary: Path, source: Path) -> JournalFacts:
         facts = inspect_journal(temporary, thorough=True)
     except JournalError as error:
         raise RestoreRefused(
-            "Nothing was restored", error.long.replace(str(temporary), str(source))
+            "Nothing was restored", error.long.replace(temporary.name, source.name)
         ) from error
     except sqlite3.DatabaseError as error:
         raise RestoreRefused(
@@ -251,6 +256,7 @@ def _keep_current(
                 "Nothing was restored",
                 f"The journal it would replace could not be backed up first: {failed.long}",
             ) from failed
+    destination = backup_path(folder, journal_path, BackupKind.DAMAGED)
     try:  # damaged: keep the file and its -wal exactly as they are
         for suffix in ("", "-wal"):
             original = journal_path.with_name(journal_path.name + suffix)

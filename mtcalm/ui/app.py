@@ -19,6 +19,7 @@ from mtcalm.instance import DataFolderInUse, InstanceLock
 from mtcalm.own_playlists import OWN_PLAYLISTS_FOLDER, OwnPlaylists
 from mtcalm.playlists import load_playlists
 from mtcalm.scripts import load_scripts
+from mtcalm.ui.keys import install_key_behaviour
 from mtcalm.ui.main_window import MainWindow
 from mtcalm.ui.quit_signals import QuitSignals, keep_sdl_from_taking_signals
 from mtcalm.ui.theme import apply_theme
@@ -62,6 +63,7 @@ def make_application(argv: Sequence[str]) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("io.github.mtcalm.mtcalm")
     apply_theme(app)
+    install_key_behaviour(app)
     return app
 
 
@@ -82,7 +84,7 @@ def run_app(data_dir: Path, argv: Sequence[str]) -> int:
         ensure_private_dir(data_dir)
         lock = InstanceLock.acquire(data_dir)
     except DataDirError as error:
-        return _cannot_start(app, str(error))
+        return _cannot_start(app, error.message, error.hint)
     except DataFolderInUse:
         from mtcalm.ui.single_instance import ask_running_window_to_show
 
@@ -96,10 +98,11 @@ def run_app(data_dir: Path, argv: Sequence[str]) -> int:
             ).replace("%1", str(data_dir)),
         )
     except OSError as error:
-        return _cannot_start(app, data_dir_problem(data_dir, error))
+        return _cannot_start(app, data_dir_problem(data_dir, error), DataDirError.HINT)
     with lock:
         window = create_main_window(data_dir)
         quit_signals = connect_endings(app, window)
+        window.fit_to_screen()
         window.show()
         # Later launches are answered from the first turn of the event loop, off the start-up
         # path (QtNetwork is loaded then); they keep asking for a few seconds.
@@ -116,15 +119,17 @@ def listen_for_later_launches(data_dir: Path, window: MainWindow) -> None:
     server.show_requested.connect(window.bring_to_front)
 
 
-def _cannot_start(app: QApplication, text: str) -> int:
+def _cannot_start(app: QApplication, text: str, detail: str = "") -> int:
     """Say why in the terminal and in a window (a person who double-clicked sees no terminal)."""
-    print(f"mtcalm: {text}", file=sys.stderr)
+    print(f"mtcalm: {text} {detail}".rstrip(), file=sys.stderr)
     box = QMessageBox()
     box.setIcon(QMessageBox.Icon.Warning)
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setWindowTitle(app.tr("mtcalm"))
     box.setText(app.tr("mtcalm cannot start"))
     box.setInformativeText(text)
+    if detail:
+        box.setDetailedText(detail)
     if QGuiApplication.platformName() not in ("offscreen", "minimal"):
         box.exec()
     return 1

@@ -34,13 +34,15 @@ from mtcalm.journal.restore import (
     restore_journal,
 )
 from mtcalm.ui.daily_backup import DailyBackup
-from mtcalm.ui.layout import card, scrolling_page
+from mtcalm.ui.layout import READABLE_WIDTH, bring_into_view, card, scrolling_page
 from mtcalm.ui.library_playlists import list_style
 from mtcalm.ui.library_worker import BackgroundJob, BackgroundTask
 from mtcalm.ui.text import plain_label, plural, tr, when_text
 from mtcalm.workspace import Workspace
 
-LIST_ROWS_SHOWN = 6
+LIST_ROWS_SHOWN = 5
+LIST_ROW_PADDING = 14  # the list style's padding above and below a row's text
+LIST_FRAME = 8
 
 
 class DataDialogs:
@@ -59,7 +61,7 @@ class DataDialogs:
     def confirm_restore(self, text: str) -> bool:
         box = QMessageBox(self.parent)
         box.setWindowTitle(tr("Restore your journal?"))
-        box.setTextFormat(Qt.TextFormat.PlainText)  # it names files: plain text
+        box.setTextFormat(Qt.TextFormat.PlainText)  # it may name a file: plain text
         box.setText(tr("Restore your journal from this copy?"))
         box.setInformativeText(text)
         go = box.addButton(tr("Restore"), QMessageBox.ButtonRole.AcceptRole)
@@ -89,7 +91,9 @@ class DataPage(QWidget):
         self.dialogs = dialogs or DataDialogs(self)
         self._task: BackgroundTask | None = None
         self._backups: list[Backup] = []
-        layout = scrolling_page(self)
+        self._started_by: QPushButton | None = None  # focus goes back to it when a job ends
+        self._restoring_name = ""  # how the restore question names the copy
+        layout = scrolling_page(self, max_width=READABLE_WIDTH)
         top = QHBoxLayout()
         top.addWidget(plain_label(tr("Your data"), "title"), 1)
         self.back_button = QPushButton(tr("Back"))
@@ -149,6 +153,8 @@ class DataPage(QWidget):
         self.backup_list = QListWidget()
         self.backup_list.setAccessibleName(tr("Backups, newest first"))
         self.backup_list.setStyleSheet(list_style())
+        rows_height = self.backup_list.fontMetrics().height() + LIST_ROW_PADDING
+        self.backup_list.setFixedHeight(rows_height * LIST_ROWS_SHOWN + LIST_FRAME)  # never grows
         self.backup_list.currentRowChanged.connect(lambda _row: self._update_buttons())
         self.backup_list.itemActivated.connect(lambda _item: self.restore_selected())
         layout.addWidget(self.backup_list)
@@ -167,6 +173,8 @@ class DataPage(QWidget):
         layout.addLayout(row)
         self.status = plain_label("", "notice")
         self.status.setAccessibleName(tr("What happened"))
+        self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() * 3)  # reserved
+        self.status.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.status)
         return frame
 
@@ -177,35 +185,44 @@ class DataPage(QWidget):
         workspace = self.workspace
         self.folder_label.setText(tr("Folder: %1").replace("%1", str(workspace.data_dir)))
         self.journal_label.setText(self._journal_text())
+        self.journal_label.setToolTip(
+            f"{workspace.journal_path.name} · {_size_text(workspace.journal_path)}"
+        )
         self._backups = workspace.backups()
         self.backup_list.clear()
         for backup in self._backups:
             item = QListWidgetItem(self._backup_text(backup))
-            item.setToolTip(str(backup.path))
+            item.setToolTip(backup.path.name)
             self.backup_list.addItem(item)
-        rows = min(max(len(self._backups), 1), LIST_ROWS_SHOWN)
-        self.backup_list.setFixedHeight(self.backup_list.sizeHintForRow(0) * rows + 12)
+        restorable = [n for n, b in enumerate(self._backups) if b.kind is not BackupKind.DAMAGED]
+        if restorable:
+            self.backup_list.setCurrentRow(restorable[0])  # selected, and so visibly so
         self.latest_label.setText(self._latest_text())
+        recovering = workspace.journal is None
+        self.back_up_button.setVisible(not recovering)  # nothing to copy: restoring is the way
+        for button, main in (
+            (self.back_up_button, not recovering),
+            (self.restore_button, recovering),
+        ):
+            button.setProperty("role", "primary" if main else "")
+            button.style().unpolish(button)
+            button.style().polish(button)
         self._update_buttons()
 
     def _journal_text(self) -> str:
         workspace = self.workspace
-        name = workspace.journal_path.name
         if workspace.journal is None:
             problem = workspace.journal_problem.short if workspace.journal_problem else ""
-            return tr("Journal: %1 (%2)").replace("%1", name).replace("%2", problem.lower())
+            return tr("Your journal: it cannot be opened (%1).").replace("%1", problem.lower())
         summary = workspace.journal.summary()
-        size = _size_text(workspace.journal_path)
-        sessions = plural(summary.sessions, tr("one session"), tr("%n sessions"))
         if summary.first is None or summary.newest is None:
-            return tr("Journal: %1, no sessions yet").replace("%1", name)
+            return tr("Your journal: no sessions yet.")
+        sessions = plural(summary.sessions, tr("one session"), tr("%n sessions"))
         return (
-            tr("Journal: %1, %2 from %3 to %4 (%5)")
-            .replace("%1", name)
-            .replace("%2", sessions)
-            .replace("%3", _date_text(summary.first))
-            .replace("%4", _date_text(summary.newest))
-            .replace("%5", size)
+            tr("Your journal: %1, from %2 to %3.")
+            .replace("%1", sessions)
+            .replace("%2", _date_text(summary.first))
+            .replace("%3", _date_text(summary.newest))
         )
 
     def _latest_text(self) -> str:
@@ -218,15 +235,9 @@ class DataPage(QWidget):
         return tr("Newest copy: %1").replace("%1", self._backup_text(self._backups[0]))
 
     def _backup_text(self, backup: Backup) -> str:
-        kinds = {
-            BackupKind.DAILY: tr("daily copy"),
-            BackupKind.MANUAL: tr("made by you"),
-            BackupKind.BEFORE_RESTORE: tr("kept before a restore"),
-            BackupKind.UPGRADE: tr("kept before an upgrade"),
-        }
-        text = f"{when_text(backup.made_at)} · {kinds[backup.kind]} · {_size(backup.size)}"
+        text = f"{when_text(backup.made_at)} · {_kind_text(backup.kind)}"
         if backup.journal_stem != self.workspace.journal_path.stem:
-            text += " · " + tr("of %1").replace("%1", backup.journal_stem + ".sqlite3")
+            text += " · " + tr("of another journal in the folder")
         return text
 
     def _update_buttons(self) -> None:
@@ -234,7 +245,10 @@ class DataPage(QWidget):
         usable = self.workspace.journal is not None
         self.back_up_button.setEnabled(not busy and usable)
         self.back_button.setEnabled(not busy)
-        self.restore_button.setEnabled(not busy and self.backup_list.currentRow() >= 0)
+        chosen = self._chosen()
+        self.restore_button.setEnabled(
+            not busy and chosen is not None and chosen.kind is not BackupKind.DAMAGED
+        )
         self.restore_file_button.setEnabled(not busy)
         self.backup_list.setEnabled(not busy)
 
@@ -242,19 +256,27 @@ class DataPage(QWidget):
     def busy(self) -> bool:
         return self._task is not None and self._task.running
 
+    def _chosen(self) -> Backup | None:
+        row = self.backup_list.currentRow()
+        return self._backups[row] if 0 <= row < len(self._backups) else None
+
     def say(self, text: str) -> None:
         self.status.setText(text)
+        bring_into_view(self.status)
 
     def set_back_visible(self, visible: bool) -> None:
         """Shown when the page was opened because the journal could not be."""
         self.back_button.setVisible(visible)
 
     def focus_first(self) -> None:
-        first = self.back_up_button if self.back_up_button.isEnabled() else self.restore_file_button
-        if self.backup_list.count() and self.workspace.journal is None:
-            self.backup_list.setCurrentRow(0)
-            first = self.restore_button  # the journal could not be opened: restoring is the way
+        if self.workspace.journal is None:  # the journal could not be opened: restoring is the way
+            first = self.restore_button if self.restore_button.isEnabled() else None
+            first = first or self.restore_file_button
+            bring_into_view(self.backup_list)
+        else:
+            first = self.back_up_button
         first.setFocus(Qt.FocusReason.OtherFocusReason)
+        bring_into_view(first)
 
     # -- backing up --------------------------------------------------------------------------
 
@@ -270,49 +292,56 @@ class DataPage(QWidget):
                 return failed
 
         self.say(tr("Making a copy of your journal…"))
-        self._run(job, self._backed_up)
+        self._run(job, self._backed_up, self.back_up_button)
 
     def _backed_up(self, result: object) -> None:
         self._done()
+        self.refresh()
         if isinstance(result, Path):
-            self.say(tr("A copy was made: %1, in the backups folder.").replace("%1", result.name))
+            self.say(tr("A copy of your journal was made. It is at the top of the list."))
+            self.status.setToolTip(result.name)
         elif isinstance(result, BackupFailed):
             self.say(tr("No copy was made. %1").replace("%1", result.long))
-        self.refresh()
+        self._focus_back()
 
     # -- restoring ---------------------------------------------------------------------------
 
     def restore_selected(self) -> None:
-        row = self.backup_list.currentRow()
-        if not self.busy and 0 <= row < len(self._backups):
-            self.restore(self._backups[row].path)
+        chosen = self._chosen()
+        if not self.busy and chosen is not None and chosen.kind is not BackupKind.DAMAGED:
+            name = tr("The copy from %1 (%2)").replace("%1", when_text(chosen.made_at))
+            self.restore(chosen.path, name.replace("%2", _kind_text(chosen.kind)))
 
     def restore_from_file(self) -> None:
         if self.busy:
             return
         chosen = self.dialogs.choose_backup_file(self.workspace.backups_dir)
         if chosen is not None:
-            self.restore(chosen)
+            self.restore(chosen, tr("The file %1").replace("%1", chosen.name))
 
-    def restore(self, source: Path) -> None:
+    def restore(self, source: Path, name: str = "") -> None:
         """Check ``source`` off the UI thread, ask, then restore it."""
+        self._restoring_name = name or tr("The copy")
 
         def job(progress: object, cancel: threading.Event) -> JournalFacts | str:
             try:
                 return inspect_journal(source, thorough=True)
             except JournalError as error:
-                return f"{error.short}. {error.long}"
+                return error.long
 
-        self.say(tr("Checking %1…").replace("%1", source.name))
-        self._run(job, lambda result: self._checked(source, result))
+        self.say(tr("Checking the copy…"))
+        started_by = self.restore_file_button if name.startswith(tr("The file")) else None
+        self._run(job, lambda result: self._checked(source, result), started_by)
 
     def _checked(self, source: Path, result: object) -> None:
         self._done()
         if not isinstance(result, JournalFacts):
             self.say(tr("Nothing was restored: %1").replace("%1", str(result)))
+            self._focus_back()
             return
         if not self.dialogs.confirm_restore(self._restore_question(result)):
             self.say(tr("Nothing was restored."))
+            self._focus_back()
             return
         self.daily_backup.wait()
         self.workspace.close_journal()
@@ -325,11 +354,11 @@ class DataPage(QWidget):
                 return refused
 
         self.say(tr("Restoring your journal…"))
-        self._run(job, self._restored)
+        self._run(job, self._restored, self._started_by)
 
     def _restore_question(self, facts: JournalFacts) -> str:
         copy = plural(facts.sessions, tr("one session"), tr("%n sessions"))
-        lines = [tr("The copy holds %1").replace("%1", copy)]
+        lines = [tr("%1 holds %2").replace("%1", self._restoring_name).replace("%2", copy)]
         if facts.newest is not None:
             lines[0] += tr(", the newest from %1").replace("%1", _date_text(facts.newest))
         lines[0] += "."
@@ -346,29 +375,40 @@ class DataPage(QWidget):
                         "the restored journal."
                     )
                 )
-        lines.append(
-            tr("Your journal as it is now is kept as a backup first, so you can go back to it.")
-        )
+            lines.append(
+                tr("Your journal as it is now is kept as a backup first, so you can go back to it.")
+            )
+        else:
+            lines.append(
+                tr("The journal that cannot be opened is kept, as it is, in the list of backups.")
+            )
         return "\n\n".join(lines)
 
     def _restored(self, result: object) -> None:
         self._done()
         self.workspace.reopen_journal()
         self.journal_replaced.emit()
+        self.refresh()
         if isinstance(result, RestoreRefused):
             self.say(tr("Nothing was restored. %1").replace("%1", result.long))
         elif isinstance(result, Restored):
             sessions = plural(result.facts.sessions, tr("one session"), tr("%n sessions"))
-            kept = result.replaced_kept_as
-            text = tr("Your journal was restored: %1.").replace("%1", sessions)
-            if kept is not None:
-                text += " " + tr("The journal it replaced was kept as %1.").replace("%1", kept.name)
+            text = tr("Your journal was restored: it holds %1.").replace("%1", sessions)
+            if result.replaced_kept_as is not None:
+                text += " " + tr("The journal it replaced is kept in the list.")
+                self.status.setToolTip(result.replaced_kept_as.name)
             self.say(text)
-        self.refresh()
+        self._focus_back()
 
     # -- running jobs --------------------------------------------------------------------------
 
-    def _run(self, job: BackgroundJob, on_finished: Callable[[object], None]) -> None:
+    def _run(
+        self,
+        job: BackgroundJob,
+        on_finished: Callable[[object], None],
+        started_by: QPushButton | None = None,
+    ) -> None:
+        self._started_by = started_by or self.restore_button
         self._task = BackgroundTask(job, self, name="mtcalm-your-data")
         self._task.finished.connect(on_finished)
         self._task.failed.connect(self._failed)
@@ -382,6 +422,13 @@ class DataPage(QWidget):
         self._task = None
         self._update_buttons()
         self.busy_changed.emit(False)
+
+    def _focus_back(self) -> None:
+        """Focus goes back where it was when the job began (it was disabled meanwhile)."""
+        for candidate in (self._started_by, self.back_up_button, self.restore_file_button):
+            if candidate is not None and candidate.isVisible() and candidate.isEnabled():
+                candidate.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
 
     def _failed(self, text: str) -> None:
         self._done()
@@ -400,6 +447,16 @@ class DataPage(QWidget):
         if not folder.is_dir():
             folder = self.workspace.data_dir
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+
+def _kind_text(kind: BackupKind) -> str:
+    return {
+        BackupKind.DAILY: tr("daily copy"),
+        BackupKind.MANUAL: tr("made by you"),
+        BackupKind.BEFORE_RESTORE: tr("kept before a restore"),
+        BackupKind.DAMAGED: tr("the journal that could not be opened, kept as it was"),
+        BackupKind.UPGRADE: tr("kept before an upgrade"),
+    }[kind]
 
 
 def _date_text(moment: datetime) -> str:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from mtcalm.checkin import CheckIn, Phase, suggests_support_first
 from mtcalm.datadir import WriteFailed
+from mtcalm.journal.backups import BackupKind
 from mtcalm.journal.file import JournalError, JournalFolderReadOnly, JournalReadOnly
 from mtcalm.journal.store import EventKind
 from mtcalm.playlists import Playlist, Track
@@ -65,6 +66,9 @@ AudioOpener = Callable[[float], "tuple[Player, PlayerError | None]"]
 FADE_IN_SECONDS = 3.0
 FADE_OUT_SECONDS = 4.0
 CLOSING_FADE_SECONDS = 0.4  # closing or a logout: the music fades, it never cuts off
+PREFERRED_WIDTH, PREFERRED_HEIGHT = 1040, 760
+MINIMUM_WIDTH, MINIMUM_HEIGHT = 760, 560
+WINDOW_FRAME_ROOM = 48  # the desktop's title bar and borders, around the window's own size
 AUDIO_OPEN_DELAY_MS = 200
 SESSION_PAGES = (
     "checkin_before",
@@ -113,8 +117,8 @@ class MainWindow(QMainWindow):
         self._shut_down = False
         self.daily_backup = DailyBackup(workspace, self)
         self.setWindowTitle(self.tr("mtcalm"))
-        self.resize(1040, 760)
-        self.setMinimumSize(760, 560)
+        self.resize(PREFERRED_WIDTH, PREFERRED_HEIGHT)
+        self.setMinimumSize(MINIMUM_WIDTH, MINIMUM_HEIGHT)
 
         central = QWidget()
         column = QVBoxLayout(central)
@@ -139,6 +143,18 @@ class MainWindow(QMainWindow):
             self._show_journal_problem()
         else:
             self.show_home()
+
+    def fit_to_screen(self) -> None:
+        """Open inside the screen, whatever its size and text scale (800×600, 1.5×)."""
+        room = self.screen().availableGeometry()
+        width = min(PREFERRED_WIDTH, room.width() - WINDOW_FRAME_ROOM // 3)
+        height = min(PREFERRED_HEIGHT, room.height() - WINDOW_FRAME_ROOM)
+        self.setMinimumSize(min(MINIMUM_WIDTH, width), min(MINIMUM_HEIGHT, height))
+        self.resize(width, height)
+        self.move(
+            room.x() + (room.width() - width) // 2,
+            room.y() + max(0, (room.height() - height - WINDOW_FRAME_ROOM) // 2),
+        )
 
     def event(self, event: QEvent) -> bool:
         handled = super().event(event)
@@ -464,7 +480,7 @@ class MainWindow(QMainWindow):
         self._show_content()
         self._show(self.data_page)  # the header comes back if it was hidden
 
-    def _show_journal_problem(self) -> None:
+    def _show_journal_problem(self, result: str = "") -> None:
         problem = self.workspace.journal_problem
         if problem is None:
             self.show_home()
@@ -487,8 +503,10 @@ class MainWindow(QMainWindow):
             problem.short,
             problem.long,
             actions,
-            has_backups=bool(self.workspace.backups()),
+            has_backups=any(b.kind is not BackupKind.DAMAGED for b in self.workspace.backups()),
             alternative=alternative,
+            path=problem.path,
+            result=result,
         )
         self._show(self.problem)
         self.problem.focus_first()
@@ -499,7 +517,12 @@ class MainWindow(QMainWindow):
         except (WriteFailed, JournalError) as error:
             self._tell(self.tr("A fresh journal could not be started"), error.long)
             return
-        self._journal_back()
+        self._journal_back(
+            self.tr(
+                "A fresh journal was started. Your old journal is kept, unchanged, in your "
+                "data folder."
+            )
+        )
 
     def _open_alternative_journal(self) -> None:
         try:
@@ -507,32 +530,37 @@ class MainWindow(QMainWindow):
         except WriteFailed as error:
             self._tell(error.short, error.long)
             return
-        self._journal_back()
+        self._journal_back(self.tr("The other journal in your data folder is open now."))
 
     def _allow_writing(self) -> None:
         try:
             self.workspace.allow_writing_to_journal()
         except WriteFailed as error:
-            self._tell(error.short, error.long)
+            self._show_journal_problem(f"{error.short}. {error.long}")
             return
-        self._journal_back()
+        self._journal_back(self.tr("mtcalm can write to your journal again."))
 
     def _try_journal_again(self) -> None:
         self.workspace.try_again()
-        self._journal_back()
+        self._journal_back(
+            "", still=self.tr("Tried again: it is still the same. Nothing was changed.")
+        )
 
     def _restore_from_problem(self) -> None:
         self.show_data()
 
-    def _journal_back(self) -> None:
-        """After a way forward was taken on the problem page: home, or the problem again."""
+    def _journal_back(self, notice: str, still: str = "") -> None:
+        """After a way forward was taken on the problem page: home with ``notice``, or the
+        problem page again saying ``still``.
+        """
         if self.workspace.journal is None:
-            self._show_journal_problem()
+            self._show_journal_problem(still)
             return
         self._flags = None
         self._show_content()
-        if self.workspace.notices:
-            self.home.show_notice("\n".join(self.workspace.notices))
+        notices = [*self.workspace.notices, notice] if notice else self.workspace.notices
+        if notices:
+            self.home.show_notice("\n".join(notices))
         self.show_home()
 
     # -- the session ---------------------------------------------------------------------------
@@ -1064,14 +1092,9 @@ class MainWindow(QMainWindow):
 
 
 def journal_facts_text(facts: JournalFacts) -> str:
-    """``journal-….sqlite3 (12 sessions, the newest from 03 Dec 2026)``"""
+    """``it holds 12 sessions, the newest from 03 Dec 2026``"""
     sessions = plural(facts.sessions, tr("one session"), tr("%n sessions"))
     if facts.newest is None:
-        return f"{facts.path.name} ({sessions})"
+        return tr("it holds %1").replace("%1", sessions)
     newest = facts.newest.strftime("%d %b %Y")
-    return (
-        tr("%1 (%2, the newest from %3)")
-        .replace("%1", facts.path.name)
-        .replace("%2", sessions)
-        .replace("%3", newest)
-    )
+    return tr("it holds %1, the newest from %2").replace("%1", sessions).replace("%2", newest)

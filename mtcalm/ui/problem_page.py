@@ -9,11 +9,12 @@ outside mtcalm, so the page offers to try again.
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
-from mtcalm.ui.layout import roomy_page
+from mtcalm.ui.layout import READABLE_WIDTH, roomy_page
 from mtcalm.ui.text import plain_label
 
 
@@ -35,23 +36,37 @@ class JournalProblemPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = roomy_page(self, scrolls_when_small=True)
+        layout = roomy_page(self, scrolls_when_small=True, max_width=READABLE_WIDTH)
         self.heading = plain_label("", "title")
         layout.addWidget(self.heading)
         self.details = plain_label("")
-        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.details)
         self.kept_note = plain_label(
             self.tr(
-                "Your old journal has not been changed or deleted. You can restore a backup, "
-                "or start a fresh journal beside it and keep the old file for later (for "
-                "example, to open it with a newer mtcalm or to show your therapist)."
+                "You can restore a backup, or start a fresh journal beside this one and keep "
+                "it for later (for example, to open it with a newer mtcalm or to show your "
+                "therapist)."
             ),
             "muted",
         )
         layout.addWidget(self.kept_note)
         self.alternative_note = plain_label("", "muted")
         layout.addWidget(self.alternative_note)
+        self.result = plain_label("", "notice")  # what a "Try again" found, in its own place
+        self.result.setAccessibleName(self.tr("What happened"))
+        layout.addWidget(self.result)
+        details_row = QHBoxLayout()
+        self.details_button = QPushButton(self.tr("Details"))
+        self.details_button.setProperty("role", "quiet")
+        self.details_button.setCheckable(True)
+        details_row.addWidget(self.details_button)
+        details_row.addStretch(1)
+        layout.addLayout(details_row)
+        self.file_label = plain_label("", "muted")
+        self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.file_label.hide()
+        self.details_button.toggled.connect(self.file_label.setVisible)
+        layout.addWidget(self.file_label)
         layout.addStretch(1)
         buttons = QHBoxLayout()
         self.quit_button = QPushButton(self.tr("Quit"))
@@ -87,18 +102,27 @@ class JournalProblemPage(QWidget):
         *,
         has_backups: bool = False,
         alternative: str = "",
+        path: Path | None = None,
+        result: str = "",
     ) -> None:
         """Show the problem and the ways forward it has.
 
-        ``alternative`` describes another journal in the folder that opens cleanly ("" if none).
+        ``alternative`` describes another journal in the folder that opens cleanly ("" if none);
+        ``path`` is the file or folder concerned, shown under Details; ``result`` says what the
+        last attempt found ("" for none).
         """
         self.heading.setText(short)
         self.details.setText(long)
+        self.result.setText(result)
+        self.result.setVisible(bool(result))
+        self.details_button.setVisible(path is not None)
+        self.details_button.setChecked(False)
+        self.file_label.setText(self.tr("The file or folder: %1").replace("%1", str(path)))
         set_aside = actions is ProblemActions.SET_ASIDE
         self.kept_note.setVisible(set_aside)
         self.alternative_note.setVisible(set_aside and bool(alternative))
         self.alternative_note.setText(
-            self.tr("Another journal in the same folder opens cleanly: %1").replace(
+            self.tr("Another journal in the same folder opens cleanly: %1.").replace(
                 "%1", alternative
             )
         )

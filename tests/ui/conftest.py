@@ -5,12 +5,14 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from mtcalm.ui.keys import install_key_behaviour
 from mtcalm.ui.theme import apply_theme
 
 
 @pytest.fixture(autouse=True)
 def themed_app(qapp: QApplication) -> QApplication:
     apply_theme(qapp)
+    install_key_behaviour(qapp)  # as the app does
     return qapp
 
 

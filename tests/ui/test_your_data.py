@@ -62,9 +62,13 @@ def test_back_up_now_makes_a_checked_copy_and_lists_it(qtbot, data_dir, playlist
     assert "one session" in page.journal_label.text()
     assert page.backup_list.count() == 0
     assert page.back_up_button.hasFocus()
+    list_height, status_top = page.backup_list.height(), page.status.y()
 
-    click(qtbot, page.back_up_button)
-    qtbot.waitUntil(lambda: "A copy was made" in page.status.text(), timeout=WAIT_MS)
+    qtbot.keyClick(page.back_up_button, Qt.Key.Key_Return)  # Enter presses it, as Space does
+    qtbot.waitUntil(
+        lambda: "A copy of your journal was made" in page.status.text(), timeout=WAIT_MS
+    )
+    wait_until_idle(qtbot, window)
 
     [backup] = list_backups(data_dir / "backups")
     assert backup.kind is BackupKind.MANUAL
@@ -72,6 +76,10 @@ def test_back_up_now_makes_a_checked_copy_and_lists_it(qtbot, data_dir, playlist
     assert "made by you" in page.backup_list.item(0).text()
     assert "Newest copy" in page.latest_label.text()
     assert page.status.textFormat() == Qt.TextFormat.PlainText
+    assert ".sqlite3" not in page.status.text()  # the file's name is a detail (tooltip)
+    assert (page.backup_list.height(), page.status.y()) == (list_height, status_top)  # no jump
+    assert page.back_up_button.hasFocus()  # focus came back to where the job began
+    assert page.backup_list.currentRow() == 0
 
 
 def test_restoring_a_copy_asks_first_then_brings_the_journal_back(qtbot, data_dir, playlist):
@@ -91,12 +99,14 @@ def test_restoring_a_copy_asks_first_then_brings_the_journal_back(qtbot, data_di
     wait_until_idle(qtbot, window)
 
     [question] = dialogs.questions
-    assert "one session" in question and "not in the copy will not be in" in question
+    assert question.startswith("The copy from ") and "(made by you) holds one session" in question
+    assert "not in the copy will not be in" in question
     assert "kept as a backup first" in question
     assert journal_titles(window) == ["In the copy"]
     assert window.workspace.journal is journal  # the same object, on the restored file
-    assert "kept as" in page.status.text()
+    assert "kept in the list" in page.status.text()
     assert all(button.isEnabled() for button in window.nav_buttons)
+    assert page.restore_button.hasFocus() and page.restore_button.isEnabled()
     kinds = {backup.kind for backup in list_backups(data_dir / "backups")}
     assert kinds == {BackupKind.MANUAL, BackupKind.BEFORE_RESTORE}
     click(qtbot, window.nav_journal)
@@ -150,15 +160,28 @@ def test_a_damaged_journal_can_be_restored_from_the_problem_page(qtbot, data_dir
     assert page.back_button.isVisible()
     assert not window.nav_listen.isVisible()  # no journal yet: nowhere else to go
     assert page.restore_button.hasFocus() and page.backup_list.currentRow() == 0
-    page.dialogs = AnsweringDialogs()
-    click(qtbot, page.restore_button)
+    assert not page.back_up_button.isVisible()  # nothing to copy
+    assert page.restore_button.property("role") == "primary"
+    dialogs = AnsweringDialogs()
+    page.dialogs = dialogs
+    qtbot.keyClick(page.restore_button, Qt.Key.Key_Enter)
     qtbot.waitUntil(lambda: window.workspace.journal is not None, timeout=WAIT_MS)
     wait_until_idle(qtbot, window)
 
     assert journal_titles(window) == ["Saved in the backup"]
     assert window.nav_listen.isVisible()
-    kept = [b for b in list_backups(data_dir / "backups") if b.kind is BackupKind.BEFORE_RESTORE]
+    assert "cannot be opened is kept, as it is" in dialogs.questions[0]
+    kept = [b for b in list_backups(data_dir / "backups") if b.kind is BackupKind.DAMAGED]
     assert len(kept) == 1 and kept[0].path.read_bytes().startswith(b"SQLite format 3\x00\x42")
+    # The damaged copy is listed as what it is, never chosen for the next restore.
+    damaged_row = next(
+        row
+        for row in range(page.backup_list.count())
+        if "could not be opened" in page.backup_list.item(row).text()
+    )
+    assert page.backup_list.currentRow() != damaged_row
+    page.backup_list.setCurrentRow(damaged_row)
+    assert not page.restore_button.isEnabled()
 
 
 def test_the_problem_page_offers_a_healthy_journal_beside_the_damaged_one(
@@ -174,13 +197,14 @@ def test_the_problem_page_offers_a_healthy_journal_beside_the_damaged_one(
     window = open_window(qtbot, data_dir, [playlist])
     problem = window.problem
     assert problem.alternative_button.isVisible()
-    assert "journal-20261201-080000.sqlite3 (one session" in problem.alternative_note.text()
+    assert "it holds one session, the newest from" in problem.alternative_note.text()
     assert problem.main_action() is problem.alternative_button
 
     click(qtbot, problem.alternative_button)
 
     assert window.pages.currentWidget() is window.home
     assert journal_titles(window) == ["In the other journal"]
+    assert "other journal in your data folder is open now" in window.home.notice.text()
     assert load_settings(data_dir).settings.journal_file == "journal-20261201-080000.sqlite3"
 
 
@@ -212,8 +236,14 @@ def test_a_read_only_folder_offers_to_try_again(qtbot, data_dir, playlist):
         assert "cannot be written" in problem.heading.text()
         assert problem.try_again_button.isVisible()
         assert not problem.fresh_button.isVisible()
+        assert not problem.result.isVisible()
+        assert problem.details_button.isVisible() and not problem.file_label.isVisible()
+        click(qtbot, problem.details_button)
+        assert str(data_dir) in problem.file_label.text()  # the path, only under Details
+        assert str(data_dir) not in problem.details.text()
         click(qtbot, problem.try_again_button)
         assert window.pages.currentWidget() is problem  # still read-only: still said
+        assert "still the same" in problem.result.text() and problem.result.isVisible()
         data_dir.chmod(0o700)
         click(qtbot, problem.try_again_button)
         assert window.pages.currentWidget() is window.home
@@ -270,3 +300,26 @@ def test_a_quick_quit_keeps_settings_and_makes_no_copy(qtbot, data_dir, playlist
     window.shut_down(quickly=True)
     assert load_settings(data_dir).settings.timer_minutes == 20
     assert not (data_dir / "backups").exists()  # a logout does not wait for a copy
+
+
+def test_enter_presses_a_focused_button_anywhere_and_leaves_other_keys_alone(
+    qtbot, data_dir, playlist
+):
+    window = open_window(qtbot, data_dir, [playlist])
+    pressed: list[str] = []
+    window.nav_journal.clicked.connect(lambda: pressed.append("journal"))
+    window.nav_journal.setFocus()
+    qtbot.keyClick(window.nav_journal, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+    qtbot.waitUntil(lambda: pressed == ["journal"], timeout=WAIT_MS)
+    window.nav_data.setFocus()
+    qtbot.keyClick(window.nav_data, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    QApplication.processEvents()
+    assert window.pages.currentWidget() is not window.data_page  # Ctrl+Enter is not a press
+
+
+def test_the_window_opens_inside_a_small_screen(qtbot, data_dir, playlist):
+    window = open_window(qtbot, data_dir, [playlist])
+    room = window.screen().availableGeometry()
+    window.fit_to_screen()
+    assert window.width() <= room.width() and window.height() <= room.height()
+    assert window.minimumWidth() <= room.width() and window.minimumHeight() <= room.height()
