@@ -171,7 +171,7 @@ class DataPage(QWidget):
             row.addWidget(button)
         row.addStretch(1)
         layout.addLayout(row)
-        self.status = plain_label("", "notice")
+        self.status = plain_label("")
         self.status.setAccessibleName(tr("What happened"))
         self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() * 3)  # reserved
         self.status.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -261,8 +261,13 @@ class DataPage(QWidget):
         return self._backups[row] if 0 <= row < len(self._backups) else None
 
     def say(self, text: str) -> None:
+        """The result line: its place is kept when empty, its soft box drawn only with words."""
         self.status.setText(text)
-        bring_into_view(self.status)
+        self.status.setProperty("role", "notice" if text else "")
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+        if text:
+            bring_into_view(self.status)
 
     def set_back_visible(self, visible: bool) -> None:
         """Shown when the page was opened because the journal could not be."""
