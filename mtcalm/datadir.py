@@ -140,9 +140,7 @@ _SIDECARS = ("-wal", "-shm", "-journal")
 
 def partial_path(destination: Path) -> Path:
     """A new, unused temporary name beside ``destination`` that says which process owns it."""
-    import secrets  # only needed when something is written
-
-    token = secrets.token_hex(4)
+    token = os.urandom(4).hex()
     return destination.with_name(f".{destination.name}{PARTIAL_MARK}{os.getpid()}-{token}")
 
 
