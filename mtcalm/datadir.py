@@ -201,15 +201,39 @@ def publish(temporary: Path, destination: Path) -> None:
     except FileExistsError:
         raise
     except OSError as error:
-        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+        no_links = (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS)
+        if error.errno not in no_links:
             raise
         # A filesystem without hard links (FAT on a USB stick): check, then rename.
         if destination.exists():
             raise FileExistsError(errno.EEXIST, "File exists", str(destination)) from error
         temporary.rename(destination)
     else:
-        temporary.unlink()
+        with contextlib.suppress(OSError):  # the file has its name: a leftover is tidied later
+            temporary.unlink()
     fsync_folder(destination.parent)
+
+
+def read_start(path: Path, count: int) -> tuple[os.stat_result, bytes]:
+    """The file's facts and its first ``count`` bytes; nothing is read from what is not a
+    regular file, and a FIFO or device never blocks. Raises OSError.
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        details = os.fstat(descriptor)
+        if not stat.S_ISREG(details.st_mode):
+            return details, b""
+        return details, os.read(descriptor, count)
+    finally:
+        os.close(descriptor)
+
+
+def is_regular_file(path: Path) -> bool:
+    """Whether ``path`` is a regular file (following links), without opening it."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 def fsync_file(path: Path) -> None:

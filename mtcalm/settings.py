@@ -5,12 +5,13 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import stat
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from mtcalm.breathing import EXHALE_RATIOS, MAX_BREATHS_PER_MINUTE, MIN_BREATHS_PER_MINUTE
-from mtcalm.datadir import write_failed, write_file_atomically
+from mtcalm.datadir import read_start, write_failed, write_file_atomically
 from mtcalm.journal.file import now
 
 SETTINGS_FILE = "settings.json"
@@ -52,10 +53,13 @@ def load_settings(data_dir: Path) -> LoadedSettings:
     """Read the settings; a file that cannot be used is set aside (never overwritten)."""
     path = data_dir / SETTINGS_FILE
     try:
-        if path.stat().st_size > MAX_SETTINGS_BYTES:
+        details, data = read_start(path, MAX_SETTINGS_BYTES + 1)
+        if not stat.S_ISREG(details.st_mode):
+            raise ValueError("it is not a file")
+        if len(data) > MAX_SETTINGS_BYTES:
             raise ValueError("the file is too large")
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
+            raw = json.loads(data.decode("utf-8"))
         except RecursionError as error:
             raise ValueError("the file is nested too deeply") from error
         return LoadedSettings(_from_dict(raw), found=True)
@@ -84,9 +88,10 @@ def read_settings(data_dir: Path) -> Settings | None:
     """
     path = data_dir / SETTINGS_FILE
     try:
-        if path.stat().st_size > MAX_SETTINGS_BYTES:
+        details, data = read_start(path, MAX_SETTINGS_BYTES + 1)
+        if not stat.S_ISREG(details.st_mode) or len(data) > MAX_SETTINGS_BYTES:
             return None
-        return _from_dict(json.loads(path.read_text(encoding="utf-8")))
+        return _from_dict(json.loads(data.decode("utf-8")))
     except (OSError, ValueError, TypeError, RecursionError):
         return None
 

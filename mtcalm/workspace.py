@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mtcalm.datadir import WriteFailed, ensure_private_dir, write_failed
+from mtcalm.datadir import WriteFailed, ensure_private_dir, remove_stale_partials, write_failed
 from mtcalm.journal.backups import (
     BACKUPS_FOLDER,
     Backup,
@@ -54,6 +54,7 @@ class Workspace:
     def open(cls, data_dir: Path) -> Workspace:
         """Open the folder, creating it owner-only; raises DataDirError if it cannot be made."""
         ensure_private_dir(data_dir)
+        remove_stale_partials(data_dir)  # what a killed write or restore left: one scandir
         loaded = load_settings(data_dir)
         workspace = cls(data_dir, loaded.settings, None, settings_base=loaded.settings)
         if loaded.problem:

@@ -425,3 +425,150 @@ def test_every_write_on_a_full_disk_gives_the_same_plain_words(
     for where, text in said.items():
         assert DISK_FULL in text, (where, text)
     workspace.close()
+
+
+# -- from the review: files SQLite would quietly tidy away, FIFOs, a full disk at start --------
+
+
+def journal_with_sessions_only_in_its_wal(data_dir: Path, sessions: int = 30) -> Path:
+    """A journal whose recent sessions are only in its -wal, as a killed app leaves it."""
+    ensure_private_dir(data_dir)
+    path = data_dir / "journal.sqlite3"
+    journal = Journal.open(path)
+    journal._connection.execute("PRAGMA wal_autocheckpoint = 0")
+    for index in range(sessions):
+        journal.start_session("playlist:a", f"s{index}", BEFORE)
+    wal = path.with_name("journal.sqlite3-wal").read_bytes()
+    journal.close()
+    path.with_name("journal.sqlite3-wal").write_bytes(wal)  # as it was before the clean close
+    return path
+
+
+def test_an_empty_journal_with_a_wal_is_reported_and_its_wal_kept(data_dir: Path) -> None:
+    from mtcalm.journal.backups import BackupFailed, manual_backup
+    from mtcalm.journal.restore import restore_journal
+
+    path = journal_with_sessions_only_in_its_wal(data_dir)
+    good = data_dir.parent / "good.sqlite3"
+    with Journal.open(good) as journal:
+        journal.start_session("playlist:a", "From the good copy", BEFORE)
+    path.write_bytes(b"")
+    wal = path.with_name("journal.sqlite3-wal")
+    digest = sha256(wal)
+
+    workspace = Workspace.open(data_dir)
+    assert isinstance(workspace.journal_problem, JournalEmpty)
+    workspace.close()
+    assert sha256(wal) == digest  # SQLite deletes an empty database's -wal: never connected
+    with pytest.raises(BackupFailed) as refused:
+        manual_backup(path)
+    assert refused.value.unreadable and sha256(wal) == digest
+
+    restored = restore_journal(good, path)
+    kept = restored.replaced_kept_as
+    assert kept is not None and "damaged" in kept.name
+    assert sha256(kept.with_name(kept.name + "-wal")) == digest  # kept, byte for byte
+
+
+def test_backing_up_with_a_damaged_wal_refuses_and_keeps_it(data_dir: Path) -> None:
+    path = journal_with_sessions_only_in_its_wal(data_dir)
+    wal = path.with_name("journal.sqlite3-wal")
+    wal.write_bytes(b"\xde\xad" * 5000)
+    result = subprocess.run(
+        [sys.executable, "-m", "mtcalm", "--data-dir", str(data_dir), "backup"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "recent changes is damaged" in result.stderr
+    assert wal.read_bytes() == b"\xde\xad" * 5000
+
+
+def test_a_wal_without_its_journal_is_kept_aside_not_replayed(data_dir: Path) -> None:
+    path = journal_with_sessions_only_in_its_wal(data_dir)
+    path.unlink()
+    orphan = path.with_name("journal.sqlite3-wal").read_bytes()
+
+    workspace = Workspace.open(data_dir)
+    try:
+        assert workspace.journal is not None
+        assert session_titles(workspace) == []  # a new journal, nothing replayed into it
+        [kept] = [p for p in data_dir.iterdir() if ".orphaned-" in p.name]
+        assert kept.read_bytes() == orphan
+        assert any(kept.name in notice for notice in workspace.notices)
+    finally:
+        workspace.close()
+
+
+def test_a_full_disk_at_start_is_not_called_damage(small_disk: DiskMaker) -> None:
+    from mtcalm.journal.file import JournalUnavailable
+
+    disk = small_disk(8192)
+    data_dir = disk / "data"
+    ensure_private_dir(data_dir)
+    with Journal.open(data_dir / "journal.sqlite3") as journal:
+        for index in range(200):
+            journal.start_session("playlist:a", f"s{index}", BEFORE)
+    filler = fill_disk(disk)
+
+    workspace = Workspace.open(data_dir)
+    problem = workspace.journal_problem
+    assert isinstance(problem, JournalUnavailable), problem
+    assert "disk is full" in problem.long and "damaged" not in problem.long
+    filler.unlink()  # space freed
+    workspace.try_again()
+    try:
+        assert workspace.journal is not None and len(workspace.journal.sessions()) == 200
+    finally:
+        workspace.close()
+
+
+HANG_CHECK = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+    from mtcalm.workspace import Workspace
+    workspace = Workspace.open(Path(sys.argv[1]))
+    problem = workspace.journal_problem
+    print(json.dumps({"problem": type(problem).__name__ if problem else None,
+                      "notices": workspace.notices}))
+    """
+)
+
+
+@pytest.mark.parametrize("which", ["journal.sqlite3", "journal.sqlite3-wal", "settings.json"])
+def test_a_fifo_in_the_data_folder_never_hangs_the_app(data_dir: Path, which: str) -> None:
+    ensure_private_dir(data_dir)
+    if which != "journal.sqlite3":
+        Journal.open(data_dir / "journal.sqlite3").close()
+    os.mkfifo(data_dir / which)
+    result = subprocess.run(
+        [sys.executable, "-c", HANG_CHECK, str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=60,  # a FIFO opened for reading would block for ever
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    if which == "journal.sqlite3":
+        assert found["problem"] == "JournalUnreadable"
+    elif which == "journal.sqlite3-wal":
+        assert found["problem"] is None and any(".damaged-" in n for n in found["notices"])
+    else:
+        assert found["problem"] is None and any("not a file" in n for n in found["notices"])
+
+
+def test_backing_up_to_a_chosen_folder_leaves_its_other_files_alone(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    from mtcalm.journal.backups import manual_backup
+
+    ensure_private_dir(data_dir)
+    Journal.open(data_dir / "journal.sqlite3").close()
+    elsewhere = tmp_path / "usb"
+    elsewhere.mkdir()
+    looks_stale = elsewhere / ".notes.txt.partial-999999999-abcd"
+    looks_stale.write_text("someone else's file", encoding="utf-8")
+    manual_backup(data_dir / "journal.sqlite3", elsewhere / "copy.sqlite3")
+    assert looks_stale.exists()

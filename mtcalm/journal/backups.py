@@ -12,6 +12,7 @@ import contextlib
 import os
 import re
 import sqlite3
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,11 +25,12 @@ from mtcalm.datadir import (
     fsync_file,
     partial_path,
     publish,
+    read_start,
     remove_partial,
     remove_stale_partials,
     why_not_written,
 )
-from mtcalm.journal.file import APPLICATION_ID, now
+from mtcalm.journal.file import APPLICATION_ID, SQLITE_HEADER, JournalError, now, wal_is_damaged
 
 BACKUPS_FOLDER = "backups"
 KEEP_DAILY = 7
@@ -130,17 +132,22 @@ def write_backup(
     destination: Path,
     *,
     should_stop: Callable[[], bool] | None = None,
+    tidy: bool = False,
 ) -> Path:
     """Copy the journal, consistently, to ``destination``; never replaces a file there.
 
-    Raises :class:`BackupFailed` with a plain reason (a full disk, a damaged journal...).
+    With ``tidy`` (mtcalm's own backups folder) temporary files that killed processes left
+    there are removed first. Raises :class:`BackupFailed` with a plain reason (a full disk, a
+    damaged journal...).
     """
     folder = destination.parent
+    _refuse_unreadable_source(journal_path)
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as error:
         raise BackupFailed(NOT_MADE, why_not_written(error, folder)) from error
-    remove_stale_partials(folder)
+    if tidy:
+        remove_stale_partials(folder)
     if destination.exists():
         raise BackupFailed(
             NOT_MADE,
@@ -168,9 +175,41 @@ def write_backup(
     return destination
 
 
+def _refuse_unreadable_source(journal_path: Path) -> None:
+    """Refuse, before SQLite touches it, a journal it would misread or tidy away: not a file,
+    empty (SQLite deletes an empty database's -wal), not SQLite, or with a damaged -wal.
+    """
+    try:
+        details, header = read_start(journal_path, len(SQLITE_HEADER))
+    except FileNotFoundError as error:
+        raise BackupFailed(
+            "There is nothing to back up", f"There is no journal at {journal_path}."
+        ) from error
+    except OSError as error:
+        raise BackupFailed(
+            NOT_MADE, f"The journal {journal_path} could not be read.", unreadable=True
+        ) from error
+    if not stat.S_ISREG(details.st_mode) or header != SQLITE_HEADER:
+        raise BackupFailed(
+            NOT_MADE,
+            f"The journal {journal_path} is empty, damaged or not a journal; it has been left "
+            "as it is.",
+            unreadable=True,
+        )
+    try:
+        damaged_wal = wal_is_damaged(journal_path)
+    except JournalError as error:
+        raise BackupFailed(NOT_MADE, error.long, unreadable=True) from error
+    if damaged_wal:
+        raise BackupFailed(
+            NOT_MADE,
+            "The file of the journal's recent changes is damaged. Open mtcalm once to set it "
+            "aside, then back up again.",
+            unreadable=True,
+        )
+
+
 def _copy(journal_path: Path, temporary: Path, should_stop: Callable[[], bool] | None) -> None:
-    if not journal_path.is_file():
-        raise BackupFailed("There is nothing to back up", f"There is no journal at {journal_path}.")
     source = _connect_to_read(journal_path)
     try:
         target = sqlite3.connect(temporary)
@@ -243,7 +282,7 @@ def _failure(error: sqlite3.Error, journal_path: Path) -> BackupFailed:
 def upgrade_backup(journal_path: Path, folder: Path, version: int) -> Path:
     """The copy taken before an upgrade from ``version`` (the caller holds the write lock)."""
     destination = backup_path(folder, journal_path, BackupKind.UPGRADE, f"v{version}")
-    return write_backup(journal_path, destination)
+    return write_backup(journal_path, destination, tidy=True)
 
 
 def manual_backup(journal_path: Path, destination: Path | None = None) -> Path:
@@ -251,6 +290,7 @@ def manual_backup(journal_path: Path, destination: Path | None = None) -> Path:
     if destination is None:
         folder = journal_path.parent / BACKUPS_FOLDER
         destination = backup_path(folder, journal_path, BackupKind.MANUAL)
+        return write_backup(journal_path, destination, tidy=True)
     return write_backup(journal_path, destination)
 
 
@@ -316,7 +356,7 @@ def make_daily_backup(
     if not daily_backup_due(existing, journal_path.stem, moment.date()):
         return None
     destination = backup_path(folder, journal_path, BackupKind.DAILY)
-    write_backup(journal_path, destination, should_stop=should_stop)
+    write_backup(journal_path, destination, should_stop=should_stop, tidy=True)
     made = parse_backup_name(destination)
     for old in daily_copies_to_remove(list_backups(folder, journal_path.stem), journal_path.stem):
         with contextlib.suppress(OSError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
 import stat
 import struct
@@ -26,6 +27,7 @@ from mtcalm.datadir import (
     fsync_file,
     partial_path,
     publish,
+    read_start,
     remove_partial,
     remove_stale_partials,
 )
@@ -65,6 +67,12 @@ class JournalReadOnly(JournalError):
 
 class JournalFolderReadOnly(JournalError):
     """The journal's folder cannot be written to, so the journal cannot be kept."""
+
+
+class JournalUnavailable(JournalError):
+    """The journal could not be opened just now (a full disk, an I/O error); it is not
+    damaged, and nothing was changed. Trying again later may work.
+    """
 
 
 class JournalMissing(JournalError):
@@ -179,6 +187,7 @@ SCHEMA_STEPS: tuple[SchemaStep, ...] = (_create_v1, _create_v2)
 BUSY_TIMEOUT_SECONDS = 30.0
 UPGRADE_BACKUP_MARK = "v"  # upgrade backups are named <journal>-v<old version>-<time>.sqlite3
 WAL_MAGIC = (0x377F0682, 0x377F0683)
+FULL_DISK_BYTES = 256 * 1024  # less free than this, and SQLite cannot make its -shm
 WAL_FORMAT = 3007000
 
 
@@ -204,12 +213,19 @@ def open_connection(
     """
     target = len(schema_steps)
     _refuse_unwritable_folder(path)
+    notices: list[str] = []
     if not _exists(path):
         if not create:
-            raise JournalMissing("There is no journal", f"There is no journal at {path}.")
+            raise JournalMissing("There is no journal", "There is no journal here.", path)
+        orphan = _set_aside(_sidecar(path, "-wal"), "orphaned")
+        if orphan is not None:  # it would be replayed onto the new journal
+            notices.append(
+                f"A file of recent changes ({orphan.name.split('.orphaned')[0]}) was found "
+                f"without its journal. It was kept aside as {orphan.name}, and a new journal "
+                "was started."
+            )
         _create(path, schema_steps)
     _refuse_unusable_file(path)
-    notices: list[str] = []
     kept = set_aside_damaged_wal(path)
     if kept is not None:
         notices.append(
@@ -350,11 +366,13 @@ def _refuse_unwritable_folder(path: Path) -> None:
 
 
 def _refuse_unusable_file(path: Path) -> None:
-    """Refuse, without opening it for writing, a file mtcalm must not use as it is."""
+    """Refuse, without opening it for writing, a file mtcalm must not use as it is.
+
+    An empty file is refused even with a -wal beside it: SQLite deletes the -wal of a
+    database with no pages, so nothing here connects to it.
+    """
     try:
-        details = path.stat()
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
+        details, header = read_start(path, len(SQLITE_HEADER))
     except OSError as error:
         raise JournalUnreadable(
             "The journal cannot be read", f"It could not be read ({error.strerror}).", path
@@ -366,15 +384,12 @@ def _refuse_unusable_file(path: Path) -> None:
             path,
         )
     if not header:
-        wal = _sidecar(path, "-wal")
-        if not (wal.exists() and wal.stat().st_size > 0):
-            raise JournalEmpty(
-                "The journal file is empty",
-                "It holds nothing, so the sessions it had cannot be shown. This can happen "
-                "when a disk fills up or a copy does not finish. It has been left as it is.",
-                path,
-            )
-        return
+        raise JournalEmpty(
+            "The journal file is empty",
+            "It holds nothing, so the sessions it had cannot be shown. This can happen "
+            "when a disk fills up or a copy does not finish. It has been left as it is.",
+            path,
+        )
     if header != SQLITE_HEADER:
         raise JournalUnreadable(
             "The journal is damaged",
@@ -409,12 +424,10 @@ def _check_readable(connection: sqlite3.Connection, path: Path, *, quick: bool =
         application_id = connection.execute("PRAGMA application_id").fetchone()[0]
         version = int(connection.execute("PRAGMA user_version").fetchone()[0])
         has_tables = connection.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0] > 0
-    except sqlite3.OperationalError as error:
-        if _is_busy(error):
-            raise write_failure(error) from error
-        raise damaged from error
     except sqlite3.DatabaseError as error:
-        raise damaged from error
+        if means_damaged(error):
+            raise damaged from error
+        raise unavailable(error, path) from error
     if application_id not in (0, APPLICATION_ID) or (application_id == 0 and has_tables):
         raise JournalUnreadable(
             "This is not an mtcalm journal",
@@ -422,6 +435,40 @@ def _check_readable(connection: sqlite3.Connection, path: Path, *, quick: bool =
             path,
         )
     return version
+
+
+SQLITE_CORRUPT = 11
+SQLITE_NOTADB = 26
+
+
+def means_damaged(error: sqlite3.Error) -> bool:
+    """Whether SQLite found the file damaged (not merely unable to read it just now)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is None:  # raised by hand, or an older Python: judge by the words
+        message = str(error).lower()
+        return "malformed" in message or "not a database" in message
+    return code & 0xFF in (SQLITE_CORRUPT, SQLITE_NOTADB)
+
+
+def unavailable(error: sqlite3.Error, path: Path) -> JournalError:
+    """A journal that could not be read just now: busy, a full disk, an I/O error."""
+    if isinstance(error, sqlite3.OperationalError) and _is_busy(error):
+        return write_failure(error)
+    if _disk_full(path.parent):
+        long = (
+            "The disk is full, so the journal cannot be opened. Free some space, then try "
+            "again; nothing was lost."
+        )
+    else:
+        long = f"It could not be opened ({error}). Nothing was changed; try again in a moment."
+    return JournalUnavailable("The journal cannot be opened right now", long, path)
+
+
+def _disk_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < FULL_DISK_BYTES
+    except OSError:
+        return False
 
 
 def _is_busy(error: sqlite3.Error) -> bool:
@@ -486,37 +533,53 @@ def set_aside_damaged_wal(path: Path) -> Path | None:
 
     SQLite would otherwise ignore such a file and delete it without a word.
     """
+    if not wal_is_damaged(path):
+        return None
+    return _set_aside(_sidecar(path, "-wal"), "damaged")
+
+
+def wal_is_damaged(path: Path) -> bool:
+    """Whether the journal at ``path`` has a -wal beside it that SQLite cannot use."""
     wal = _sidecar(path, "-wal")
     try:
-        with wal.open("rb") as handle:
-            header = handle.read(32)
+        details, header = read_start(wal, 32)
     except FileNotFoundError:
-        return None
+        return False
     except OSError as error:
         raise JournalUnreadable(
             "The journal cannot be read",
             f"The file of its recent changes could not be read ({error.strerror}).",
             wal,
         ) from error
-    if not header or wal_header_is_valid(header):
+    if not stat.S_ISREG(details.st_mode):
+        return True
+    return details.st_size > 0 and not wal_header_is_valid(header)
+
+
+def _set_aside(file: Path, label: str) -> Path | None:
+    """Rename ``file`` (if it is there and not empty) to ``<name>.<label>-<time>``."""
+    try:
+        if file.lstat().st_size == 0 and stat.S_ISREG(file.lstat().st_mode):
+            return None
+    except FileNotFoundError:
         return None
     stamp = now().strftime("%Y%m%d-%H%M%S")
-    kept = wal.with_name(f"{wal.name}.damaged-{stamp}")
+    kept = file.with_name(f"{file.name}.{label}-{stamp}")
     counter = 1
     while kept.exists():
-        kept = wal.with_name(f"{wal.name}.damaged-{stamp}-{counter}")
+        kept = file.with_name(f"{file.name}.{label}-{stamp}-{counter}")
         counter += 1
     try:
-        wal.rename(kept)
+        file.rename(kept)
     except OSError as error:
         raise JournalUnreadable(
             "The journal cannot be opened",
-            f"The file of its recent changes is damaged and could not be moved aside "
-            f"({error.strerror}). Nothing was changed.",
-            wal,
+            f"The file of its recent changes could not be moved aside ({error.strerror}). "
+            "Nothing was changed.",
+            file,
         ) from error
-    with contextlib.suppress(OSError):  # its index describes the damaged file
-        _sidecar(path, "-shm").unlink()
+    with contextlib.suppress(OSError):  # its index describes the file set aside
+        file.with_name(file.name.removesuffix("-wal") + "-shm").unlink()
     return kept
 
 

@@ -25,6 +25,7 @@ from mtcalm.datadir import (
     fsync_folder,
     partial_path,
     publish,
+    read_start,
     remove_partial,
     why_not_written,
 )
@@ -75,13 +76,20 @@ def inspect_journal(path: Path, *, thorough: bool = False) -> JournalFacts:
     ``thorough`` checks every page (``integrity_check``) instead of the quick check.
     """
     try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
+        details, header = read_start(path, len(SQLITE_HEADER))
+        size = details.st_size
     except OSError as error:
         raise JournalUnreadable(
             "The journal cannot be read", f"{path.name} could not be read ({error.strerror}).", path
         ) from error
+    if not stat.S_ISREG(details.st_mode):
+        raise JournalUnreadable("This is not a file", f"{path.name} is not a file.", path)
+    if size > MAX_RESTORE_BYTES:
+        raise JournalUnreadable(
+            "This is not an mtcalm journal",
+            f"{path.name} is larger than a journal can be ({size // 1024**2} MB).",
+            path,
+        )
     if header != SQLITE_HEADER:
         raise JournalUnreadable(
             "This is not an mtcalm journal", f"{path.name} is not an mtcalm journal.", path
@@ -244,9 +252,22 @@ def _keep_current(
 
     Returns where it was kept, and whether it could be read.
     """
-    if not journal_path.exists():
-        return None, False
     folder = journal_path.parent / BACKUPS_FOLDER
+    if not journal_path.exists():
+        wal = journal_path.with_name(journal_path.name + "-wal")
+        if not wal.exists():
+            return None, False
+        lone = backup_path(folder, journal_path, BackupKind.DAMAGED)  # a -wal without its file
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            _copy_exactly(wal, lone.with_name(lone.name + "-wal"))
+        except OSError as error:
+            raise RestoreRefused(
+                "Nothing was restored",
+                f"A file left beside the journal could not be kept first: "
+                f"{why_not_written(error, folder)}",
+            ) from error
+        return lone.with_name(lone.name + "-wal"), False
     destination = backup_path(folder, journal_path, BackupKind.BEFORE_RESTORE)
     try:
         return write_backup(journal_path, destination, should_stop=should_stop), True
@@ -258,6 +279,7 @@ def _keep_current(
             ) from failed
     destination = backup_path(folder, journal_path, BackupKind.DAMAGED)
     try:  # damaged: keep the file and its -wal exactly as they are
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         for suffix in ("", "-wal"):
             original = journal_path.with_name(journal_path.name + suffix)
             if original.exists():

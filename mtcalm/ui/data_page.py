@@ -37,10 +37,11 @@ from mtcalm.ui.daily_backup import DailyBackup
 from mtcalm.ui.layout import READABLE_WIDTH, bring_into_view, card, scrolling_page
 from mtcalm.ui.library_playlists import list_style
 from mtcalm.ui.library_worker import BackgroundJob, BackgroundTask
-from mtcalm.ui.text import plain_label, plural, tr, when_text
+from mtcalm.ui.text import plain_label, plain_tooltip, plural, tr, when_text
 from mtcalm.workspace import Workspace
 
 LIST_ROWS_SHOWN = 5
+QUICK_WAIT_SECONDS = 0.5
 LIST_ROW_PADDING = 14  # the list style's padding above and below a row's text
 LIST_FRAME = 8
 
@@ -186,13 +187,13 @@ class DataPage(QWidget):
         self.folder_label.setText(tr("Folder: %1").replace("%1", str(workspace.data_dir)))
         self.journal_label.setText(self._journal_text())
         self.journal_label.setToolTip(
-            f"{workspace.journal_path.name} · {_size_text(workspace.journal_path)}"
+            plain_tooltip(f"{workspace.journal_path.name} · {_size_text(workspace.journal_path)}")
         )
         self._backups = workspace.backups()
         self.backup_list.clear()
         for backup in self._backups:
             item = QListWidgetItem(self._backup_text(backup))
-            item.setToolTip(backup.path.name)
+            item.setToolTip(plain_tooltip(backup.path.name))
             self.backup_list.addItem(item)
         restorable = [n for n, b in enumerate(self._backups) if b.kind is not BackupKind.DAMAGED]
         if restorable:
@@ -304,7 +305,7 @@ class DataPage(QWidget):
         self.refresh()
         if isinstance(result, Path):
             self.say(tr("A copy of your journal was made. It is at the top of the list."))
-            self.status.setToolTip(result.name)
+            self.status.setToolTip(plain_tooltip(result.name))
         elif isinstance(result, BackupFailed):
             self.say(tr("No copy was made. %1").replace("%1", result.long))
         self._focus_back()
@@ -401,7 +402,7 @@ class DataPage(QWidget):
             text = tr("Your journal was restored: it holds %1.").replace("%1", sessions)
             if result.replaced_kept_as is not None:
                 text += " " + tr("The journal it replaced is kept in the list.")
-                self.status.setToolTip(result.replaced_kept_as.name)
+                self.status.setToolTip(plain_tooltip(result.replaced_kept_as.name))
             self.say(text)
         self._focus_back()
 
@@ -442,10 +443,13 @@ class DataPage(QWidget):
         self.say(tr("Something went wrong: %1").replace("%1", text))
         self.refresh()
 
-    def shutdown(self) -> None:
-        """Wait for a copy or restore in progress (closing never leaves one half done)."""
+    def shutdown(self, *, quickly: bool = False) -> None:
+        """On closing: let a copy or restore in progress finish (a quick quit waits a moment
+        only; both are all or nothing, so one cut short leaves nothing half done). Its news is
+        dropped: the window is going.
+        """
         if self._task is not None:
-            self._task.join()
+            self._task.stop(timeout=QUICK_WAIT_SECONDS if quickly else None)
 
     def _open_folder(self) -> None:
         folder = self.workspace.backups_dir

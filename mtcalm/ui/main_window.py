@@ -26,7 +26,13 @@ from PySide6.QtWidgets import (
 from mtcalm.checkin import CheckIn, Phase, suggests_support_first
 from mtcalm.datadir import WriteFailed
 from mtcalm.journal.backups import BackupKind
-from mtcalm.journal.file import JournalError, JournalFolderReadOnly, JournalReadOnly
+from mtcalm.journal.file import (
+    JournalError,
+    JournalFolderReadOnly,
+    JournalReadOnly,
+    JournalUnavailable,
+    JournalWriteFailed,
+)
 from mtcalm.journal.store import EventKind
 from mtcalm.playlists import Playlist, Track
 from mtcalm.scripts import Script
@@ -469,16 +475,21 @@ class MainWindow(QMainWindow):
             button.setEnabled(not busy)
 
     def _after_restore(self) -> None:
-        """The journal was replaced: what was read from it is read again."""
+        """The journal was replaced: what was read from it is read again. The person stays
+        where they are (grounding, say) unless they were waiting on Your data.
+        """
+        waiting = self._current_name() in ("data", "problem")
         if self.workspace.journal is None:
-            self._show_journal_problem()
+            if waiting:
+                self._show_journal_problem()
             return
         if self._flags is not None:
             self._flags.refresh()
         if "library" in self._built:
             self.library.refresh_flags()  # the same journal object, opened on the new file
         self._show_content()
-        self._show(self.data_page)  # the header comes back if it was hidden
+        if waiting:
+            self._show(self.data_page)  # the header comes back if it was hidden
 
     def _show_journal_problem(self, result: str = "") -> None:
         problem = self.workspace.journal_problem
@@ -489,8 +500,8 @@ class MainWindow(QMainWindow):
 
         if isinstance(problem, JournalReadOnly):
             actions = ProblemActions.ALLOW_WRITING
-        elif isinstance(problem, JournalFolderReadOnly):
-            actions = ProblemActions.TRY_AGAIN
+        elif isinstance(problem, JournalFolderReadOnly | JournalUnavailable | JournalWriteFailed):
+            actions = ProblemActions.TRY_AGAIN  # nothing is wrong with the journal itself
         else:
             actions = ProblemActions.SET_ASIDE
         alternative = ""
@@ -1066,7 +1077,7 @@ class MainWindow(QMainWindow):
         if "library" in self._built:
             self.library.shutdown()
         if "data" in self._built:
-            self.data_page.shutdown()
+            self.data_page.shutdown(quickly=quickly)
         if self.audio is not None:
             self.audio.fade_out_and_close(CLOSING_FADE_SECONDS)
             self.audio = None

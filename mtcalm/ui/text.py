@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -86,6 +87,13 @@ def outcome_text(outcome: Outcome, active: bool = False) -> str:
     if outcome is Outcome.IN_PROGRESS and active:
         return tr("in progress")
     return tr("ended early")
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows ``text`` as it is: Qt guesses whether a tooltip is HTML, so a file
+    name such as ``<b>x</b>.sqlite3`` is escaped inside a paragraph that is certainly HTML.
+    """
+    return f"<p style='white-space:pre'>{html.escape(text)}</p>"
 
 
 def plain_label(text: str = "", role: str | None = None, wrap: bool = True) -> QLabel:

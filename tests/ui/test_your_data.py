@@ -323,3 +323,28 @@ def test_the_window_opens_inside_a_small_screen(qtbot, data_dir, playlist):
     window.fit_to_screen()
     assert window.width() <= room.width() and window.height() <= room.height()
     assert window.minimumWidth() <= room.width() and window.minimumHeight() <= room.height()
+
+
+def test_restoring_from_a_fifo_says_so_and_never_hangs(qtbot, data_dir, playlist, tmp_path):
+    import os
+
+    window = open_window(qtbot, data_dir, [playlist])
+    fifo = tmp_path / "looks-like-a-backup.sqlite3"
+    os.mkfifo(fifo)
+    window.show_data()
+    page = window.data_page
+    page.dialogs = AnsweringDialogs(file=fifo)
+    click(qtbot, page.restore_file_button)
+    qtbot.waitUntil(lambda: "Nothing was restored" in page.status.text(), timeout=WAIT_MS)
+    assert "not a file" in page.status.text()
+    wait_until_idle(qtbot, window)
+
+
+def test_a_tooltip_shows_a_file_name_as_it_is():
+    from PySide6.QtGui import QTextDocument
+
+    from mtcalm.ui.text import plain_tooltip
+
+    document = QTextDocument()
+    document.setHtml(plain_tooltip("<b>bold</b> & co.sqlite3"))
+    assert document.toPlainText() == "<b>bold</b> & co.sqlite3"
