@@ -33,12 +33,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a ch
 
 from mtcalm.checkin import CheckIn, Phase
 from mtcalm.journal.backups import (
-    BACKUPS_FOLDER,
     BackupFailed,
     BackupKind,
     backup_path,
     manual_backup,
 )
+from mtcalm.journal.file import BACKUPS_FOLDER
 from mtcalm.journal.store import Journal, Outcome
 
 NOTE_LETTERS = string.ascii_letters + string.digits + "      .,"

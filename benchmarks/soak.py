@@ -64,8 +64,8 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
 from mtcalm.checkin import CheckIn, Phase  # noqa: E402
 from mtcalm.datadir import PARTIAL_MARK, remove_stale_partials  # noqa: E402
-from mtcalm.journal.backups import BACKUPS_FOLDER, parse_backup_name  # noqa: E402
-from mtcalm.journal.file import JournalError  # noqa: E402
+from mtcalm.journal.backups import parse_backup_name  # noqa: E402
+from mtcalm.journal.file import BACKUPS_FOLDER, JournalError  # noqa: E402
 from mtcalm.journal.restore import inspect_journal  # noqa: E402
 from mtcalm.journal.store import Journal, Outcome, SessionRecord  # noqa: E402
 

@@ -15,17 +15,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mtcalm.datadir import WriteFailed, ensure_private_dir, remove_stale_partials, write_failed
-from mtcalm.journal.backups import (
-    BACKUPS_FOLDER,
-    Backup,
-    list_backups,
-    make_daily_backup,
-    manual_backup,
-)
-from mtcalm.journal.file import JournalError, allow_writing, now
-from mtcalm.journal.restore import JournalFacts, Restored, inspect_journal, restore_journal
+from mtcalm.journal.file import BACKUPS_FOLDER, JournalError, allow_writing, now
 from mtcalm.journal.store import Journal
 from mtcalm.settings import (
     Settings,
@@ -34,6 +27,10 @@ from mtcalm.settings import (
     read_settings,
     save_settings,
 )
+
+if TYPE_CHECKING:  # backups and restore load when first used, off the start-up path
+    from mtcalm.journal.backups import Backup
+    from mtcalm.journal.restore import JournalFacts, Restored
 
 DEFAULT_JOURNAL = Settings().journal_file
 JOURNAL_NAME = re.compile(r"journal(?:-\d{8}-\d{6}(?:-\d+)?)?\.sqlite3")
@@ -97,6 +94,8 @@ class Workspace:
 
     def alternative_journal(self) -> JournalFacts | None:
         """The newest other journal file in the folder that opens cleanly, to offer instead."""
+        from mtcalm.journal.restore import inspect_journal
+
         for candidate in self.journal_files():
             if candidate == self.journal_path:
                 continue
@@ -159,14 +158,25 @@ class Workspace:
 
     def backups(self) -> list[Backup]:
         """Every backup in the backups folder, newest first."""
+        from mtcalm.journal.backups import list_backups
+
         return list_backups(self.backups_dir)
+
+    def has_restorable_backups(self) -> bool:
+        from mtcalm.journal.backups import BackupKind
+
+        return any(backup.kind is not BackupKind.DAMAGED for backup in self.backups())
 
     def back_up_now(self, destination: Path | None = None) -> Path:
         """A checked copy of the journal made now; raises BackupFailed."""
+        from mtcalm.journal.backups import manual_backup
+
         return manual_backup(self.journal_path, destination)
 
     def daily_backup(self, should_stop: Callable[[], bool] | None = None) -> Backup | None:
         """Today's copy, if none was made yet and the journal is usable; raises BackupFailed."""
+        from mtcalm.journal.backups import make_daily_backup
+
         if self.journal is None:
             return None
         return make_daily_backup(self.journal_path, should_stop=should_stop)
@@ -176,6 +186,8 @@ class Workspace:
 
         The caller holds the data folder. The journal is open again afterwards, old or new.
         """
+        from mtcalm.journal.restore import restore_journal
+
         self.close_journal()
         try:
             return restore_journal(source, self.journal_path)
@@ -233,6 +245,8 @@ def choose_journal(data_dir: Path, named: str, settings_chose: bool) -> Path:
     named_path = data_dir / named
     if settings_chose and named_path.exists():
         return named_path
+    from mtcalm.journal.restore import inspect_journal
+
     for candidate in journal_files(data_dir):
         if candidate == named_path:
             return named_path  # the newest: opening it says if anything is wrong

@@ -30,9 +30,15 @@ from mtcalm.datadir import (
     remove_stale_partials,
     why_not_written,
 )
-from mtcalm.journal.file import APPLICATION_ID, SQLITE_HEADER, JournalError, now, wal_is_damaged
+from mtcalm.journal.file import (
+    APPLICATION_ID,
+    BACKUPS_FOLDER,
+    SQLITE_HEADER,
+    JournalError,
+    now,
+    wal_is_damaged,
+)
 
-BACKUPS_FOLDER = "backups"
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 # The whole copy in one step: one read snapshot, which writers in WAL mode never block. Copied

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sqlite3
 import stat
 import struct
@@ -185,7 +184,7 @@ SCHEMA_STEPS: tuple[SchemaStep, ...] = (_create_v1, _create_v2)
 
 # How long a connection waits for another one's write (an upgrade's backup holds the lock).
 BUSY_TIMEOUT_SECONDS = 30.0
-UPGRADE_BACKUP_MARK = "v"  # upgrade backups are named <journal>-v<old version>-<time>.sqlite3
+BACKUPS_FOLDER = "backups"  # beside the journal, in the data folder
 WAL_MAGIC = (0x377F0682, 0x377F0683)
 FULL_DISK_BYTES = 256 * 1024  # less free than this, and SQLite cannot make its -shm
 WAL_FORMAT = 3007000
@@ -249,7 +248,7 @@ def open_connection(
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = FULL")
         if version < target:
-            _upgrade(connection, path, backup_dir or path.parent / "backups", schema_steps)
+            _upgrade(connection, path, backup_dir or path.parent / BACKUPS_FOLDER, schema_steps)
     except sqlite3.OperationalError as error:
         connection.close()
         raise write_failure(error) from error
@@ -465,6 +464,8 @@ def unavailable(error: sqlite3.Error, path: Path) -> JournalError:
 
 
 def _disk_full(folder: Path) -> bool:
+    import shutil  # only when something has gone wrong
+
     try:
         return shutil.disk_usage(folder).free < FULL_DISK_BYTES
     except OSError:

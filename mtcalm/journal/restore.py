@@ -30,7 +30,6 @@ from mtcalm.datadir import (
     why_not_written,
 )
 from mtcalm.journal.backups import (
-    BACKUPS_FOLDER,
     BackupFailed,
     BackupKind,
     backup_path,
@@ -38,6 +37,7 @@ from mtcalm.journal.backups import (
 )
 from mtcalm.journal.file import (
     APPLICATION_ID,
+    BACKUPS_FOLDER,
     SCHEMA_STEPS,
     SQLITE_HEADER,
     JournalError,

@@ -25,6 +25,8 @@ from mtcalm.ui.quit_signals import QuitSignals, keep_sdl_from_taking_signals
 from mtcalm.ui.theme import apply_theme
 from mtcalm.workspace import Workspace
 
+LISTEN_DELAY_MS = 300
+
 if TYPE_CHECKING:
     from mtcalm.audio.events import PlayerError
     from mtcalm.audio.player import Player
@@ -104,9 +106,9 @@ def run_app(data_dir: Path, argv: Sequence[str]) -> int:
         quit_signals = connect_endings(app, window)
         window.fit_to_screen()
         window.show()
-        # Later launches are answered from the first turn of the event loop, off the start-up
-        # path (QtNetwork is loaded then); they keep asking for a few seconds.
-        QTimer.singleShot(0, lambda: listen_for_later_launches(data_dir, window))
+        # Later launches are answered once the first frame is up, off the start-up path
+        # (QtNetwork loads then); a later launch keeps asking for a few seconds.
+        QTimer.singleShot(LISTEN_DELAY_MS, lambda: listen_for_later_launches(data_dir, window))
         status = app.exec()
         quit_signals.close()
     return status

@@ -1,21 +1,28 @@
 """Keys that work the same everywhere: Enter presses the focused button, as Space does.
 
 Qt's buttons take Enter only inside dialogs; a person who tabs to "Back up now" or "Restore a
-backup…" and presses Enter expects it to act. One filter on the application does it for every
-button, so no page needs its own key handling for this.
+backup…" and presses Enter expects it to act. A filter is put on each button as it first gets
+the focus (an application-wide filter would send every event of every widget through Python).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+WATCHED = "mtcalmEnterPresses"  # a dynamic property: the button has the filter already
 
 
 class EnterPressesButtons(QObject):
-    """An application event filter: Enter (main or keypad) on a focused button clicks it."""
+    """Enter (main or keypad) on a focused button clicks it."""
+
+    def watch(self, old: QWidget | None, new: QWidget | None) -> None:
+        """Connected to ``QApplication.focusChanged``: filter each button once."""
+        if isinstance(new, QAbstractButton) and not new.property(WATCHED):
+            new.setProperty(WATCHED, True)
+            new.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QAbstractButton):
@@ -32,10 +39,10 @@ class EnterPressesButtons(QObject):
 
 
 def install_key_behaviour(app: QApplication) -> EnterPressesButtons:
-    """Install the filters once on ``app``; returns the one in place."""
+    """Set the keys up once for ``app``; returns the object doing it."""
     existing = app.findChild(EnterPressesButtons)
     if existing is not None:
         return existing
     keys = EnterPressesButtons(app)
-    app.installEventFilter(keys)
+    app.focusChanged.connect(keys.watch)
     return keys

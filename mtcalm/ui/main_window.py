@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from mtcalm.checkin import CheckIn, Phase, suggests_support_first
 from mtcalm.datadir import WriteFailed
-from mtcalm.journal.backups import BackupKind
 from mtcalm.journal.file import (
     JournalError,
     JournalFolderReadOnly,
@@ -36,7 +35,6 @@ from mtcalm.journal.file import (
 from mtcalm.journal.store import EventKind
 from mtcalm.playlists import Playlist, Track
 from mtcalm.scripts import Script
-from mtcalm.ui.daily_backup import DailyBackup
 from mtcalm.ui.home_page import HomePage
 from mtcalm.ui.text import plain_label, plural, tr
 from mtcalm.ui.theme import HEADER_HEIGHT
@@ -52,6 +50,7 @@ if TYPE_CHECKING:  # the other pages are built, and their modules loaded, on fir
     from mtcalm.session import ListeningSession
     from mtcalm.track_flags import TriggerFlags
     from mtcalm.ui.checkin_page import CheckInPage
+    from mtcalm.ui.daily_backup import DailyBackup
     from mtcalm.ui.data_page import DataPage
     from mtcalm.ui.grounding_page import GroundingPage
     from mtcalm.ui.journal_page import JournalPage
@@ -121,7 +120,7 @@ class MainWindow(QMainWindow):
         self._heard_indexes: set[int] = set()  # the tracks of this session heard so far
         self._summary_tracks: tuple[Track, ...] = ()
         self._shut_down = False
-        self.daily_backup = DailyBackup(workspace, self)
+        self._daily_backup: DailyBackup | None = None
         self.setWindowTitle(self.tr("mtcalm"))
         self.resize(PREFERRED_WIDTH, PREFERRED_HEIGHT)
         self.setMinimumSize(MINIMUM_WIDTH, MINIMUM_HEIGHT)
@@ -385,6 +384,15 @@ class MainWindow(QMainWindow):
         return self._page("problem", build)
 
     @property
+    def daily_backup(self) -> DailyBackup:
+        """Today's copy of the journal, made off the UI thread (loaded when first needed)."""
+        if self._daily_backup is None:
+            from mtcalm.ui.daily_backup import DailyBackup
+
+            self._daily_backup = DailyBackup(self.workspace, self)
+        return self._daily_backup
+
+    @property
     def data_page(self) -> DataPage:
         def build() -> DataPage:
             from mtcalm.ui.data_page import DataPage
@@ -514,7 +522,7 @@ class MainWindow(QMainWindow):
             problem.short,
             problem.long,
             actions,
-            has_backups=any(b.kind is not BackupKind.DAMAGED for b in self.workspace.backups()),
+            has_backups=self.workspace.has_restorable_backups(),
             alternative=alternative,
             path=problem.path,
             result=result,

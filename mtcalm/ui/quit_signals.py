@@ -1,7 +1,7 @@
 """SIGTERM, SIGINT and SIGHUP end the app cleanly: a logout, ``timeout`` or Ctrl-C in a terminal.
 
 Python runs its signal handlers only when the interpreter has control, and Qt's event loop is
-C++: the signal's number is written to a socket (``signal.set_wakeup_fd``) that Qt watches, so
+C++: the signal's number is written to a pipe (``signal.set_wakeup_fd``) that Qt watches, so
 the loop wakes at once and the window is told. SDL would install its own handlers for SIGINT
 and SIGTERM when sound opens; it leaves alone signals that already have one, and
 ``SDL_NO_SIGNAL_HANDLERS`` tells it not to try.
@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 from types import FrameType
 
 from PySide6.QtCore import QObject, QSocketNotifier, Signal
@@ -34,21 +33,19 @@ class QuitSignals(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._reader, self._writer = socket.socketpair()
-        self._reader.setblocking(False)
-        self._writer.setblocking(False)
-        self._previous_wakeup = signal.set_wakeup_fd(
-            self._writer.fileno(), warn_on_full_buffer=False
-        )
+        self._reader, self._writer = os.pipe()
+        os.set_blocking(self._reader, False)
+        os.set_blocking(self._writer, False)
+        self._previous_wakeup = signal.set_wakeup_fd(self._writer, warn_on_full_buffer=False)
         self._previous_handlers = {number: signal.getsignal(number) for number in QUIT_SIGNALS}
         for number in QUIT_SIGNALS:
             signal.signal(number, _note)  # the wakeup fd carries the number
-        self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier = QSocketNotifier(self._reader, QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._wake)
 
     def _wake(self) -> None:
         try:
-            data = self._reader.recv(64)
+            data = os.read(self._reader, 64)
         except OSError:
             return
         for number in data:
@@ -63,8 +60,9 @@ class QuitSignals(QObject):
         for number, handler in self._previous_handlers.items():
             with contextlib.suppress(TypeError, ValueError):
                 signal.signal(number, handler)
-        self._reader.close()
-        self._writer.close()
+        for descriptor in (self._reader, self._writer):
+            with contextlib.suppress(OSError):
+                os.close(descriptor)
 
 
 def _note(number: int, frame: FrameType | None) -> None:
