@@ -194,7 +194,7 @@ def test_a_read_only_data_folder_is_named_as_such_and_nothing_is_written(
         problem = workspace.journal_problem
         assert isinstance(problem, JournalFolderReadOnly)
         assert "cannot be written" in problem.short
-        assert "damaged" not in problem.long and "another data folder" in problem.long
+        assert "damaged" not in problem.long and "writable for you again" in problem.long
         assert problem.path == data_dir
         data_dir.chmod(0o700)  # the person fixed it
         workspace.try_again()

@@ -128,7 +128,9 @@ def main(argv: list[str]) -> int:
         shoot_guided_imagery(window, folder)
         shoot_pacer(window, folder)
         shoot_library(window, folder, Path(temporary))
+        shoot_your_data(window, folder)
         window.close()
+        shoot_journal_problem(folder, Path(temporary) / "damaged")
     return 0
 
 
@@ -209,6 +211,34 @@ def shoot_library(window: MainWindow, folder: Path, temporary: Path) -> None:
     assert scroll is not None
     scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
     shoot(window, folder, "14-my-playlists-and-flags")
+
+
+def shoot_your_data(window: MainWindow, folder: Path) -> None:
+    """Your data after "Back up now": where things are, the copies, the result in words."""
+    window.nav_data.click()
+    page = window.data_page
+    page.back_up_now()
+    loop_until(lambda: not page.busy)
+    wait(300)
+    shoot(window, folder, "15-your-data")
+
+
+def shoot_journal_problem(folder: Path, data_dir: Path) -> None:
+    """A damaged journal with a backup beside it: what is wrong, and the ways forward."""
+    from mtcalm.journal.backups import manual_backup
+
+    data_dir.mkdir(mode=0o700)
+    journal = data_dir / "journal.sqlite3"
+    with Journal.open(journal) as opened:
+        opened.start_session("playlist:settle", "Settle", CheckIn(Phase.BEFORE, {"distress": 5}))
+    manual_backup(journal)
+    journal.write_bytes(b"SQLite format 3\x00" + b"\x42" * 9000)
+    window = create_main_window(data_dir)
+    window.resize(1100, 780)
+    window.show()
+    wait(800)
+    shoot(window, folder, "16-journal-problem")
+    window.close()
 
 
 def loop_until(condition: Callable[[], bool], limit_ms: int = 30000) -> None:

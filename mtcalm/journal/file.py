@@ -358,8 +358,7 @@ def _refuse_unwritable_folder(path: Path) -> None:
         "Your data folder cannot be written to",
         "mtcalm cannot write in the folder where it keeps your journal: the folder is "
         "read-only, on a read-only disk, or belongs to another user. Nothing was changed. "
-        "Make the folder writable for you again, then try again; or start mtcalm with "
-        "another data folder.",
+        "Make the folder writable for you again, then try again.",
         folder,
     )
 
@@ -414,7 +413,7 @@ def _check_readable(connection: sqlite3.Connection, path: Path, *, quick: bool =
     """The journal's schema version, after checking the file is intact and ours."""
     damaged = JournalUnreadable(
         "The journal is damaged",
-        "It is damaged and cannot be read safely. It has been left untouched.",
+        "mtcalm cannot read it safely, so it has been left untouched.",
         path,
     )
     try:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -37,10 +38,11 @@ from mtcalm.ui.daily_backup import DailyBackup
 from mtcalm.ui.layout import READABLE_WIDTH, bring_into_view, card, scrolling_page
 from mtcalm.ui.library_playlists import list_style
 from mtcalm.ui.library_worker import BackgroundJob, BackgroundTask
-from mtcalm.ui.text import plain_label, plain_tooltip, plural, tr, when_text
+from mtcalm.ui.text import plain_label, plain_tooltip, plural, tr
 from mtcalm.workspace import Workspace
 
-LIST_ROWS_SHOWN = 5
+LIST_ROWS_SHOWN = 4
+STATUS_PADDING = 24  # the notice's padding, above and below
 QUICK_WAIT_SECONDS = 0.5
 LIST_ROW_PADDING = 14  # the list style's padding above and below a row's text
 LIST_FRAME = 8
@@ -112,8 +114,8 @@ class DataPage(QWidget):
                 "muted",
             )
         )
+        layout.addWidget(self._build_backups())  # what the person comes for, first
         layout.addWidget(self._build_place())
-        layout.addWidget(self._build_backups())
         layout.addStretch(1)
 
     # -- building -----------------------------------------------------------------------------
@@ -141,19 +143,21 @@ class DataPage(QWidget):
         layout.addWidget(
             plain_label(
                 tr(
-                    "mtcalm copies your journal once a day, when a session ends or the app "
-                    "closes, and keeps the copies of the last 7 days and 4 weeks. Copies you "
-                    "make yourself, and those made before an upgrade or a restore, are kept "
-                    "until you delete them."
+                    "Each day you use mtcalm, a copy of your journal is made; the copies of "
+                    "the last 7 days and 4 weeks are kept. Copies you make are kept until you "
+                    "delete them."
                 ),
                 "muted",
             )
         )
-        self.latest_label = plain_label("")
+        self.latest_label = plain_label("", "muted")  # only when the daily copy failed
+        self.latest_label.hide()
         layout.addWidget(self.latest_label)
         self.backup_list = QListWidget()
         self.backup_list.setAccessibleName(tr("Backups, newest first"))
         self.backup_list.setStyleSheet(list_style())
+        self.backup_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.backup_list.setTextElideMode(Qt.TextElideMode.ElideRight)  # the full text: tooltip
         rows_height = self.backup_list.fontMetrics().height() + LIST_ROW_PADDING
         self.backup_list.setFixedHeight(rows_height * LIST_ROWS_SHOWN + LIST_FRAME)  # never grows
         self.backup_list.currentRowChanged.connect(lambda _row: self._update_buttons())
@@ -161,7 +165,6 @@ class DataPage(QWidget):
         layout.addWidget(self.backup_list)
         row = QHBoxLayout()
         self.back_up_button = QPushButton(tr("Back up now"))
-        self.back_up_button.setProperty("role", "primary")
         self.back_up_button.clicked.connect(self.back_up_now)
         self.restore_button = QPushButton(tr("Restore this copy…"))
         self.restore_button.clicked.connect(self.restore_selected)
@@ -172,11 +175,17 @@ class DataPage(QWidget):
             row.addWidget(button)
         row.addStretch(1)
         layout.addLayout(row)
-        self.status = plain_label("")
+        # The result goes right under the buttons, in a place kept for it: it never moves them.
+        self.status_place = QWidget()
+        place = QVBoxLayout(self.status_place)
+        place.setContentsMargins(0, 0, 0, 0)
+        self.status = plain_label("", "notice")
         self.status.setAccessibleName(tr("What happened"))
-        self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() * 3)  # reserved
-        self.status.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.status)
+        self.status.hide()
+        place.addWidget(self.status, 0, Qt.AlignmentFlag.AlignTop)
+        lines = self.status.fontMetrics().lineSpacing() * 2 + STATUS_PADDING
+        self.status_place.setMinimumHeight(lines)
+        layout.addWidget(self.status_place)
         return frame
 
     # -- showing -----------------------------------------------------------------------------
@@ -199,8 +208,8 @@ class DataPage(QWidget):
         if restorable:
             self.backup_list.setCurrentRow(restorable[0])  # selected, and so visibly so
         self.latest_label.setText(self._latest_text())
-        recovering = workspace.journal is None
-        self.back_up_button.setVisible(not recovering)  # nothing to copy: restoring is the way
+        self.latest_label.setVisible(bool(self.latest_label.text()))
+        recovering = workspace.journal is None  # nothing to copy: restoring is the way
         for button, main in (
             (self.back_up_button, not recovering),
             (self.restore_button, recovering),
@@ -233,12 +242,12 @@ class DataPage(QWidget):
             )
         if not self._backups:
             return tr("There are no copies yet. The first is made when a session ends.")
-        return tr("Newest copy: %1").replace("%1", self._backup_text(self._backups[0]))
+        return ""
 
     def _backup_text(self, backup: Backup) -> str:
-        text = f"{when_text(backup.made_at)} · {_kind_text(backup.kind)}"
+        text = f"{backup.made_at:%a %d %b %Y, %H:%M:%S} · {_kind_text(backup.kind)}"
         if backup.journal_stem != self.workspace.journal_path.stem:
-            text += " · " + tr("of another journal in the folder")
+            text += " · " + tr("of an earlier journal")
         return text
 
     def _update_buttons(self) -> None:
@@ -262,13 +271,11 @@ class DataPage(QWidget):
         return self._backups[row] if 0 <= row < len(self._backups) else None
 
     def say(self, text: str) -> None:
-        """The result line: its place is kept when empty, its soft box drawn only with words."""
+        """The result, under the buttons, in its kept place."""
         self.status.setText(text)
-        self.status.setProperty("role", "notice" if text else "")
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        self.status.setVisible(bool(text))
         if text:
-            bring_into_view(self.status)
+            bring_into_view(self.status_place)  # scrolls only if it cannot be seen
 
     def set_back_visible(self, visible: bool) -> None:
         """Shown when the page was opened because the journal could not be."""
@@ -282,6 +289,7 @@ class DataPage(QWidget):
         else:
             first = self.back_up_button
         first.setFocus(Qt.FocusReason.OtherFocusReason)
+        bring_into_view(self.status_place)  # the buttons and where their result will show
         bring_into_view(first)
 
     # -- backing up --------------------------------------------------------------------------
@@ -315,7 +323,9 @@ class DataPage(QWidget):
     def restore_selected(self) -> None:
         chosen = self._chosen()
         if not self.busy and chosen is not None and chosen.kind is not BackupKind.DAMAGED:
-            name = tr("The copy from %1 (%2)").replace("%1", when_text(chosen.made_at))
+            name = tr("The copy from %1 (%2)").replace(
+                "%1", f"{chosen.made_at:%a %d %b %Y, %H:%M:%S}"
+            )
             self.restore(chosen.path, name.replace("%2", _kind_text(chosen.kind)))
 
     def restore_from_file(self) -> None:

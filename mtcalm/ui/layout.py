@@ -30,6 +30,7 @@ def _scrolling_body(page: QWidget) -> tuple[QScrollArea, QWidget]:
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the controls, not to it
     outer.addWidget(scroll)
     body = QWidget()
     scroll.setWidget(body)

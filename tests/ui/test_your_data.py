@@ -74,7 +74,7 @@ def test_back_up_now_makes_a_checked_copy_and_lists_it(qtbot, data_dir, playlist
     assert backup.kind is BackupKind.MANUAL
     assert page.backup_list.count() == 1
     assert "made by you" in page.backup_list.item(0).text()
-    assert "Newest copy" in page.latest_label.text()
+    assert not page.latest_label.isVisible()  # said only when the daily copy failed
     assert page.status.textFormat() == Qt.TextFormat.PlainText
     assert ".sqlite3" not in page.status.text()  # the file's name is a detail (tooltip)
     assert (page.backup_list.height(), page.status.y()) == (list_height, status_top)  # no jump
@@ -160,7 +160,8 @@ def test_a_damaged_journal_can_be_restored_from_the_problem_page(qtbot, data_dir
     assert page.back_button.isVisible()
     assert not window.nav_listen.isVisible()  # no journal yet: nowhere else to go
     assert page.restore_button.hasFocus() and page.backup_list.currentRow() == 0
-    assert not page.back_up_button.isVisible()  # nothing to copy
+    assert not page.back_up_button.isEnabled()  # nothing to copy; kept in place, not hidden
+    restore_x = page.restore_button.x()
     assert page.restore_button.property("role") == "primary"
     dialogs = AnsweringDialogs()
     page.dialogs = dialogs
@@ -170,6 +171,7 @@ def test_a_damaged_journal_can_be_restored_from_the_problem_page(qtbot, data_dir
 
     assert journal_titles(window) == ["Saved in the backup"]
     assert window.nav_listen.isVisible()
+    assert page.restore_button.x() == restore_x  # nothing moved when the journal came back
     assert "cannot be opened is kept, as it is" in dialogs.questions[0]
     kept = [b for b in list_backups(data_dir / "backups") if b.kind is BackupKind.DAMAGED]
     assert len(kept) == 1 and kept[0].path.read_bytes().startswith(b"SQLite format 3\x00\x42")
