@@ -101,7 +101,7 @@ class DataPage(QWidget):
         top.addWidget(plain_label(tr("Your data"), "title"), 1)
         self.back_button = QPushButton(tr("Back"))
         self.back_button.setProperty("role", "quiet")
-        self.back_button.clicked.connect(self.back_requested.emit)
+        self.back_button.clicked.connect(lambda: None if self.busy else self.back_requested.emit())
         self.back_button.hide()
         top.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
@@ -251,16 +251,14 @@ class DataPage(QWidget):
         return text
 
     def _update_buttons(self) -> None:
-        busy = self.busy
+        """Enable what can be done. While a job runs nothing is disabled (that would send the
+        focus, and the page's scroll, elsewhere): the actions wait, and the result line says
+        what is happening.
+        """
         usable = self.workspace.journal is not None
-        self.back_up_button.setEnabled(not busy and usable)
-        self.back_button.setEnabled(not busy)
+        self.back_up_button.setEnabled(usable)
         chosen = self._chosen()
-        self.restore_button.setEnabled(
-            not busy and chosen is not None and chosen.kind is not BackupKind.DAMAGED
-        )
-        self.restore_file_button.setEnabled(not busy)
-        self.backup_list.setEnabled(not busy)
+        self.restore_button.setEnabled(chosen is not None and chosen.kind is not BackupKind.DAMAGED)
 
     @property
     def busy(self) -> bool:
