@@ -24,9 +24,9 @@ from mtcalm.journal.file import (
     JournalFolderReadOnly,
     JournalReadOnly,
     JournalUnreadable,
-    wal_header_is_valid,
 )
 from mtcalm.journal.store import Journal
+from mtcalm.journal.wal import wal_header_is_valid
 from mtcalm.settings import SETTINGS_FILE, Settings, load_settings, save_settings
 from mtcalm.workspace import Workspace, current_journal
 from tests.conftest import DiskMaker, fill_disk, unprivileged

@@ -8,6 +8,7 @@ changes the journal. The copy goes into the data folder's ``backups`` folder, or
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -48,14 +49,11 @@ def run_backup(
     arguments: argparse.Namespace, data_dir: Path, stdout: TextIO, stderr: TextIO
 ) -> int:
     """Back the journal up as the ``backup`` command does; the exit status. Never raises."""
-    try:
-        return _back_up(arguments.output, data_dir, stdout, stderr)
-    except KeyboardInterrupt:
-        refuse(stderr, "interrupted; no copy was made")
-        return EXIT_REFUSED
-    except Exception as error:  # a bug or an unforeseen failure: one line, never a traceback
-        refuse(stderr, f"unexpected error: {type(error).__name__}: {error}")
-        return EXIT_REFUSED
+    return never_raising(
+        lambda: _back_up(arguments.output, data_dir, stdout, stderr),
+        stderr,
+        "interrupted; no copy was made",
+    )
 
 
 def _back_up(output: Path | None, data_dir: Path, stdout: TextIO, stderr: TextIO) -> int:
@@ -89,3 +87,16 @@ def _back_up(output: Path | None, data_dir: Path, stdout: TextIO, stderr: TextIO
 
 def refuse(stderr: TextIO, text: str) -> None:
     print(f"mtcalm: {text}", file=stderr, flush=True)
+
+
+def never_raising(command: Callable[[], int], stderr: TextIO, interrupted: str) -> int:
+    """Run ``command``; Ctrl-C or a bug becomes one line on stderr and status 1, never a
+    traceback.
+    """
+    try:
+        return command()
+    except KeyboardInterrupt:
+        refuse(stderr, interrupted)
+    except Exception as error:  # a bug or an unforeseen failure
+        refuse(stderr, f"unexpected error: {type(error).__name__}: {error}")
+    return EXIT_REFUSED

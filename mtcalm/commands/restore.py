@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from mtcalm.commands.backup import refuse
+from mtcalm.commands.backup import never_raising, refuse
 from mtcalm.commands.scan import printable
 
 EXIT_OK = 0
@@ -46,14 +46,11 @@ def run_restore(
     arguments: argparse.Namespace, data_dir: Path, stdout: TextIO, stderr: TextIO
 ) -> int:
     """Restore as the ``restore`` command does; the exit status. Never raises."""
-    try:
-        return _restore(arguments.file, data_dir, stdout, stderr)
-    except KeyboardInterrupt:
-        refuse(stderr, "interrupted; the journal is as it was or fully restored")
-        return EXIT_REFUSED
-    except Exception as error:  # a bug or an unforeseen failure: one line, never a traceback
-        refuse(stderr, f"unexpected error: {type(error).__name__}: {error}")
-        return EXIT_REFUSED
+    return never_raising(
+        lambda: _restore(arguments.file, data_dir, stdout, stderr),
+        stderr,
+        "interrupted; the journal is as it was or fully restored",
+    )
 
 
 def _restore(source: Path, data_dir: Path, stdout: TextIO, stderr: TextIO) -> int:

@@ -13,7 +13,6 @@ import contextlib
 import os
 import sqlite3
 import stat
-import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +29,8 @@ from mtcalm.datadir import (
     remove_partial,
     remove_stale_partials,
 )
+from mtcalm.journal import wal
+from mtcalm.journal.wal import wal_of
 
 # "mtca" as a 32-bit integer: marks a SQLite file as an mtcalm journal.
 APPLICATION_ID = 0x6D746361
@@ -185,9 +186,7 @@ SCHEMA_STEPS: tuple[SchemaStep, ...] = (_create_v1, _create_v2)
 # How long a connection waits for another one's write (an upgrade's backup holds the lock).
 BUSY_TIMEOUT_SECONDS = 30.0
 BACKUPS_FOLDER = "backups"  # beside the journal, in the data folder
-WAL_MAGIC = (0x377F0682, 0x377F0683)
 FULL_DISK_BYTES = 256 * 1024  # less free than this, and SQLite cannot make its -shm
-WAL_FORMAT = 3007000
 
 
 @dataclass(frozen=True)
@@ -216,7 +215,7 @@ def open_connection(
     if not _exists(path):
         if not create:
             raise JournalMissing("There is no journal", "There is no journal here.", path)
-        orphan = _set_aside(_sidecar(path, "-wal"), "orphaned")
+        orphan = _set_aside(wal_of(path), "orphaned")
         if orphan is not None:  # it would be replayed onto the new journal
             notices.append(
                 f"A file of recent changes ({orphan.name.split('.orphaned')[0]}) was found "
@@ -233,7 +232,7 @@ def open_connection(
             "journal could open; anything written in the last moments before mtcalm stopped "
             "may be missing."
         )
-    if _sidecar(path, "-wal").exists():
+    if wal_of(path).exists():
         _probe_read_only(path, target)
     try:
         connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
@@ -509,25 +508,6 @@ def _sidecar(path: Path, suffix: str) -> Path:
     return path.with_name(path.name + suffix)
 
 
-def wal_header_is_valid(header: bytes) -> bool:
-    """Whether the first 32 bytes of a -wal file are a WAL header SQLite can use."""
-    if len(header) < 32:
-        return False
-    magic, version, page_size, _, _, _, sum1, sum2 = struct.unpack(">8I", header[:32])
-    if magic not in WAL_MAGIC or version != WAL_FORMAT:
-        return False
-    odd_size = page_size < 512 or page_size > 65536 or page_size & (page_size - 1)
-    if odd_size and page_size != 1:  # 1 stands for 65536
-        return False
-    order = ">" if magic & 1 else "<"
-    words = struct.unpack(f"{order}6I", header[:24])
-    s0 = s1 = 0
-    for index in range(0, 6, 2):
-        s0 = (s0 + words[index] + s1) & 0xFFFFFFFF
-        s1 = (s1 + words[index + 1] + s0) & 0xFFFFFFFF
-    return (s0, s1) == (sum1, sum2)
-
-
 def set_aside_damaged_wal(path: Path) -> Path | None:
     """Move a -wal whose header SQLite cannot read out of the way; where it went, or None.
 
@@ -535,42 +515,24 @@ def set_aside_damaged_wal(path: Path) -> Path | None:
     """
     if not wal_is_damaged(path):
         return None
-    return _set_aside(_sidecar(path, "-wal"), "damaged")
+    return _set_aside(wal_of(path), "damaged")
 
 
 def wal_is_damaged(path: Path) -> bool:
     """Whether the journal at ``path`` has a -wal beside it that SQLite cannot use."""
-    wal = _sidecar(path, "-wal")
     try:
-        details, header = read_start(wal, 32)
-    except FileNotFoundError:
-        return False
+        return wal.is_damaged(wal_of(path))
     except OSError as error:
         raise JournalUnreadable(
             "The journal cannot be read",
             f"The file of its recent changes could not be read ({error.strerror}).",
-            wal,
+            wal_of(path),
         ) from error
-    if not stat.S_ISREG(details.st_mode):
-        return True
-    return details.st_size > 0 and not wal_header_is_valid(header)
 
 
 def _set_aside(file: Path, label: str) -> Path | None:
-    """Rename ``file`` (if it is there and not empty) to ``<name>.<label>-<time>``."""
     try:
-        if file.lstat().st_size == 0 and stat.S_ISREG(file.lstat().st_mode):
-            return None
-    except FileNotFoundError:
-        return None
-    stamp = now().strftime("%Y%m%d-%H%M%S")
-    kept = file.with_name(f"{file.name}.{label}-{stamp}")
-    counter = 1
-    while kept.exists():
-        kept = file.with_name(f"{file.name}.{label}-{stamp}-{counter}")
-        counter += 1
-    try:
-        file.rename(kept)
+        return wal.set_aside(file, label, now().strftime("%Y%m%d-%H%M%S"))
     except OSError as error:
         raise JournalUnreadable(
             "The journal cannot be opened",
@@ -578,14 +540,11 @@ def _set_aside(file: Path, label: str) -> Path | None:
             "Nothing was changed.",
             file,
         ) from error
-    with contextlib.suppress(OSError):  # its index describes the file set aside
-        file.with_name(file.name.removesuffix("-wal") + "-shm").unlink()
-    return kept
 
 
 def _make_owner_only(path: Path) -> None:
     """Take away what others may do with the journal's files; never add to the owner's."""
-    for candidate in (path, _sidecar(path, "-wal"), _sidecar(path, "-shm")):
+    for candidate in (path, wal_of(path), _sidecar(path, "-shm")):
         with contextlib.suppress(OSError):
             mode = stat.S_IMODE(candidate.stat().st_mode)
             if mode & 0o077:

@@ -25,13 +25,7 @@ from PySide6.QtWidgets import (
 
 from mtcalm.checkin import CheckIn, Phase, suggests_support_first
 from mtcalm.datadir import WriteFailed
-from mtcalm.journal.file import (
-    JournalError,
-    JournalFolderReadOnly,
-    JournalReadOnly,
-    JournalUnavailable,
-    JournalWriteFailed,
-)
+from mtcalm.journal.file import JournalError
 from mtcalm.journal.store import EventKind
 from mtcalm.playlists import Playlist, Track
 from mtcalm.scripts import Script
@@ -504,26 +498,19 @@ class MainWindow(QMainWindow):
         if problem is None:
             self.show_home()
             return
-        from mtcalm.ui.problem_page import ProblemActions
+        from mtcalm.ui.problem_page import ProblemActions, actions_for
 
-        if isinstance(problem, JournalReadOnly):
-            actions = ProblemActions.ALLOW_WRITING
-        elif isinstance(problem, JournalFolderReadOnly | JournalUnavailable | JournalWriteFailed):
-            actions = ProblemActions.TRY_AGAIN  # nothing is wrong with the journal itself
-        else:
-            actions = ProblemActions.SET_ASIDE
-        alternative = ""
-        if actions is ProblemActions.SET_ASIDE:
-            found = self.workspace.alternative_journal()
-            if found is not None:
-                self._alternative = found.path.name
-                alternative = journal_facts_text(found)
+        actions = actions_for(problem)
+        found = (
+            self.workspace.alternative_journal() if actions is ProblemActions.SET_ASIDE else None
+        )
+        self._alternative = found.path.name if found is not None else ""
         self.problem.show_problem(
             problem.short,
             problem.long,
             actions,
             has_backups=self.workspace.has_restorable_backups(),
-            alternative=alternative,
+            alternative=journal_facts_text(found) if found is not None else "",
             path=problem.path,
             result=result,
         )
@@ -1032,14 +1019,18 @@ class MainWindow(QMainWindow):
         except JournalError as error:
             self.listening.show_problem(f"{error.short}: {error.long}")
 
-    def _tell(self, short: str, long: str) -> None:
+    def _tell(self, short: str, long: str, *, wait: bool = False) -> None:
+        """A plain-text message; with ``wait`` a warning that is read before going on."""
         box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Information)
+        box.setIcon(QMessageBox.Icon.Warning if wait else QMessageBox.Icon.Information)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setWindowTitle(self.tr("mtcalm"))
         box.setText(short)
         box.setInformativeText(long)
-        box.open()
+        if wait:
+            box.exec()
+        else:
+            box.open()
 
     # -- bringing to the front, and closing -----------------------------------------------------
 
@@ -1093,21 +1084,12 @@ class MainWindow(QMainWindow):
             self.workspace.save_settings()
         except WriteFailed as error:
             if not quickly:
-                self._warn_now(error.short, error.long)
+                self._tell(error.short, error.long, wait=True)
             else:
                 print(f"mtcalm: {error.short}: {error.long}", file=sys.stderr)
         self.hide()
         self.daily_backup.finish_on_close(quickly=quickly)
         self.workspace.close()
-
-    def _warn_now(self, short: str, long: str) -> None:
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setWindowTitle(self.tr("mtcalm"))
-        box.setText(short)
-        box.setInformativeText(long)
-        box.exec()
 
 
 def journal_facts_text(facts: JournalFacts) -> str:

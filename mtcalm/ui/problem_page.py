@@ -14,6 +14,13 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
+from mtcalm.journal.file import (
+    JournalError,
+    JournalFolderReadOnly,
+    JournalReadOnly,
+    JournalUnavailable,
+    JournalWriteFailed,
+)
 from mtcalm.ui.layout import READABLE_WIDTH, roomy_page
 from mtcalm.ui.text import plain_label
 
@@ -24,6 +31,15 @@ class ProblemActions(Enum):
     SET_ASIDE = "set aside"  # damaged, empty, newer: restore, another journal, or a fresh one
     ALLOW_WRITING = "allow writing"  # the journal file is read-only
     TRY_AGAIN = "try again"  # the folder cannot be written to
+
+
+def actions_for(problem: JournalError) -> ProblemActions:
+    """The way forward a journal problem has."""
+    if isinstance(problem, JournalReadOnly):
+        return ProblemActions.ALLOW_WRITING
+    if isinstance(problem, JournalFolderReadOnly | JournalUnavailable | JournalWriteFailed):
+        return ProblemActions.TRY_AGAIN  # nothing is wrong with the journal itself
+    return ProblemActions.SET_ASIDE
 
 
 class JournalProblemPage(QWidget):
