@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mtcalm.checkin import CheckIn, ItemChange, compare, distress_rose
+from mtcalm.checkin import STIRRED_UP, CheckIn, ItemChange, compare, distress_rose
 from mtcalm.journal.store import EventKind, Journal, Outcome
 from mtcalm.playlists import Playlist, Track
 
@@ -28,6 +28,12 @@ class SessionSummary:
     outcome: Outcome
     listened_seconds: float
     distress_rose: bool
+    after: CheckIn | None = None  # the answers as given, for words such as "Yes"
+
+    @property
+    def stirred_up(self) -> bool:
+        """The person said the session stirred up urges or hard memories."""
+        return self.after is not None and self.after.value(STIRRED_UP.key) == 1
 
 
 class ListeningSession:
@@ -53,7 +59,8 @@ class ListeningSession:
         self.before = before
         self.tracks = tuple(playlist.tracks if tracks is None else tracks)
         self.script = script
-        self.outcome = Outcome.IN_PROGRESS
+        self.outcome = Outcome.IN_PROGRESS  # as kept in the journal
+        self._ended_as = Outcome.ENDED_EARLY  # what a check-out keeps if finishing failed
         self.listened_seconds = 0.0
         self._saved_listened = 0.0
 
@@ -89,13 +96,16 @@ class ListeningSession:
     def finish_listening(self, completed: bool, listened_seconds: float) -> None:
         """The music has stopped: it played to its end, or the person ended it."""
         self.listened_seconds = max(self.listened_seconds, listened_seconds)
-        self.outcome = Outcome.COMPLETED if completed else Outcome.ENDED_EARLY
-        self.journal.finish_session(self.session_id, self.outcome, self.listened_seconds)
+        self._ended_as = Outcome.COMPLETED if completed else Outcome.ENDED_EARLY
+        self.journal.finish_session(self.session_id, self._ended_as, self.listened_seconds)
+        self.outcome = self._ended_as
 
     def check_out(self, after: CheckIn) -> SessionSummary:
         """Record the check-in after listening and say what changed."""
-        if self.outcome is Outcome.IN_PROGRESS:
-            self.finish_listening(False, self.listened_seconds)
+        if self.outcome is Outcome.IN_PROGRESS:  # never finished, or its record failed
+            self.finish_listening(self._ended_as is Outcome.COMPLETED, self.listened_seconds)
         self.journal.record_after(self.session_id, after)
         changes = compare(self.before, after)
-        return SessionSummary(changes, self.outcome, self.listened_seconds, distress_rose(changes))
+        return SessionSummary(
+            changes, self.outcome, self.listened_seconds, distress_rose(changes), after
+        )

@@ -160,7 +160,9 @@ def test_check_out_returns_the_changes(journal: Journal, playlist: Playlist) -> 
         outcome=Outcome.COMPLETED,
         listened_seconds=1.5,
         distress_rose=False,
+        after=after,
     )
+    assert not summary.stirred_up
     record = journal.session(session.session_id)
     assert record.after is not None
     assert record.after.value("helpfulness") == 4
