@@ -8,11 +8,6 @@ import sys
 from collections.abc import Sequence
 
 from mtcalm import __version__
-from mtcalm.commands.backup import add_backup_command, run_backup
-from mtcalm.commands.check import add_check_command, run_check
-from mtcalm.commands.play import add_play_command, run_play
-from mtcalm.commands.restore import add_restore_command, run_restore
-from mtcalm.commands.scan import add_scan_command, run_scan
 from mtcalm.datadir import DATA_DIR_VARIABLE, DataDirError, ensure_private_dir, resolve_data_dir
 
 EXIT_OK = 0
@@ -20,7 +15,10 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; without ``with_commands`` only what opening the window needs
+    (the commands' modules are not loaded: the first frame does not wait for them).
+    """
     parser = argparse.ArgumentParser(
         prog="mtcalm",
         description="Guided listening and relaxation with a check-in before and after.",
@@ -36,6 +34,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("gui", help="open the app (the default)")
+    if not with_commands:
+        return parser
+    from mtcalm.commands.backup import add_backup_command
+    from mtcalm.commands.check import add_check_command
+    from mtcalm.commands.play import add_play_command
+    from mtcalm.commands.restore import add_restore_command
+    from mtcalm.commands.scan import add_scan_command
+
     add_check_command(commands)
     add_play_command(commands)
     add_scan_command(commands)
@@ -44,18 +50,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def command_word(argv: Sequence[str]) -> str | None:
+    """The command named in ``argv`` (``None`` for none); ``"-"`` for an option such as
+    ``--help`` that needs the whole command line.
+    """
+    words = iter(argv)
+    for word in words:
+        if word == "--data-dir":
+            next(words, None)
+        elif not word.startswith("--data-dir="):
+            return "-" if word.startswith("-") else word
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    arguments = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    window = command_word(argv) in (None, "gui")
+    arguments = build_parser(with_commands=not window).parse_args(argv)
+    if window:
+        from mtcalm.ui.app import run_app  # only the GUI needs Qt
+
+        data_dir = resolve_data_dir(arguments.data_dir, os.environ)
+        return run_app(data_dir, sys.argv[:1])  # it says in a window, too, if the folder fails
+    from mtcalm.commands.backup import run_backup
+    from mtcalm.commands.check import run_check
+    from mtcalm.commands.play import run_play
+    from mtcalm.commands.restore import run_restore
+    from mtcalm.commands.scan import run_scan
+
     if arguments.command == "check":  # reads the files named, never the data folder
         return run_check(arguments, sys.stdout, sys.stderr)
     data_dir = resolve_data_dir(arguments.data_dir, os.environ)
     if arguments.command == "backup":  # reads the journal; never creates the folder
         return run_backup(arguments, data_dir, sys.stdout, sys.stderr)
-    if arguments.command in (None, "gui"):
-        from mtcalm.ui.app import run_app  # only the GUI needs Qt
-
-        return run_app(data_dir, sys.argv[:1])  # it says in a window, too, if the folder fails
     try:
         ensure_private_dir(data_dir)
     except DataDirError as error:
