@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QButtonGroup,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
+    QLayout,
+    QLayoutItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -25,45 +28,162 @@ from mtcalm.checkin import (
     Phase,
     items_for,
 )
-from mtcalm.ui.layout import card, scrolling_page
-from mtcalm.ui.rating_scale import RatingScale
+from mtcalm.ui import theme
+from mtcalm.ui.layout import READABLE_WIDTH, card, scrolling_page
+from mtcalm.ui.rating_scale import RatingScale, WordScale
 from mtcalm.ui.text import emotion_name, plain_label, plural, tr
+
+VIEW_MARGIN = 24  # room kept above and below a control scrolled into view
+
+
+class FlowLayout(QLayout):
+    """Widgets in rows that wrap onto the next row when the width runs out, so nothing needs
+    a horizontal scroll bar at a large text scale. Rows start at the left, or end at the right;
+    with ``cell`` (a width), widgets share each row in equal cells no narrower than that,
+    like a grid that wraps, rows kept even (3 + 2 rather than 4 + 1).
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        spacing: int = 8,
+        right: bool = False,
+        cell: int | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._gap = spacing
+        self._right = right
+        self._cell = cell
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), apply=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, apply=True)
+
+    def sizeHint(self) -> QSize:
+        width = sum(item.sizeHint().width() for item in self._items)
+        width += self._gap * max(0, len(self._items) - 1)
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSize(self) -> QSize:
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        margins: QMargins = self.contentsMargins()
+        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+
+    def _rows(self, width: int) -> list[list[tuple[QLayoutItem, QSize]]]:
+        """The items, row by row, each with the size it gets."""
+        items = [item for item in self._items if not item.isEmpty()]
+        if self._cell is not None and items:
+            columns = max(1, min(len(items), (width + self._gap) // (self._cell + self._gap)))
+            row_count = -(-len(items) // columns)
+            columns = -(-len(items) // row_count)  # even rows
+            cell = max(self._cell, (width - self._gap * (columns - 1)) // columns)
+            sized = [(item, QSize(cell, item.sizeHint().height())) for item in items]
+            return [sized[start : start + columns] for start in range(0, len(sized), columns)]
+        rows: list[list[tuple[QLayoutItem, QSize]]] = [[]]
+        used = 0
+        for item in items:
+            hint = item.sizeHint()
+            needed = hint.width() if not rows[-1] else used + self._gap + hint.width()
+            if rows[-1] and needed > width:
+                rows.append([])
+                needed = hint.width()
+            rows[-1].append((item, hint))
+            used = needed
+        return rows
+
+    def _arrange(self, rect: QRect, *, apply: bool) -> int:
+        """Place the items in ``rect`` (if ``apply``); returns the height they take."""
+        area = rect.marginsRemoved(self.contentsMargins())
+        rows = self._rows(area.width())
+        y = area.y()
+        for row in rows:
+            if not row:
+                continue
+            height = max(hint.height() for _, hint in row)
+            total = sum(hint.width() for _, hint in row) + self._gap * (len(row) - 1)
+            x = area.x() + (area.width() - total if self._right else 0)
+            for item, hint in row:
+                if apply:
+                    top = y + (height - hint.height()) // 2
+                    item.setGeometry(QRect(QPoint(x, top), hint))
+                x += hint.width() + self._gap
+            y += height + self._gap
+        bottom = self.contentsMargins().bottom()
+        return max(0, y - self._gap - rect.y()) + bottom
 
 
 @dataclass(frozen=True)
 class ItemWords:
+    """What a check-in item says: its question and the words of its answers.
+
+    ``low`` and ``high`` name the ends of a numbered scale; ``choices`` names every value of a
+    short scale (helpfulness, yes/no), which is then shown as words rather than a slider.
+    """
+
     question: str
-    low: str
-    high: str
+    low: str = ""
+    high: str = ""
+    choices: tuple[str, ...] = ()
 
 
 def item_words(item: CheckInItem, phase: Phase) -> ItemWords:
-    """The question and end labels for ``item``, translated."""
+    """The question and answer words for ``item``, translated."""
     now = tr("right now") if phase is Phase.BEFORE else tr("now, after listening")
     words = {
         "distress": ItemWords(
             tr("How distressed do you feel %1?").replace("%1", now),
-            tr("0 · completely calm"),
-            tr("10 · the worst you can imagine"),
+            tr("completely calm"),
+            tr("the worst you can imagine"),
         ),
         "pleasantness": ItemWords(
             tr("How unpleasant or pleasant do you feel?"), tr("unpleasant"), tr("pleasant")
         ),
         "energy": ItemWords(tr("How much energy do you have?"), tr("very low"), tr("very high")),
         "helpfulness": ItemWords(
-            tr("How helpful was this session?"), tr("0 · not at all"), tr("4 · very helpful")
+            tr("How helpful was this session?"),
+            choices=(tr("not at all"), tr("a little"), tr("somewhat"), tr("quite"), tr("very")),
         ),
         "stirred_up": ItemWords(
             tr("Did the music bring up urges, memories of using, or distressing memories?"),
-            tr("no"),
-            tr("yes"),
+            choices=(tr("No"), tr("Yes")),
         ),
     }
     return words[item.key]
 
 
+def set_chip_description(button: QAbstractButton) -> None:
+    """Say a chip's state in words too (its checked state is exposed by Qt as well)."""
+    button.setAccessibleDescription(tr("selected") if button.isChecked() else tr("not selected"))
+
+
 class YesNoChoice(QWidget):
-    """Two buttons, neither chosen at first."""
+    """Two chips, neither chosen at first."""
 
     value_changed = Signal(object)
 
@@ -74,11 +194,14 @@ class YesNoChoice(QWidget):
         layout.setSpacing(8)
         self._group = QButtonGroup(self)
         self._group.setExclusive(True)
-        self.no_button = QPushButton(no_text.capitalize())
-        self.yes_button = QPushButton(yes_text.capitalize())
+        self.no_button = QPushButton(no_text)
+        self.yes_button = QPushButton(yes_text)
         for value, button in ((0, self.no_button), (1, self.yes_button)):
             button.setCheckable(True)
             button.setProperty("role", "chip")
+            button.setAccessibleName(button.text())
+            button.toggled.connect(lambda _on, chip=button: set_chip_description(chip))
+            set_chip_description(button)
             self._group.addButton(button, value)
             layout.addWidget(button)
         layout.addStretch(1)
@@ -100,6 +223,11 @@ class YesNoChoice(QWidget):
                 button.setChecked(True)
         self.value_changed.emit(self.value())
 
+    def focus_target(self) -> QWidget:
+        """The chip Tab would land on: the chosen one, or "No"."""
+        checked = self._group.checkedButton()
+        return checked if checked is not None else self.no_button
+
 
 class CheckInQuestion(QFrame):
     """One item: its question, the scale, and a way to skip it."""
@@ -110,7 +238,7 @@ class CheckInQuestion(QFrame):
         super().__init__(parent)
         self.item = item
         self.setProperty("role", "card")
-        words = item_words(item, phase)
+        self.words = words = item_words(item, phase)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
         layout.setSpacing(8)
@@ -121,25 +249,36 @@ class CheckInQuestion(QFrame):
         self.skip_button.setProperty("role", "quiet")
         self.skip_button.setCheckable(True)
         self.skip_button.setToolTip(self.tr("Leave this question unanswered"))
+        self.skip_button.setAccessibleName(self.skip_button.text())
+        self.skip_button.setAccessibleDescription(words.question)
         top.addWidget(self.skip_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
         self.scale: RatingScale | None = None
         self.choice: YesNoChoice | None = None
         if item.scale == YES_NO_SCALE:
-            self.choice = YesNoChoice(words.low, words.high)
+            no_text, yes_text = words.choices
+            self.choice = YesNoChoice(no_text, yes_text)
             self.choice.setAccessibleName(words.question)
             self.choice.value_changed.connect(self._on_answer)
             layout.addWidget(self.choice)
+        elif words.choices:
+            self.scale = WordScale(item.scale.minimum, words.choices)
+            self.scale.setAccessibleName(words.question)
+            self.scale.value_changed.connect(self._on_answer)
+            layout.addWidget(self.scale)
         else:
-            self.scale = RatingScale(item.scale.minimum, item.scale.maximum)
+            anchors = {item.scale.minimum: words.low, item.scale.maximum: words.high}
+            self.scale = RatingScale(item.scale.minimum, item.scale.maximum, anchors=anchors)
             self.scale.setAccessibleName(words.question)
             self.scale.value_changed.connect(self._on_answer)
             layout.addWidget(self.scale)
             ends = QHBoxLayout()
             ends.setContentsMargins(RatingScale.SIDE_MARGIN - 4, 0, RatingScale.SIDE_MARGIN - 4, 0)
-            ends.addWidget(plain_label(words.low, "muted", wrap=False))
-            ends.addStretch(1)
-            ends.addWidget(plain_label(words.high, "muted", wrap=False))
+            ends.setSpacing(24)
+            low, high = plain_label(words.low, "muted"), plain_label(words.high, "muted")
+            high.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            ends.addWidget(low, 1, Qt.AlignmentFlag.AlignTop)
+            ends.addWidget(high, 1, Qt.AlignmentFlag.AlignTop)
             layout.addLayout(ends)
         self.hint = plain_label(self.tr("Not answered yet"), "muted")
         layout.addWidget(self.hint)
@@ -147,7 +286,14 @@ class CheckInQuestion(QFrame):
 
     @property
     def input_widget(self) -> QWidget:
+        """The scale, or the yes/no pair."""
         return self.scale if self.scale is not None else self.choice  # type: ignore[return-value]
+
+    def focus_target(self) -> QWidget:
+        """The control that takes the focus when this question is reached."""
+        if self.choice is not None:
+            return self.choice.focus_target()
+        return self.input_widget
 
     def value(self) -> int | None:
         if self.skip_button.isChecked():
@@ -155,6 +301,16 @@ class CheckInQuestion(QFrame):
         if self.scale is not None:
             return self.scale.value()
         return self.choice.value() if self.choice else None
+
+    def answer_text(self) -> str:
+        """The answer as the person gave it: "Yes", "7", "0 · completely calm"."""
+        value = self.value()
+        if value is None:
+            return self.tr("not answered")
+        if self.choice is not None:
+            return self.words.choices[value - self.item.scale.minimum]
+        assert self.scale is not None
+        return self.scale.value_text(value)
 
     def is_settled(self) -> bool:
         """Answered, or deliberately skipped."""
@@ -189,93 +345,154 @@ class CheckInQuestion(QFrame):
         elif self.value() is None:
             self.hint.setText(self.tr("Not answered yet"))
         else:
-            self.hint.setText(self.tr("Your answer: %1").replace("%1", str(self.value())))
+            self.hint.setText(self.tr("Your answer: %1").replace("%1", self.answer_text()))
 
 
 class CheckInPage(QWidget):
-    """The whole check-in for one phase. Emits ``submitted`` with the :class:`CheckIn`."""
+    """The whole check-in for one phase. Emits ``submitted`` with the :class:`CheckIn`.
+
+    Before listening, ``cancel_requested`` means "take me back, I chose the wrong thing";
+    after listening, every question may be skipped at once (the after check-in is optional).
+    """
 
     submitted = Signal(object)
+    cancel_requested = Signal()
 
     def __init__(self, phase: Phase, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.phase = phase
-        layout = scrolling_page(self)
-        title = (
-            self.tr("Before you listen") if phase is Phase.BEFORE else self.tr("After listening")
+        layout = scrolling_page(self, max_width=READABLE_WIDTH)
+        scroll_area = self.findChild(QScrollArea)
+        assert scroll_area is not None
+        self.scroll_area: QScrollArea = scroll_area
+        before = phase is Phase.BEFORE
+
+        # A way out, above the title where it is found at once: back to choosing (before),
+        # or past every question (after). Quiet: "Continue" stays the main action.
+        self.back_button: QPushButton | None = None
+        self.skip_all = QPushButton(
+            self.tr("Skip check-in") if before else self.tr("Skip these questions")
         )
+        self.skip_all.setProperty("role", "quiet")
+        self.skip_all.setToolTip(
+            self.tr("Go on without answering: nothing is recorded as a number")
+        )
+        self.skip_all.clicked.connect(self._skip_all)
+        way_out = QHBoxLayout()
+        if before:
+            self.back_button = QPushButton(self.tr("Choose something else"))
+            self.back_button.setProperty("role", "quiet")
+            self.back_button.setToolTip(self.tr("Go back without starting a session"))
+            self.back_button.clicked.connect(self.cancel_requested)
+            way_out.addWidget(self.back_button)
+            way_out.addStretch(1)
+        else:
+            way_out.addStretch(1)
+            way_out.addWidget(self.skip_all)
+        layout.addLayout(way_out)
+        title = self.tr("Before you listen") if before else self.tr("After listening")
         layout.addWidget(plain_label(title, "title"))
         self.intro = plain_label(
             self.tr(
                 "A short check-in: place each slider where it feels right. There are no right "
                 "answers. Skip anything you prefer not to answer."
+            )
+            if before
+            else self.tr(
+                "A few questions about how you are now. All of them are optional: skip any, "
+                "or all of them."
             ),
             "muted",
         )
         layout.addWidget(self.intro)
+
         self.questions = [CheckInQuestion(item, phase) for item in items_for(phase)]
         for question in self.questions:
             question.changed.connect(self._update_continue)
             if question.scale is not None:
-                question.scale.submitted.connect(self._advance_focus)
+                question.scale.submitted.connect(lambda asked=question: self._advance_focus(asked))
             layout.addWidget(question)
         layout.addWidget(self._build_emotions())
-        layout.addWidget(plain_label(self.tr("A note, if you like"), "heading"))
+        note_label = plain_label(self.tr("A note, if you like"), "heading")
+        layout.addWidget(note_label)
         self.note = QPlainTextEdit()
         self.note.setPlaceholderText(self.tr("Anything you want to remember about now"))
         self.note.setFixedHeight(84)
         self.note.setTabChangesFocus(True)
         self.note.setAccessibleName(self.tr("Note"))
+        self.note.setAccessibleDescription(self.tr("optional"))
+        note_label.setBuddy(self.note)
         layout.addWidget(self.note)
-        buttons = QHBoxLayout()
-        self.skip_all = QPushButton(self.tr("Skip check-in"))
-        self.skip_all.setProperty("role", "quiet")
-        self.skip_all.clicked.connect(self._skip_all)
+
+        # What Continue waits for, in a place of its own (kept when empty: nothing jumps).
+        self.waiting = plain_label("", "muted")
+        self.waiting.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.waiting.setMinimumHeight(self.waiting.fontMetrics().lineSpacing())
+        layout.addWidget(self.waiting)
+        buttons = FlowLayout(spacing=theme.SPACING, right=True)
+        if before:
+            buttons.addWidget(self.skip_all)
         self.continue_button = QPushButton(
-            self.tr("Continue to listening")
-            if phase is Phase.BEFORE
-            else self.tr("See what changed")
+            self.tr("Continue to listening") if before else self.tr("See what changed")
         )
         self.continue_button.setProperty("role", "primary")
-        self.continue_button.setDefault(True)
+        self.continue_button.setAutoDefault(False)  # looks and acts like the other buttons
         self.continue_button.clicked.connect(self._submit)
-        buttons.addWidget(self.skip_all)
-        buttons.addStretch(1)
-        self.waiting = plain_label("", "muted", wrap=False)
-        buttons.addWidget(self.waiting)
         buttons.addWidget(self.continue_button)
         layout.addLayout(buttons)
         layout.addStretch(1)
+
+        for widget in self.findChildren(QWidget):
+            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                widget.installEventFilter(self)  # a focused control is always in view
         self.reset()
 
     def _build_emotions(self) -> QWidget:
+        """The words, a group to a row while they fit (they wrap when the window is narrow)."""
         box, layout = card((20, 16, 20, 16), spacing=10)
         layout.addWidget(plain_label(self.tr("Any words for how you feel? (optional)"), "heading"))
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(8)
         self.emotion_buttons: dict[str, QPushButton] = {}
-        for row, (_, words) in enumerate(EMOTION_GROUPS):
-            for column, word in enumerate(words):
+        groups: list[list[QPushButton]] = []
+        for _, words in EMOTION_GROUPS:
+            groups.append([])
+            for word in words:
                 button = QPushButton(emotion_name(word))
                 button.setCheckable(True)
                 button.setProperty("role", "chip")
-                grid.addWidget(button, row, column)
+                button.setAccessibleName(button.text())
+                button.toggled.connect(lambda _on, chip=button: set_chip_description(chip))
+                set_chip_description(button)
+                groups[-1].append(button)
                 self.emotion_buttons[word] = button
-        layout.addLayout(grid)
+        # One cell width for every group, so the words line up in columns.
+        cell = max(button.sizeHint().width() for button in self.emotion_buttons.values())
+        for group in groups:
+            row = FlowLayout(spacing=8, cell=cell)
+            for button in group:
+                row.addWidget(button)
+            layout.addLayout(row)
         return box
 
+    # -- public --------------------------------------------------------------------------------
+
     def reset(self) -> None:
-        """Clear every answer: each check-in starts blank."""
+        """Clear every answer and go back to the top: each check-in starts blank."""
         for question in self.questions:
             question.reset()
         for button in self.emotion_buttons.values():
             button.setChecked(False)
         self.note.clear()
         self._update_continue()
+        self.scroll_to_top()
+
+    def scroll_to_top(self) -> None:
+        self.scroll_area.verticalScrollBar().setValue(0)
+        self.scroll_area.horizontalScrollBar().setValue(0)
 
     def focus_first(self) -> None:
-        self.questions[0].input_widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        """Open at the top with the first question focused."""
+        self.scroll_to_top()
+        self.questions[0].focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
 
     def check_in(self) -> CheckIn:
         """The check-in as currently entered."""
@@ -287,6 +504,34 @@ class CheckInPage(QWidget):
             ),
             note=self.note.toPlainText().strip()[:MAX_NOTE_LENGTH],
         )
+
+    # -- behaviour -----------------------------------------------------------------------------
+
+    def bring_into_view(self, widget: QWidget) -> None:
+        """Scroll so that the whole of ``widget`` shows, with a margin (its top, if it is
+        taller than the window). Qt's own way shows only a text field's cursor line.
+        """
+        body = self.scroll_area.widget()
+        if body is None or not body.isAncestorOf(widget):
+            return
+        corner = widget.mapTo(body, QPoint(0, 0))
+        top = corner.y() - VIEW_MARGIN
+        bottom = top + widget.height() + 2 * VIEW_MARGIN
+        bar = self.scroll_area.verticalScrollBar()
+        height = self.scroll_area.viewport().height()
+        if bottom > bar.value() + height:
+            bar.setValue(bottom - height)
+        if top < bar.value():
+            bar.setValue(top)
+        middle = corner.y() + widget.height() // 2
+        self.scroll_area.ensureVisible(
+            corner.x() + widget.width() // 2, middle, widget.width() // 2, 0
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QWidget):
+            self.bring_into_view(watched)
+        return False
 
     def _update_continue(self) -> None:
         waiting = sum(1 for question in self.questions if not question.is_settled())
@@ -301,12 +546,20 @@ class CheckInPage(QWidget):
             )
         )
 
-    def _advance_focus(self) -> None:
-        for question in self.questions:
-            if not question.is_settled():
-                question.input_widget.setFocus(Qt.FocusReason.TabFocusReason)
-                return
-        self.continue_button.setFocus(Qt.FocusReason.TabFocusReason)  # Enter again goes on
+    def _advance_focus(self, asked: CheckInQuestion) -> None:
+        """Enter on a scale: on to the next question; after the last, to the main button (or,
+        while it waits, back to the first question still open), always brought into view.
+        """
+        index = self.questions.index(asked)
+        target: QWidget
+        if index + 1 < len(self.questions):
+            target = self.questions[index + 1].focus_target()
+        elif self.continue_button.isEnabled():
+            target = self.continue_button
+        else:
+            target = next(q for q in self.questions if not q.is_settled()).focus_target()
+        target.setFocus(Qt.FocusReason.TabFocusReason)
+        self.bring_into_view(target)
 
     def _submit(self) -> None:
         if self.continue_button.isEnabled():
