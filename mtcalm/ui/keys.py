@@ -1,4 +1,5 @@
-"""Keys that work the same everywhere: Enter presses the focused button, as Space does.
+"""Keys that work the same everywhere: Enter presses the focused button, as Space does, and
+a control that gets the focus is scrolled into view (a key never changes something unseen).
 
 Qt's buttons take Enter only inside dialogs; a person who tabs to "Back up now" or "Restore a
 backup…" and presses Enter expects it to act. A filter is put on each button as it first gets
@@ -11,6 +12,8 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
+from mtcalm.ui.layout import bring_into_view
+
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 WATCHED = "mtcalmEnterPresses"  # a dynamic property: the button has the filter already
 
@@ -19,7 +22,11 @@ class EnterPressesButtons(QObject):
     """Enter (main or keypad) on a focused button clicks it."""
 
     def watch(self, old: QWidget | None, new: QWidget | None) -> None:
-        """Connected to ``QApplication.focusChanged``: filter each button once."""
+        """Connected to ``QApplication.focusChanged``: bring the newly focused control into
+        view, and filter each button once.
+        """
+        if new is not None:
+            bring_into_view(new)
         if isinstance(new, QAbstractButton) and not new.property(WATCHED):
             new.setProperty(WATCHED, True)
             new.installEventFilter(self)

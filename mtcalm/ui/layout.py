@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QBoxLayout,
+    QFrame,
+    QHBoxLayout,
+    QLayout,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mtcalm.ui import theme
 
@@ -21,6 +31,35 @@ def bring_into_view(widget: QWidget) -> None:
     area = scroll_area_of(widget)
     if area is not None:
         area.ensureWidgetVisible(widget, 16, 24)
+
+
+def first_focusable(page: QWidget) -> QWidget | None:
+    """The first control of ``page`` that Tab reaches, in the page's focus order."""
+    widget = page.nextInFocusChain()
+    while widget is not None and widget is not page:
+        if (
+            page.isAncestorOf(widget)
+            and widget.isVisibleTo(page)
+            and widget.isEnabled()
+            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+        ):
+            return widget
+        widget = widget.nextInFocusChain()
+    return None
+
+
+def open_at_top(page: QWidget) -> None:
+    """Open ``page`` at its top with focus on its first control (its ``focus_first`` if it
+    has one): never where it was last scrolled, never with focus on something unseen.
+    """
+    scroll_to_top(page)
+    focus_first = getattr(page, "focus_first", None)
+    if callable(focus_first):
+        focus_first()
+        return
+    first = first_focusable(page)
+    if first is not None:
+        first.setFocus(Qt.FocusReason.TabFocusReason)
 
 
 def _scrolling_body(page: QWidget) -> tuple[QScrollArea, QWidget]:
@@ -94,3 +133,115 @@ def card(
     layout.setContentsMargins(*margins)
     layout.setSpacing(spacing)
     return frame, layout
+
+
+class ReflowRow(QWidget):
+    """Items side by side when they fit at their preferred widths, one under another when not.
+
+    Larger text or a narrow window then never squeezes or clips a control, and never needs a
+    horizontal scroll bar.
+    """
+
+    def __init__(
+        self,
+        spacing: int = theme.SPACING,
+        stacked_spacing: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._spacing = spacing
+        self._stacked_spacing = spacing if stacked_spacing is None else stacked_spacing
+        self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.box.setContentsMargins(0, 0, 0, 0)
+        self.box.setSpacing(spacing)
+        self.box.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+
+    def add_widget(self, widget: QWidget, stretch: int = 0) -> None:
+        self.box.addWidget(widget, stretch)
+
+    def add_layout(self, layout: QLayout, stretch: int = 0) -> None:
+        self.box.addLayout(layout, stretch)
+
+    def is_stacked(self) -> bool:
+        return self.box.direction() is QBoxLayout.Direction.TopToBottom
+
+    def _items(self) -> list[tuple[QSize, QSize]]:
+        """The preferred and minimum sizes of the items shown."""
+        sizes = []
+        for index in range(self.box.count()):
+            item = self.box.itemAt(index)
+            if item is not None and not item.isEmpty():
+                sizes.append((item.sizeHint(), item.minimumSize()))
+        return sizes
+
+    def side_by_side_width(self) -> int:
+        """The width the items need side by side, each at its preferred width."""
+        hints = [hint.width() for hint, _ in self._items()]
+        return sum(hints) + self._spacing * max(0, len(hints) - 1)
+
+    def sizeHint(self) -> QSize:
+        # Always ask for the side-by-side width, so a parent that has it gives it.
+        return QSize(self.side_by_side_width(), self.box.sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        widths = [minimum.width() for _, minimum in self._items()]
+        return QSize(max(widths, default=0), self.box.minimumSize().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.reflow(event.size().width())
+        super().resizeEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:  # an item was shown, hidden or resized
+            self.reflow(self.width())
+        return super().event(event)
+
+    def reflow(self, width: int) -> None:
+        """Side by side at ``width`` if the items fit, else one under another."""
+        stacked = width < self.side_by_side_width()
+        if stacked != self.is_stacked():
+            self.box.setDirection(
+                QBoxLayout.Direction.TopToBottom if stacked else QBoxLayout.Direction.LeftToRight
+            )
+            self.box.setSpacing(self._stacked_spacing if stacked else self._spacing)
+            self.updateGeometry()
+
+
+def scroll_to_top(page: QWidget) -> None:
+    """Scroll every scroll area of ``page`` (lists and tables too) back to its start."""
+    for area in page.findChildren(QAbstractScrollArea):
+        area.verticalScrollBar().setValue(0)
+        area.horizontalScrollBar().setValue(0)
+
+
+def page_with_actions(
+    page: QWidget, *, max_width: int = READABLE_WIDTH, actions_overhang: int = 0
+) -> tuple[QVBoxLayout, QHBoxLayout]:
+    """A roomy page whose content scrolls when small, over a row of actions always in view.
+
+    Returns the content's layout and the actions' row. The main action keeps its place at any
+    text size, so the page can open at its top with that action focused and seen. With
+    ``actions_overhang`` the row of actions may reach that far past the text on each side.
+
+    """
+    outer = QVBoxLayout(page)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.setSpacing(0)
+    content = QWidget()
+    layout = roomy_page(content, scrolls_when_small=True, max_width=max_width)
+    layout.setContentsMargins(theme.PAGE_MARGIN * 2, 48, theme.PAGE_MARGIN * 2, 16)
+    outer.addWidget(content, 1)
+    footer = QWidget()
+    centre = QHBoxLayout(footer)
+    centre.setContentsMargins(0, 0, 0, 0)
+    column = QWidget()
+    column.setMaximumWidth(max_width)
+    centre.addStretch(1)
+    centre.addWidget(column, 100)
+    centre.addStretch(1)
+    actions = QHBoxLayout(column)
+    side = theme.PAGE_MARGIN * 2 - actions_overhang
+    actions.setContentsMargins(side, 12, side, 32)
+    actions.setSpacing(theme.SPACING)
+    outer.addWidget(footer)
+    return layout, actions
