@@ -37,6 +37,7 @@ from mtcalm.breathing import (
     next_ratio,
 )
 from mtcalm.ui import theme
+from mtcalm.ui.layout import ReflowRow, scroll_to_top
 from mtcalm.ui.pacer import PacerWidget
 from mtcalm.ui.text import plain_label, tr
 
@@ -112,9 +113,11 @@ class PacerPage(QWidget):
     # -- building ------------------------------------------------------------------------------
 
     def _build_pattern_row(self) -> QHBoxLayout:
+        """Pace and breath side by side, or one under the other when the text is large."""
         row = QHBoxLayout()
-        row.setSpacing(12)
-        row.addStretch(1)
+        self.pattern_row = ReflowRow(spacing=theme.SPACING * 2, stacked_spacing=theme.SPACING // 2)
+        pace = QHBoxLayout()
+        pace.setSpacing(12)
         self.rate = QSlider(Qt.Orientation.Horizontal)
         self.rate.setRange(_to_slider(MIN_BREATHS_PER_MINUTE), _to_slider(MAX_BREATHS_PER_MINUTE))
         self.rate.setSingleStep(1)
@@ -122,24 +125,34 @@ class PacerPage(QWidget):
         self.rate.setMinimumWidth(140)
         self.rate.setAccessibleName(self.tr("Breathing pace"))
         self.rate.setToolTip(self.tr("Breaths a minute: slower or faster (Up/Down or +/−)"))
-        row.addWidget(self._row_label(self.tr("Pace"), self.rate))
-        row.addWidget(self.rate, 2)
+        pace_label = self._row_label(self.tr("Pace"), self.rate)
+        pace.addWidget(pace_label)
+        pace.addWidget(self.rate, 1)
         self.rate_label = plain_label("", wrap=False)
         # Room for the longest value, so the row does not shift as the pace changes.
         self.rate_label.setMinimumWidth(
             self.rate_label.fontMetrics().horizontalAdvance(rate_text(6.5)) + 4
         )
-        row.addWidget(self.rate_label)
-        row.addSpacing(theme.SPACING)
+        pace.addWidget(self.rate_label)
+        self.pattern_row.add_layout(pace, 1)
+        breath = QHBoxLayout()
+        breath.setSpacing(12)
         self.ratio = QComboBox()
         self.ratio.setItemDelegate(QStyledItemDelegate(self.ratio))
         for ratio in EXHALE_RATIOS:
             self.ratio.addItem(ratio_text(ratio), ratio)
         self.ratio.setAccessibleName(self.tr("In-breath and out-breath"))
         self.ratio.setToolTip(self.tr("How long the out-breath is; longer out-breaths calm (R)"))
-        row.addWidget(self._row_label(self.tr("Breath"), self.ratio))
-        row.addWidget(self.ratio)
-        row.addStretch(1)
+        breath_label = self._row_label(self.tr("Breath"), self.ratio)
+        breath.addWidget(breath_label)
+        breath.addWidget(self.ratio)
+        breath.addStretch(1)
+        self.pattern_row.add_layout(breath)
+        # One under the other, the slider and the list start at the same place.
+        label_width = max(pace_label.sizeHint().width(), breath_label.sizeHint().width())
+        for label in (pace_label, breath_label):
+            label.setMinimumWidth(label_width)
+        row.addWidget(self.pattern_row, 0, Qt.AlignmentFlag.AlignHCenter)  # centred, never wider
         self.rate.valueChanged.connect(self._on_rate_moved)
         self.ratio.currentIndexChanged.connect(self._on_ratio_chosen)
         return row
@@ -210,6 +223,11 @@ class PacerPage(QWidget):
         self.pacer.restart()
         self.pacer.resume()
         self._show_paused()
+        self.pause_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def focus_first(self) -> None:
+        """Open at the top with the keyboard on Pause, the page's main action."""
+        scroll_to_top(self)
         self.pause_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def stop(self) -> None:

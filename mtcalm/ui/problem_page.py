@@ -21,7 +21,8 @@ from mtcalm.journal.file import (
     JournalUnavailable,
     JournalWriteFailed,
 )
-from mtcalm.ui.layout import READABLE_WIDTH, roomy_page
+from mtcalm.ui import theme
+from mtcalm.ui.layout import READABLE_WIDTH, ReflowRow, page_with_actions, scroll_to_top
 from mtcalm.ui.text import plain_label
 
 
@@ -52,7 +53,10 @@ class JournalProblemPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = roomy_page(self, scrolls_when_small=True, max_width=READABLE_WIDTH)
+        # The ways forward stay in view below the text, however long it is and however large.
+        layout, buttons = page_with_actions(
+            self, max_width=READABLE_WIDTH, actions_overhang=theme.PAGE_MARGIN
+        )
         self.heading = plain_label("", "title")
         layout.addWidget(self.heading)
         self.details = plain_label("")
@@ -80,11 +84,11 @@ class JournalProblemPage(QWidget):
         layout.addLayout(details_row)
         self.file_label = plain_label("", "muted")
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.file_label.setAccessibleName(self.tr("The file or folder"))
         self.file_label.hide()
         self.details_button.toggled.connect(self.file_label.setVisible)
         layout.addWidget(self.file_label)
         layout.addStretch(1)
-        buttons = QHBoxLayout()
         self.quit_button = QPushButton(self.tr("Quit"))
         self.quit_button.setProperty("role", "quiet")
         self.quit_button.clicked.connect(self.quit_requested.emit)
@@ -98,8 +102,10 @@ class JournalProblemPage(QWidget):
         self.allow_button.clicked.connect(self.allow_writing_requested.emit)
         self.try_again_button = QPushButton(self.tr("Try again"))
         self.try_again_button.clicked.connect(self.try_again_requested.emit)
-        buttons.addWidget(self.quit_button)
+        buttons.addWidget(self.quit_button, 0, Qt.AlignmentFlag.AlignBottom)
         buttons.addStretch(1)
+        # Side by side when they fit; one above another (the first the main one) when not.
+        self.action_row = ReflowRow(spacing=theme.SPACING, stacked_spacing=theme.SPACING // 2)
         for button in (
             self.alternative_button,
             self.restore_button,
@@ -107,8 +113,8 @@ class JournalProblemPage(QWidget):
             self.allow_button,
             self.try_again_button,
         ):
-            buttons.addWidget(button)
-        layout.addLayout(buttons)
+            self.action_row.add_widget(button)
+        buttons.addWidget(self.action_row)
 
     def show_problem(
         self,
@@ -168,4 +174,6 @@ class JournalProblemPage(QWidget):
         return next(button for button in self._actions() if not button.isHidden())
 
     def focus_first(self) -> None:
+        """Open at the top, with the focus on the main way forward (always in view)."""
+        scroll_to_top(self)
         self.main_action().setFocus(Qt.FocusReason.OtherFocusReason)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -18,10 +18,13 @@ from mtcalm.drawing import DEFAULT_COLOUR, PALETTE, Drawing
 from mtcalm.journal.store import MAX_REFLECTION_NOTE_LENGTH
 from mtcalm.ui import theme
 from mtcalm.ui.drawing_canvas import DrawingCanvas
-from mtcalm.ui.layout import card, roomy_page
+from mtcalm.ui.layout import ReflowRow, card, roomy_page, scroll_area_of, scroll_to_top
 from mtcalm.ui.text import plain_label, tr
 
 CANVAS_SIDE = 300
+NOTE_MIN_WIDTH = 220  # the note is never narrower; short of room it goes above the drawing
+NOTE_SEEN = 60  # at least this much of the note is in view when the page opens
+PAGE_WIDTH = 1000  # wider windows centre the page rather than stretch the note
 SWATCH_SIDE = 34
 # The counter of characters left appears once the note comes this close to its limit.
 NOTE_WARNING_MARGIN = 500
@@ -55,17 +58,22 @@ def swatch_style(colour: str) -> str:
 
 
 class ReflectionPage(QWidget):
-    """The script's prompt, a note, a drawing circle with soft colours, Keep this / Skip."""
+    """The script's prompt, a note, a drawing circle with soft colours, Keep this / Skip.
+
+    The title, then the prompt a step smaller, then the hints: one thing to read at a time.
+    The note and the drawing sit side by side, or one under the other when space is short.
+    """
 
     kept = Signal(str, object)  # the note, the Drawing
     skipped = Signal()
 
     def __init__(self, prompt: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = roomy_page(self, scrolls_when_small=True)
+        layout = roomy_page(self, scrolls_when_small=True, max_width=PAGE_WIDTH)
         layout.setContentsMargins(theme.PAGE_MARGIN * 2, 32, theme.PAGE_MARGIN * 2, 28)
-        layout.addWidget(plain_label(self.tr("A moment to reflect"), "title"))
-        self.prompt = plain_label("", "large")
+        self.title = plain_label(self.tr("A moment to reflect"), "title")
+        layout.addWidget(self.title)
+        self.prompt = plain_label("", "heading")  # from the script's file: plain text
         layout.addWidget(self.prompt)
         self.hint = plain_label(
             self.tr("Write, draw, or both. It is kept in your journal, with this session."),
@@ -74,11 +82,10 @@ class ReflectionPage(QWidget):
         layout.addWidget(self.hint)
 
         frame, inside = card((24, 20, 24, 20), spacing=12)
-        row = QHBoxLayout()
-        row.setSpacing(24)
-        row.addLayout(self._build_note(), 1)
-        row.addLayout(self._build_drawing())
-        inside.addLayout(row)
+        self.parts = ReflowRow(spacing=24, stacked_spacing=20)
+        self.parts.add_layout(self._build_note(), 1)
+        self.parts.add_layout(self._build_drawing())
+        inside.addWidget(self.parts)
         layout.addWidget(frame)
 
         buttons = QHBoxLayout()
@@ -106,14 +113,17 @@ class ReflectionPage(QWidget):
     def _build_note(self) -> QVBoxLayout:
         column = QVBoxLayout()
         column.setSpacing(8)
-        column.addWidget(plain_label(self.tr("Words"), "heading"))
+        words = plain_label(self.tr("Words"), "muted")
+        column.addWidget(words)
         self.note = QPlainTextEdit()
+        words.setBuddy(self.note)
         self.note.setPlaceholderText(
             self.tr("Images, feelings, a colour, a word… whatever you want to keep")
         )
         self.note.setTabChangesFocus(True)
-        self.note.setAccessibleName(self.tr("Reflection note"))
+        self.note.setAccessibleName(self.tr("Your note"))
         self.note.setMinimumHeight(120)
+        self.note.setMinimumWidth(NOTE_MIN_WIDTH)
         self.note.textChanged.connect(self._on_note_changed)
         column.addWidget(self.note, 1)
         self.note_left = plain_label("", "muted")
@@ -124,7 +134,7 @@ class ReflectionPage(QWidget):
     def _build_drawing(self) -> QVBoxLayout:
         column = QVBoxLayout()
         column.setSpacing(8)
-        column.addWidget(plain_label(self.tr("A drawing"), "heading"))
+        column.addWidget(plain_label(self.tr("A drawing"), "muted"))
         drawing_row = QHBoxLayout()
         drawing_row.setSpacing(12)
         self.canvas = DrawingCanvas()
@@ -133,6 +143,7 @@ class ReflectionPage(QWidget):
         self.canvas.full.connect(self._on_full)
         drawing_row.addWidget(self.canvas)
         drawing_row.addLayout(self._build_tools())
+        drawing_row.addStretch(1)  # the tools stay beside the circle when it has the width
         column.addLayout(drawing_row)
         self.full_notice = plain_label(
             self.tr("The drawing is as full as it can be. Undo or Clear to draw more."), "muted"
@@ -201,7 +212,15 @@ class ReflectionPage(QWidget):
         return self.canvas.drawing()
 
     def focus_first(self) -> None:
+        """Open at the top, with the keyboard in the note (whose top is in view)."""
+        scroll_to_top(self)
         self.note.setFocus(Qt.FocusReason.OtherFocusReason)
+        area = scroll_area_of(self.note)
+        body = area.widget() if area is not None else None
+        if area is not None and body is not None:
+            top = self.note.mapTo(body, QPoint(0, 0)).y()
+            if top + NOTE_SEEN > area.viewport().height():  # only with very large text
+                area.verticalScrollBar().setValue(top - theme.SPACING)
 
     # -- reactions -----------------------------------------------------------------------------
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from mtcalm.scripts import Script
 from mtcalm.ui import theme
-from mtcalm.ui.layout import card, roomy_page
+from mtcalm.ui.layout import card, page_with_actions, scroll_to_top
 from mtcalm.ui.text import minutes_text, plain_label
 
 
 class ScriptIntroPage(QWidget):
-    """Shows a script's title, summary, length, music and its "who this is not for" note."""
+    """Shows a script's title, summary, length, music and its "who this is not for" note.
+
+    The note can be long and the text large, so the page scrolls; Go on and Choose something
+    else stay in view below it.
+    """
 
     accepted = Signal(object)  # the Script
     declined = Signal()
@@ -20,7 +24,7 @@ class ScriptIntroPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.script: Script | None = None
-        layout = roomy_page(self, scrolls_when_small=True)
+        layout, buttons = page_with_actions(self)
         self.title = plain_label("", "title")
         layout.addWidget(self.title)
         self.summary = plain_label("")
@@ -33,6 +37,7 @@ class ScriptIntroPage(QWidget):
         note_layout.addWidget(plain_label(self.tr("Who this is not for"), "heading"))
         self.not_for = plain_label("")  # from the script's file: plain text
         self.not_for.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.not_for.setAccessibleName(self.tr("Who this is not for"))
         note_layout.addWidget(self.not_for)
         note_layout.addWidget(
             plain_label(
@@ -46,8 +51,6 @@ class ScriptIntroPage(QWidget):
         layout.addWidget(panel)
         layout.addStretch(1)
 
-        buttons = QHBoxLayout()
-        buttons.setSpacing(theme.SPACING)
         buttons.addStretch(1)
         self.decline_button = QPushButton(self.tr("Choose something else"))
         self.decline_button.clicked.connect(self.declined.emit)
@@ -57,7 +60,6 @@ class ScriptIntroPage(QWidget):
         self.accept_button.setDefault(True)
         self.accept_button.clicked.connect(self._accept)
         buttons.addWidget(self.accept_button)
-        layout.addLayout(buttons)
 
     def show_script(self, script: Script, playlist_title: str) -> None:
         """Present ``script``, whose paired music is the playlist called ``playlist_title``."""
@@ -70,7 +72,9 @@ class ScriptIntroPage(QWidget):
         self.accept_button.setAccessibleName(self.tr("Go on to %1").replace("%1", script.title))
 
     def focus_first(self) -> None:
-        self.accept_button.setFocus()
+        """Open at the top (the note is read first), with the focus on Go on."""
+        scroll_to_top(self)
+        self.accept_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _accept(self) -> None:
         if self.script is not None:

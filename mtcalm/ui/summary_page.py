@@ -1,19 +1,107 @@
-"""After a session: before → after for each item, in plain words."""
+"""After a session: how long the person listened, and what changed, in plain, kind words.
+
+Stopping is always allowed, so the page never says "ended early" (that stays as data in the
+journal). After a hard moment the offer to ground comes first and has the focus.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from mtcalm.checkin import (
+    ALL_ITEMS,
+    COMPARED_ITEMS,
+    YES_NO_SCALE,
+    CheckIn,
+    ItemChange,
+    Phase,
+    items_for,
+)
 from mtcalm.journal.store import Outcome
 from mtcalm.session import SessionSummary
-from mtcalm.ui.layout import card, roomy_page
-from mtcalm.ui.text import change_text, change_words, minutes_text, plain_label
+from mtcalm.ui import theme
+from mtcalm.ui.layout import card, page_with_actions, scroll_to_top
+from mtcalm.ui.text import change_words, plain_label, plural, tr
+
+SCALES = {item.key: item.scale for item in ALL_ITEMS}
+
+
+def item_title(key: str) -> str:
+    """A check-in item's name at the start of a line ("Distress: 7 → 4")."""
+    titles = {
+        "distress": tr("Distress"),
+        "pleasantness": tr("Pleasantness"),
+        "energy": tr("Energy"),
+        "helpfulness": tr("Helpfulness"),
+        "stirred_up": tr("Brought up urges or memories"),
+    }
+    return titles.get(key, key)
+
+
+def answer_text(key: str, value: int) -> str:
+    """An answer as the person gave it: "Yes" or "No" for a yes/no item, else the number."""
+    if SCALES.get(key) == YES_NO_SCALE:
+        return tr("Yes") if value else tr("No")
+    return str(value)
+
+
+def change_line(change: ItemChange) -> str:
+    """``Distress: 7 → 4`` for an item answered before and after."""
+    before = "–" if change.before is None else answer_text(change.key, change.before)
+    after = "–" if change.after is None else answer_text(change.key, change.after)
+    return (
+        tr("%1: %2 → %3", "item: before → after")
+        .replace("%1", item_title(change.key))
+        .replace("%2", before)
+        .replace("%3", after)
+    )
+
+
+def after_line(key: str, value: int) -> str:
+    """``Helpfulness: 3 of 4`` or ``Brought up urges or memories: No``."""
+    scale = SCALES.get(key)
+    if scale is None or scale == YES_NO_SCALE:
+        answer = answer_text(key, value)
+    else:
+        answer = tr("%1 of %2").replace("%1", str(value)).replace("%2", str(scale.maximum))
+    return tr("%1: %2", "item: answer").replace("%1", item_title(key)).replace("%2", answer)
+
+
+def listened_text(outcome: Outcome, seconds: float) -> str:
+    """How long the person listened, never how early they stopped."""
+    if outcome is Outcome.COMPLETED:
+        if seconds < 60:
+            return tr("You listened to the end: less than a minute")
+        minutes = max(1, int(seconds / 60 + 0.5))
+        return plural(
+            minutes,
+            tr("You listened to the end: %n minute", None, minutes),
+            tr("You listened to the end: %n minutes", None, minutes),
+        )
+    if seconds < 60:
+        return tr("You listened for less than a minute")
+    minutes = max(1, int(seconds / 60 + 0.5))
+    return plural(
+        minutes,
+        tr("You listened for %n minute", None, minutes),
+        tr("You listened for %n minutes", None, minutes),
+    )
+
+
+def set_role(button: QPushButton, role: str) -> None:
+    """Give ``button`` a style role ("primary", "quiet" or "" for outlined) and restyle it."""
+    if button.property("role") != role:
+        button.setProperty("role", role)
+        button.style().unpolish(button)
+        button.style().polish(button)
 
 
 class SummaryPage(QWidget):
+    """How long the person listened and what changed; grounding first after a hard moment."""
+
     home_requested = Signal()
     journal_requested = Signal()
     grounding_requested = Signal()
@@ -21,21 +109,39 @@ class SummaryPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = roomy_page(self)
-        layout.addWidget(plain_label(self.tr("What changed"), "title"))
-        self.outcome = plain_label("", "muted")
-        layout.addWidget(self.outcome)
-        panel, self._changes_layout = card()
-        layout.addWidget(panel)
+        self._hard_moment = False
+        layout, buttons = page_with_actions(self)
+        layout.addWidget(plain_label(self.tr("After your session"), "title"))
+
+        # After a hard moment, the offer to ground comes before anything else.
+        self.care_panel = QWidget()
+        care = QVBoxLayout(self.care_panel)
+        care.setContentsMargins(0, 0, 0, 8)
+        care.setSpacing(12)
         self.flag = plain_label("", "notice")
-        self.flag.hide()
-        layout.addWidget(self.flag)
+        care.addWidget(self.flag)
+        ground_row = QHBoxLayout()
         self.ground_button = QPushButton(self.tr("Try a grounding exercise"))
-        self.ground_button.setProperty("role", "ground")
         self.ground_button.clicked.connect(self.grounding_requested.emit)
-        self.ground_button.hide()
-        layout.addWidget(self.ground_button)
-        self.flags_panel, self._flags_layout = card()
+        ground_row.addWidget(self.ground_button)
+        ground_row.addStretch(1)
+        care.addLayout(ground_row)
+        self.care_panel.hide()
+        layout.addWidget(self.care_panel)
+
+        self.outcome = plain_label("", "heading")
+        layout.addWidget(self.outcome)
+        self.kind_line = plain_label(self.tr("Thank you for taking this time."))
+        layout.addWidget(self.kind_line)
+        self.changes_panel, self._changes_layout = card((28, 20, 28, 20), spacing=10)
+        self.skipped_line = plain_label(
+            self.tr("Some questions were skipped, and that’s fine."), "muted"
+        )
+        self._changes_layout.addWidget(self.skipped_line)
+        layout.addWidget(self.changes_panel)
+        self.change_labels: list[QWidget] = []
+
+        self.flags_panel, self._flags_layout = card((28, 20, 28, 20), spacing=10)
         self._flags_layout.addWidget(
             plain_label(
                 self.tr(
@@ -51,57 +157,51 @@ class SummaryPage(QWidget):
         self.flag_buttons: dict[int, QPushButton] = {}
         self._flag_rows: list[QWidget] = []
         layout.addStretch(1)
-        buttons = QHBoxLayout()
+
         self.journal_button = QPushButton(self.tr("Open the journal"))
         self.journal_button.clicked.connect(self.journal_requested.emit)
         self.done_button = QPushButton(self.tr("Done"))
-        self.done_button.setProperty("role", "primary")
         self.done_button.clicked.connect(self.home_requested.emit)
         buttons.addStretch(1)
         buttons.addWidget(self.journal_button)
         buttons.addWidget(self.done_button)
-        layout.addLayout(buttons)
-        self.change_labels: list[QWidget] = []
+        self._show_roles()
 
-    def show_summary(self, summary: SessionSummary) -> None:
-        for label in self.change_labels:
-            label.deleteLater()
-        self.change_labels = []
-        for change in summary.changes:
-            row = QWidget()
-            row_layout = QHBoxLayout(row)
-            row_layout.setContentsMargins(0, 0, 0, 0)
-            row_layout.addWidget(plain_label(change_text(change), "large", wrap=False))
-            row_layout.addStretch(1)
-            row_layout.addWidget(plain_label(change_words(change), "muted", wrap=False))
-            self._changes_layout.addWidget(row)
-            self.change_labels.append(row)
-        how = (
-            self.tr("You listened to the end")
-            if summary.outcome is Outcome.COMPLETED
-            else self.tr("You ended the session early")
-        )
-        self.outcome.setText(
-            self.tr("%1, %2 of listening.")
-            .replace("%1", how)
-            .replace("%2", minutes_text(summary.listened_seconds))
-        )
+    # -- what the window tells the page --------------------------------------------------------
+
+    def show_summary(self, summary: SessionSummary, hard_moment: bool = False) -> None:
+        """Show ``summary``. With ``hard_moment`` (a high-distress start, leaving from
+        grounding), or when distress rose, the offer to ground comes first and has the focus.
+        """
+        self._hard_moment = hard_moment or summary.distress_rose
         if summary.distress_rose:
             self.flag.setText(
                 self.tr(
-                    "Your distress went up this time. That can happen, and it is worth noticing; "
-                    "the journal marks this session so you can talk it over. A grounding "
-                    "exercise may help now."
+                    "Your distress went up this time. That can happen, and it is worth "
+                    "noticing; the journal marks this session so you can talk it over. "
+                    "A few minutes of grounding may help now."
                 )
             )
+        elif hard_moment:
+            self.flag.setText(
+                self.tr(
+                    "This session may have been hard. Before anything else, you could take a "
+                    "few minutes to ground yourself."
+                )
+            )
+        else:
+            self.flag.setText("")
+        self.care_panel.setVisible(self._hard_moment)
+        self.outcome.setText(listened_text(summary.outcome, summary.listened_seconds))
+        self._show_answers(summary.changes, summary.after)
         self.offer_flags(())
-        self.flag.setVisible(summary.distress_rose)
-        self.ground_button.setVisible(summary.distress_rose)
-        self.done_button.setFocus()
+        self._show_roles()
+        self.focus_first()
 
     def offer_flags(self, tracks: Sequence[tuple[int, str, bool]]) -> None:
         """Offer to flag the tracks heard: (index, title, already flagged) for each."""
         for row in self._flag_rows:
+            row.hide()  # gone now; deleted once the event loop turns
             row.deleteLater()
         self._flag_rows = []
         self.flag_buttons = {}
@@ -109,10 +209,18 @@ class SummaryPage(QWidget):
             row = QWidget()
             row_layout = QHBoxLayout(row)
             row_layout.setContentsMargins(0, 0, 0, 0)
-            row_layout.addWidget(plain_label(title), 1)
+            row_layout.addWidget(plain_label(title), 1)  # from a file: plain text
             button = QPushButton()
             button.setProperty("role", "quiet")
-            button.setAccessibleName(self.tr("Flag %1 as a trigger").replace("%1", title))
+            button.setProperty("title", title)
+            # As wide as its longer text, so flagging never moves the row.
+            button.setMinimumWidth(
+                max(
+                    button.fontMetrics().horizontalAdvance(text)
+                    for text in (self._flag_text(True), self._flag_text(False))
+                )
+                + 48
+            )
             button.clicked.connect(
                 lambda _checked=False, at=index: self.flag_requested.emit(
                     at, not self._is_flagged(at)
@@ -120,16 +228,84 @@ class SummaryPage(QWidget):
             )
             row_layout.addWidget(button)
             self._flags_layout.addWidget(row)
+            row.show()
             self._flag_rows.append(row)
             self.flag_buttons[index] = button
             self.show_flagged(index, flagged)
         self.flags_panel.setVisible(bool(tracks))
 
     def show_flagged(self, index: int, flagged: bool) -> None:
+        """Say truthfully whether the track is flagged, and what the button will do."""
         button = self.flag_buttons.get(index)
-        if button is not None:
-            button.setProperty("flagged", flagged)
-            button.setText(self.tr("Flagged · remove") if flagged else self.tr("Flag this track"))
+        if button is None:
+            return
+        title = str(button.property("title") or "")
+        button.setProperty("flagged", flagged)
+        button.setText(self._flag_text(flagged))
+        if flagged:
+            button.setAccessibleName(self.tr("Remove the flag from “%1”").replace("%1", title))
+            button.setAccessibleDescription(
+                self.tr("Flagged as a trigger: skipped in later sessions")
+            )
+        else:
+            button.setAccessibleName(self.tr("Flag “%1” as a trigger").replace("%1", title))
+            button.setAccessibleDescription("")
+
+    def focus_first(self) -> None:
+        """Open at the top, with the focus on the main action: grounding after a hard moment."""
+        scroll_to_top(self)
+        self.main_action().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def main_action(self) -> QPushButton:
+        return self.ground_button if self._hard_moment else self.done_button
+
+    # -- showing -------------------------------------------------------------------------------
+
+    def _show_answers(self, changes: Sequence[ItemChange], after: CheckIn | None) -> None:
+        """Items answered before and after, and those asked only after; one kind line if none."""
+        for row in self.change_labels:
+            row.hide()
+            row.deleteLater()
+        self.change_labels = []
+        answered = [c for c in changes if c.before is not None and c.after is not None]
+        only_after = [
+            (item.key, after.value(item.key))
+            for item in items_for(Phase.AFTER)
+            if item not in COMPARED_ITEMS and after is not None
+        ]
+        given_after = [(key, value) for key, value in only_after if value is not None]
+        skipped = len(answered) < len(changes) or len(given_after) < len(only_after)
+        position = 0
+        for change in answered:
+            self._add_row(position, change_line(change), change_words(change))
+            position += 1
+        for key, value in given_after:
+            self._add_row(position, after_line(key, value))
+            position += 1
+        anything = bool(self.change_labels)
+        self.changes_panel.setVisible(anything)
+        self.kind_line.setVisible(not anything)
+        self.skipped_line.setVisible(anything and skipped)
+
+    def _add_row(self, position: int, text: str, words: str = "") -> None:
+        row = QWidget()
+        row_layout = QHBoxLayout(row)
+        row_layout.setContentsMargins(0, 0, 0, 0)
+        row_layout.setSpacing(theme.SPACING)
+        row_layout.addWidget(plain_label(text), 1)
+        if words:
+            row_layout.addWidget(plain_label(words, "muted", wrap=False))
+        self._changes_layout.insertWidget(position, row)
+        row.show()  # at once, not on the next turn of the event loop
+        self.change_labels.append(row)
+
+    def _show_roles(self) -> None:
+        """The main action is filled; the others are outlined."""
+        set_role(self.ground_button, "primary" if self._hard_moment else "")
+        set_role(self.done_button, "" if self._hard_moment else "primary")
+
+    def _flag_text(self, flagged: bool) -> str:
+        return self.tr("Remove the flag") if flagged else self.tr("Flag this track")
 
     def _is_flagged(self, index: int) -> bool:
         button = self.flag_buttons.get(index)

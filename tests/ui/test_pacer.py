@@ -384,3 +384,33 @@ def test_escape_in_the_open_ratio_list_closes_the_list_and_stays(qtbot, page):
     qtbot.waitUntil(lambda: not popup.isVisible())
     assert left == []
     assert page.isVisible()
+
+
+def test_focus_first_puts_the_keyboard_on_pause(qtbot, page):
+    page.done_button.setFocus()
+    qtbot.waitUntil(page.done_button.hasFocus)
+    page.focus_first()
+    assert page.pause_button.hasFocus()
+
+
+def test_with_large_text_pace_and_breath_go_one_under_the_other(qtbot, qapp, clock):
+    from tests.ui.page_checks import SMALL_PAGE, clipped_widgets, larger_text
+
+    with larger_text(qapp, 1.5):
+        page = PacerPage(clock)
+        qtbot.addWidget(page)
+        page.set_done_text("Back to the music")
+        page.set_pattern(6.5, 1.5)
+        page.resize(*SMALL_PAGE)
+        show_active(qtbot, page)
+        qtbot.waitUntil(page.pattern_row.is_stacked)
+        QApplication.processEvents()
+        assert page.size().width() == SMALL_PAGE[0], "the page is not wider than the window"
+        assert page.ratio.mapTo(page, QPoint(0, 0)).y() > page.rate.mapTo(page, QPoint(0, 0)).y()
+        assert clipped_widgets(page) == []
+        page.rate.setFocus()
+        qtbot.waitUntil(page.rate.hasFocus)
+        qtbot.keyClick(page.rate, Qt.Key.Key_Tab)
+        assert page.ratio.hasFocus(), "Tab still goes pace, then breath"
+    page.resize(1024, 642)
+    qtbot.waitUntil(lambda: not page.pattern_row.is_stacked())

@@ -148,6 +148,8 @@ def test_a_press_outside_the_circle_draws_nothing_and_lines_stay_inside(
     draw(canvas, (0.5, 0.5), (0.9, 0.5), (1.3, 0.5))  # dragged out past the edge
     [stroke] = canvas.drawing().strokes
     assert all((x - 0.5) ** 2 + (y - 0.5) ** 2 <= 0.25 for x, y in stroke.points)
+    page.note.setFocus()  # the canvas's focus ring is drawn just outside the circle
+    QTest.qWait(10)
     assert not close_to(pixel(canvas, 1.01, 0.5), PALETTE[DEFAULT_COLOUR])
 
 
@@ -361,7 +363,8 @@ def test_the_journal_shows_a_kept_reflection(
     assert model.index(0, 5).data() == "words and a drawing"
     view = journal_page.reflection_view
     assert view.isVisible()
-    assert view.note.toPlainText() == note, "shown as plain text, exactly as written"
+    assert view.note.text() == note, "shown as plain text, exactly as written"
+    assert view.note.textFormat() == Qt.TextFormat.PlainText
     assert view.prompt.text() == PROMPT
     assert view.prompt.textFormat() == Qt.TextFormat.PlainText
     assert view.canvas.isVisible() and view.canvas.read_only
@@ -396,7 +399,7 @@ def test_the_journal_shows_each_sessions_own_reflection(
     assert not journal_page.reflection_view.isVisible()
     journal_page.table.selectRow(row_of_older)
     view = journal_page.reflection_view
-    assert view.isVisible() and view.note.toPlainText() == "only words"
+    assert view.isVisible() and view.note.text() == "only words"
     assert not view.canvas.isVisible() and not view.open_button.isVisible()
 
 
@@ -414,7 +417,7 @@ def test_a_damaged_drawing_in_the_journal_shows_the_note_and_a_calm_notice(
     journal_page.show_records(journal.sessions(), reflections=journal)
 
     view = journal_page.reflection_view
-    assert view.note.toPlainText() == "still here"
+    assert view.note.text() == "still here"
     assert view.problem.isVisible() and "cannot be shown" in view.problem.text()
     assert not view.canvas.isVisible()
 
@@ -429,3 +432,76 @@ def test_without_a_reflection_source_the_journal_looks_as_before(
     assert not journal_page.reflection_view.isVisible()
     texts = [label.text() for label in journal_page.findChildren(QLabel) if label.isVisible()]
     assert "Journal" in texts
+
+
+# -- hierarchy and opening ------------------------------------------------------------------------
+
+
+def point_size(label: QLabel) -> float:
+    label.ensurePolished()
+    return label.font().pointSizeF()
+
+
+def test_the_title_is_larger_than_the_prompt_and_the_prompt_than_the_hints(
+    page: ReflectionPage,
+) -> None:
+    title, prompt, hint = point_size(page.title), point_size(page.prompt), point_size(page.hint)
+    assert title >= prompt * 1.3, "the prompt is clearly a step below the title"
+    assert prompt > hint
+
+
+def test_focus_first_scrolls_back_to_the_top_with_the_keyboard_in_the_note(
+    qtbot: QtBot, page: ReflectionPage
+) -> None:
+    page.resize(780, 420)
+    scroll = page.findChild(QScrollArea)
+    assert scroll is not None
+    bar = scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum())
+    page.focus_first()
+    assert bar.value() == 0
+    qtbot.waitUntil(page.note.hasFocus)
+
+
+def test_the_note_and_the_drawing_stack_when_the_page_is_narrow(
+    qtbot: QtBot, page: ReflectionPage
+) -> None:
+    assert not page.parts.is_stacked()
+    note_top = page.note.mapTo(page, QPoint(0, 0)).y()
+    assert abs(page.canvas.mapTo(page, QPoint(0, 0)).y() - note_top) < 60, "side by side"
+    page.resize(700, 642)
+    qtbot.waitUntil(page.parts.is_stacked)
+    QTest.qWait(20)
+    assert (
+        page.canvas.mapTo(page, QPoint(0, 0)).y()
+        > page.note.mapTo(page, QPoint(0, page.note.height())).y()
+    ), "the drawing is under the note"
+    scroll = page.findChild(QScrollArea)
+    assert scroll is not None and scroll.horizontalScrollBar().maximum() == 0
+
+
+def test_the_journals_note_is_read_only_text_not_a_box(
+    journal: Journal, journal_page: JournalPage
+) -> None:
+    session_id = a_session(journal, "Safe place")
+    journal.record_reflection(session_id, PROMPT, "Warm sand", Drawing())
+    journal_page.show_records(journal.sessions(), reflections=journal)
+    note = journal_page.reflection_view.note
+    assert isinstance(note, QLabel), "shown as text, without an input field's look"
+    assert note.text() == "Warm sand"
+    assert note.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    assert not note.textInteractionFlags() & Qt.TextInteractionFlag.TextEditable
+    assert note.accessibleName() == "Your note"
+
+
+def test_a_long_link_in_the_journals_note_wraps_instead_of_widening_the_page(
+    journal: Journal, journal_page: JournalPage
+) -> None:
+    session_id = a_session(journal, "Safe place")
+    link = "https://example.org/" + "a" * 300
+    journal.record_reflection(session_id, PROMPT, f"see {link}", Drawing())
+    journal_page.show_records(journal.sessions(), reflections=journal)
+    note = journal_page.reflection_view.note
+    assert note.text().replace("\u200b", "") == f"see {link}", "the same words"
+    assert note.minimumSizeHint().width() < 400
