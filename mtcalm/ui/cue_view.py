@@ -1,17 +1,23 @@
-"""The words of a guided-imagery script, large and calm, fading in and out with the music."""
+"""The words of a guided-imagery script, large and calm, fading in and out with the music.
+
+The words read as text, never as a field to type in: the view has no box of its own. It takes
+the keyboard focus (the arrow keys move between the words), and shows the focus ring only when
+the keyboard brought the focus there or is being used on it, as a browser's ``:focus-visible``
+does; focus given by the app when a session starts, or by a click, shows none.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QEvent, QObject, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
     QFocusEvent,
     QFont,
     QFontMetrics,
     QKeyEvent,
     QPainter,
     QPaintEvent,
-    QPen,
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
@@ -30,7 +36,13 @@ from mtcalm.ui.text import plain_label, tr
 CUE_TEXT_SCALE = 2.0  # the cue's size against body text
 SMALLEST_CUE_SCALE = 1.25  # a long cue is set smaller, down to this, rather than cut off
 CUE_SCALE_STEP = 0.125
-CUE_LINES_ROOM = 4  # lines of cue text the view keeps room for, so the page never jumps
+CUE_LINES_ROOM = 3  # lines of cue text the view keeps room for, so the page never jumps
+KEYBOARD_FOCUS = (
+    Qt.FocusReason.TabFocusReason,
+    Qt.FocusReason.BacktabFocusReason,
+    Qt.FocusReason.ShortcutFocusReason,
+)
+KEEPS_RING = (Qt.FocusReason.ActiveWindowFocusReason, Qt.FocusReason.PopupFocusReason)
 OPACITY_STEP = 0.02  # smaller changes are not repainted (the view is updated every ~50 ms)
 
 
@@ -53,6 +65,8 @@ class CueView(QWidget):
         self._reduced_motion = False
         self._index: int | None = None
         self._moment: CueMoment | None = None
+        self._ring = False  # the focus ring shows: the keyboard is in use here
+        self._longest = ""  # the longest words to come, which the room must always hold
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.setAccessibleName(tr("Guided imagery words"))
@@ -63,8 +77,9 @@ class CueView(QWidget):
             )
         )
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 16, 24, 16)
-        layout.setSpacing(theme.SPACING)
+        self._layout = layout
+        layout.setContentsMargins(16, 8, 16, 8)
+        layout.setSpacing(theme.SPACING // 2)
 
         self.section_label = plain_label("", "muted", wrap=False)
         self.section_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
@@ -79,7 +94,9 @@ class CueView(QWidget):
         # The words get the room the view has, never what their length asks for: a long cue
         # is set smaller (_fit_text), so the page around it never moves as the words change.
         room = _Room(self.cue_label)
-        room.setMinimumHeight(self.cue_label.fontMetrics().lineSpacing() * CUE_LINES_ROOM)
+        self._room = room
+        self._baseline_room = self.cue_label.fontMetrics().lineSpacing() * CUE_LINES_ROOM
+        room.setMinimumHeight(self._baseline_room)
         self._opacity = QGraphicsOpacityEffect(self.cue_label)
         self._opacity.setOpacity(0.0)
         self.cue_label.setGraphicsEffect(self._opacity)
@@ -110,6 +127,13 @@ class CueView(QWidget):
             self.cue_label.setText(moment.cue.text if moment else "")
             self._fit_text()
         self._set_opacity(self._opacity_of(moment))
+
+    def reserve_room_for(self, texts: Iterable[str]) -> None:
+        """Keep room for the longest of ``texts`` (a script's cues) at its smallest size, so no
+        cue is ever cut off and the page never moves as the words change.
+        """
+        self._longest = max(texts, key=len, default="")
+        self._fit_room()
 
     def set_reduced_motion(self, reduced: bool) -> None:
         """With reduced motion, cues switch at once instead of fading."""
@@ -143,29 +167,31 @@ class CueView(QWidget):
         """Every line of the cue shows within the room it has."""
         return self._text_height(self.cue_label.font()) <= self.cue_label.height()
 
+    def focus_ring_shown(self) -> bool:
+        """The focus ring is drawn: the view has the focus and the keyboard is in use on it."""
+        return self.hasFocus() and self._ring
+
     # -- Qt ------------------------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        self._show_ring(True)  # the keyboard is in use here: show where it acts
         if event.key() == Qt.Key.Key_H and not event.modifiers():
             self.toggle_words()
             return
         super().keyPressEvent(event)  # arrows and pages go on to the page, which moves the cue
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        if not self.hasFocus():
-            return
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        ring = QColor(theme.ACCENT)
-        ring.setAlpha(150)  # visible to the keyboard's eye, quieter than a button's focus
-        pen = QPen(ring)
-        pen.setWidthF(1.5)
-        painter.setPen(pen)
-        painter.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), 12, 12)
+        if self.focus_ring_shown():
+            painter = QPainter(self)
+            theme.paint_focus_ring(painter, QRectF(self.rect()), 12.0)
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
-        self.update()  # the focus ring
+        if event.reason() in KEYBOARD_FOCUS:
+            self._show_ring(True)
+        elif event.reason() not in KEEPS_RING:  # the app's own focus, or a click
+            self._show_ring(False)
+        self.update()
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
@@ -176,7 +202,29 @@ class CueView(QWidget):
             self._fit_text()
         return super().eventFilter(watched, event)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_room()
+
     # -- inside --------------------------------------------------------------------------------
+
+    def _show_ring(self, shown: bool) -> None:
+        if shown != self._ring:
+            self._ring = shown
+            self.update()
+
+    def _fit_room(self) -> None:
+        """Room for three lines at full size, and for the longest cue at its smallest."""
+        margins = self._layout.contentsMargins()
+        width = max(1, self.width() - margins.left() - margins.right())
+        needed = self._baseline_room
+        if self._longest:
+            flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+            metrics = QFontMetrics(self._cue_font(SMALLEST_CUE_SCALE))
+            room = QRect(0, 0, width, 100_000)
+            needed = max(needed, metrics.boundingRect(room, int(flags), self._longest).height())
+        if needed != self._room.minimumHeight():
+            self._room.setMinimumHeight(needed)
 
     def _cue_font(self, scale: float) -> QFont:
         font = QFont(self.cue_label.font())

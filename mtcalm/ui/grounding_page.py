@@ -1,12 +1,37 @@
-"""A short grounding exercise (5-4-3-2-1 senses), reachable at every moment of a session."""
+"""A short grounding exercise (5-4-3-2-1 senses), reachable at every moment of a session.
+
+The page opens at its top with the focus on "Next", the exercise's own way on. Left and Right
+move between the steps wherever the focus is (Qt's buttons would move the focus instead, and
+Right from "Next" once reached "End the session"); only Tab reaches the buttons that leave.
+Those sit apart, under a line: going back to what was happening first, ending the session last.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QWidget,
+)
 
-from mtcalm.ui.layout import card, roomy_page
+from mtcalm.ui import theme
+from mtcalm.ui.layout import READABLE_WIDTH, card, roomy_page
 from mtcalm.ui.text import plain_label
+
+STEP_KEYS = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}
+
+
+def restyle(button: QPushButton, role: str) -> None:
+    """Give ``button`` the theme's look for ``role`` ("primary", "quiet" or "" for outlined)."""
+    if button.property("role") != role:
+        button.setProperty("role", role)
+        button.style().unpolish(button)
+        button.style().polish(button)
 
 
 class GroundingPage(QWidget):
@@ -30,15 +55,16 @@ class GroundingPage(QWidget):
             self.tr("You are here, now. Take one more slow breath. Go on when you are ready."),
         ]
         self._step = 0
-        layout = roomy_page(self)
+        layout = roomy_page(self, scrolls_when_small=True, max_width=READABLE_WIDTH)
+        layout.setContentsMargins(theme.PAGE_MARGIN * 2, 32, theme.PAGE_MARGIN * 2, 24)
         layout.addWidget(plain_label(self.tr("Stop and ground"), "title"))
         self.subtitle = plain_label("", "muted")
         layout.addWidget(self.subtitle)
-        layout.addStretch(1)
-        panel, card_layout = card((40, 40, 40, 40), spacing=6)
+        layout.addSpacing(theme.SPACING // 2)
+        panel, card_layout = card((32, 24, 32, 20), spacing=6)
         self.step_text = plain_label("", "large")
         self.step_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.step_text.setMinimumHeight(120)
+        self.step_text.setMinimumHeight(96)
         card_layout.addWidget(self.step_text)
         self.step_count = plain_label("", "muted")
         self.step_count.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -46,25 +72,40 @@ class GroundingPage(QWidget):
         layout.addWidget(panel)
         steps = QHBoxLayout()
         self.back_button = QPushButton(self.tr("Back"))
-        self.back_button.clicked.connect(lambda: self._show_step(self._step - 1))
+        self.back_button.setToolTip(self.tr("The step before (Left arrow)"))
+        self.back_button.clicked.connect(lambda: self._go(-1))
         self.next_button = QPushButton(self.tr("Next"))
+        self.next_button.setToolTip(self.tr("The next step (Right arrow)"))
         self.next_button.setProperty("role", "primary")
-        self.next_button.clicked.connect(lambda: self._show_step(self._step + 1))
+        self.next_button.clicked.connect(lambda: self._go(1))
         steps.addStretch(1)
         steps.addWidget(self.back_button)
         steps.addWidget(self.next_button)
         steps.addStretch(1)
         layout.addLayout(steps)
-        layout.addStretch(2)
+        layout.addStretch(1)
+        layout.addSpacing(theme.SPACING)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Plain)
+        line.setStyleSheet(f"color: {theme.BORDER};")
+        layout.addWidget(line)
         leave = QHBoxLayout()
-        self.end_button = QPushButton(self.tr("End the session"))
-        self.end_button.clicked.connect(self.end_requested.emit)
         self.return_button = QPushButton(self.tr("Return to the music"))
         self.return_button.clicked.connect(self.return_requested.emit)
-        leave.addWidget(self.end_button)
-        leave.addStretch(1)
+        self.end_button = QPushButton(self.tr("End the session"))
+        self.end_button.setToolTip(self.tr("The music fades out, then you check in"))
+        self.end_button.clicked.connect(self.end_requested.emit)
         leave.addWidget(self.return_button)
+        leave.addStretch(1)
+        leave.addWidget(self.end_button)
         layout.addLayout(leave)
+        self._scroll_area = self.findChild(QScrollArea)
+        for button in (self.back_button, self.next_button, self.return_button, self.end_button):
+            button.installEventFilter(self)
+        QWidget.setTabOrder(self.back_button, self.next_button)
+        QWidget.setTabOrder(self.next_button, self.return_button)
+        QWidget.setTabOrder(self.return_button, self.end_button)
         self._show_step(0)
 
     def begin(self, return_text: str, can_end: bool) -> None:
@@ -77,7 +118,33 @@ class GroundingPage(QWidget):
         self.return_button.setText(return_text)
         self.end_button.setVisible(can_end)
         self._show_step(0)
-        self.next_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.focus_first()
+
+    def focus_first(self) -> None:
+        """Open at the top, with the focus on the exercise's way on."""
+        if self._scroll_area is not None:
+            self._scroll_area.verticalScrollBar().setValue(0)
+            self._scroll_area.horizontalScrollBar().setValue(0)
+        self._main_action().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and isinstance(watched, QAbstractButton)
+            and event.key() in STEP_KEYS
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            self._go(STEP_KEYS[Qt.Key(event.key())])
+            return True  # never on to the next button
+        return super().eventFilter(watched, event)
+
+    def _main_action(self) -> QPushButton:
+        """ "Next", or at the last step the way back (the step says "Go on when you are ready")."""
+        return self.next_button if self._step < len(self.steps) - 1 else self.return_button
+
+    def _go(self, change: int) -> None:
+        self._show_step(self._step + change)
 
     def _show_step(self, step: int) -> None:
         self._step = max(0, min(len(self.steps) - 1, step))
@@ -87,5 +154,13 @@ class GroundingPage(QWidget):
             .replace("%1", str(self._step + 1))
             .replace("%2", str(len(self.steps)))
         )
+        last = self._step == len(self.steps) - 1
+        # Focus first on the button that stays usable: a disabled one passes the focus on.
+        if last and self.next_button.hasFocus():
+            self.return_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self._step == 0 and self.back_button.hasFocus():
+            self.next_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.back_button.setEnabled(self._step > 0)
-        self.next_button.setEnabled(self._step < len(self.steps) - 1)
+        self.next_button.setEnabled(not last)
+        restyle(self.next_button, "" if last else "primary")
+        restyle(self.return_button, "primary" if last else "")

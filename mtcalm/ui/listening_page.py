@@ -1,32 +1,49 @@
-"""Listening: what is playing, where in the track, pause, volume, a gentle end, and sound.
+"""Listening: the music, where in it, Pause, the volume and a gentle end; the rest one step away.
 
-The main controls (pause, volume, end) sit in one row under the track; the session timer and
-the background sound sit in a quieter row below them.
+The page is one centred column no wider than a readable line. Its top is a kept place for
+messages (a problem in plain words, with any detail behind "Details"; the notice that the track
+playing is flagged, with "Skip it now"), so a message coming or going never moves a control.
+Under it the music: the track's title, its place and the time; then Pause, the volume and End.
+What carried over from last time (a session length, a background sound) is said in a quiet line
+with a way to change it; "Next track", "Breathe" and a quiet "More" follow, and More opens the
+session's length, the background sound and flagging the track.
 
-In guided mode (:meth:`ListeningPage.start_guided`) a script's words take the main place, the
-track shrinks to one line, and the script sets the session's length. The script's clock is the
-music heard plus a shift: a seek by Δ seconds, or a jump to another cue, shifts it by Δ, and the
-page asks for the timer to change by −Δ (``timer_changed``) so the music still ends with the
-return section. A jump also asks to move the music by Δ within its track (``seek_requested``).
+In guided mode (:meth:`ListeningPage.start_guided`) a script's words take the main place and the
+player recedes to one quiet line (the track, the time, Pause, End and More); More opens the
+rest above that line, so the line itself never moves. The script sets the session's length.
+The script's clock is the music heard plus a shift: a seek by Δ seconds, or a jump to another
+cue, shifts it by Δ, and the page asks for the timer to change by −Δ (``timer_changed``) so the
+music still ends with the return section. A jump also asks to move the music by Δ within its
+track (``seek_requested``).
+
+Left and Right never move the focus between buttons here (Qt's buttons would, and a key could
+then land on "End session"): in guided mode they move between the words, otherwise they do
+nothing on a button. Tab moves the focus.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
+from itertools import pairwise
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractSlider,
+    QApplication,
+    QBoxLayout,
     QComboBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSlider,
     QStyledItemDelegate,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -37,7 +54,7 @@ from mtcalm.scripts import Script, cue_at, next_cue_start, previous_cue_start
 from mtcalm.settings import TIMER_MINUTES
 from mtcalm.ui import theme
 from mtcalm.ui.cue_view import CueView
-from mtcalm.ui.layout import card, roomy_page
+from mtcalm.ui.layout import bring_into_view, card, roomy_page
 from mtcalm.ui.text import clock_text, plain_label, tr
 
 SEEK_STEP_MS = 5_000  # arrow keys on the track's slider
@@ -45,9 +62,17 @@ SEEK_PAGE_MS = 30_000  # Page Up / Page Down
 TIMER_STEPS_MINUTES = (-15, -5, 5, 15)
 MIN_TIMER_LEFT_SECONDS = 60.0  # shortening never ends a session more abruptly than this
 SEEK_SETTLE_POLLS = 10  # after a seek, how many updates may still show the old place
-COMPACT_TITLE_WIDTH = 240  # the track's title in guided mode's one-line card, elided past this
+CONTENT_WIDTH = 720  # the column's content, at most: lines of about 70 characters
+NOTICE_LINES = 2  # lines of message the kept place at the top holds without growing
+TOP_MARGIN = 12  # above the kept place; more on a tall page (the music sits lower, calmer)
+TALLEST_TOP_MARGIN = 96
 CUE_KEYS_BACK = (Qt.Key.Key_Left, Qt.Key.Key_PageUp)
 CUE_KEYS_FORWARD = (Qt.Key.Key_Right, Qt.Key.Key_PageDown)
+SIDE_KEYS = (Qt.Key.Key_Left, Qt.Key.Key_Right)
+
+# What goes into a row when the page lays itself out: a widget, a (widget, stretch) pair,
+# a number of pixels of space, or None for a stretch.
+RowItem = QWidget | tuple[QWidget, int] | int | None
 
 
 def ends_in_text(seconds: float) -> str:
@@ -57,10 +82,234 @@ def ends_in_text(seconds: float) -> str:
     return tr("Ends in %n min", None, math.ceil(seconds / 60))
 
 
+def music_length_text(seconds: float) -> str:
+    """How long the music is, in words: ``17 minutes``, ``under a minute``."""
+    if seconds < 60:
+        return tr("under a minute")
+    return tr("%n minutes", None, round(seconds / 60))
+
+
+def timer_carry_text(minutes: int, music_seconds: float, as_last_time: bool) -> str:
+    """What the session length does to this music, said plainly.
+
+    ``as_last_time``: the length carried over from the last session, not chosen in this one.
+    """
+    music = music_length_text(music_seconds)
+    if not as_last_time:
+        if minutes == 0:
+            if music_seconds <= 0:
+                return tr("Plays until the music ends.")
+            return tr("Plays until the music ends (%1).").replace("%1", music)
+        if music_seconds <= 0:
+            return tr("Stops at the session length you chose.")
+        return tr("Stops at the session length you chose (the music is %1).").replace("%1", music)
+    if music_seconds <= 0:
+        return tr("Stops after %n minutes, as last time.", None, minutes)
+    if minutes * 60 < music_seconds:
+        return tr("Stops after %n minutes, as last time (the music is %1).", None, minutes).replace(
+            "%1", music
+        )
+    return tr(
+        "Plays for %n minutes, as last time: the music (%1) starts again until then.", None, minutes
+    ).replace("%1", music)
+
+
+def ambience_carry_text(title: str, as_last_time: bool) -> str:
+    """Which background sound plays (``title``; "" for none), said plainly."""
+    if not title:
+        return tr("No background sound.")
+    if as_last_time:
+        return tr("%1 in the background, as last time.").replace("%1", title)
+    return tr("%1 in the background.").replace("%1", title)
+
+
+def restyle(button: QPushButton, role: str, compact: bool = False) -> None:
+    """Give ``button`` the theme's look for ``role`` ("primary", "quiet" or "" for outlined)."""
+    button.setProperty("role", role)
+    button.setProperty("density", "compact" if compact else "")
+    button.style().unpolish(button)
+    button.style().polish(button)
+
+
+def keep_width(button: QPushButton, texts: Sequence[str]) -> None:
+    """Make ``button`` as wide as it is with its widest text, so a change of words (Pause,
+    Resume) moves nothing beside it.
+    """
+    shown = button.text()
+    button.setMinimumWidth(0)
+    widths = []
+    for text in texts:
+        button.setText(text)
+        widths.append(button.sizeHint().width())
+    button.setText(shown)
+    button.setMinimumWidth(max(widths))
+
+
+def describe(widget: QWidget, description: str) -> None:
+    """Tell a screen reader ``description`` (a slider's value in words), only when it changed."""
+    if widget.accessibleDescription() != description:
+        widget.setAccessibleDescription(description)
+
+
+def fill(layout: QBoxLayout, items: Sequence[RowItem]) -> None:
+    """Put ``items`` into ``layout``, which is empty (see :func:`empty`)."""
+    for item in items:
+        if item is None:
+            layout.addStretch(1)
+        elif isinstance(item, int):
+            layout.addSpacing(item)
+        elif isinstance(item, tuple):
+            layout.addWidget(item[0], item[1])
+        else:
+            layout.addWidget(item)
+
+
+def empty(layout: QLayout) -> None:
+    """Take every item out of ``layout``; its widgets stay where they belong, unplaced."""
+    while layout.count():
+        layout.takeAt(0)
+
+
+class OneLine(QLabel):
+    """One line of plain text, cut short with "…" when the room is too narrow; the whole text
+    is then in its tooltip, and always in ``text()`` (which a screen reader reads).
+
+    A title that would wrap onto a second line would move everything under it as tracks
+    change; one line never does.
+    """
+
+    def __init__(self, role: str, alignment: Qt.AlignmentFlag) -> None:
+        super().__init__()
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setProperty("role", role)
+        self.setAlignment(alignment | Qt.AlignmentFlag.AlignVCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._update_tooltip()
+
+    def is_elided(self) -> bool:
+        room = self.contentsRect().width()
+        return self.fontMetrics().horizontalAdvance(self.text()) > room
+
+    def sizeHint(self) -> QSize:
+        margins = self.contentsMargins()
+        metrics = self.fontMetrics()
+        width = metrics.horizontalAdvance(self.text()) + margins.left() + margins.right() + 2
+        return QSize(width, metrics.height() + margins.top() + margins.bottom())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, self.sizeHint().height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        room = self.contentsRect()
+        shown = self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideRight, room.width()
+        )
+        self.style().drawItemText(
+            painter,
+            room,
+            int(self.alignment()),
+            self.palette(),
+            self.isEnabled(),
+            shown,
+            self.foregroundRole(),
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_tooltip()
+
+    def _update_tooltip(self) -> None:
+        self.setToolTip(self.text() if self.is_elided() else "")
+
+
+class Sentence(QLabel):
+    """Plain text that asks for one line, and wraps only when the room is narrower than that
+    (a wrapping QLabel otherwise asks for a narrow, squarish shape and wraps early).
+    """
+
+    def __init__(self, role: str) -> None:
+        super().__init__()
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setProperty("role", role)
+
+    def sizeHint(self) -> QSize:
+        margins = self.contentsMargins()
+        width = self.fontMetrics().horizontalAdvance(self.text()) + margins.left()
+        width += margins.right() + 2
+        return QSize(width, self.heightForWidth(width))
+
+
+class TwoWays(QWidget):
+    """Two groups side by side when there is room, one under the other when there is not (a
+    small window, larger text). Which way follows the width alone, never what is shown, so a
+    longer title or a message never flips it.
+    """
+
+    def __init__(self, needed: Callable[[], int], stretches: tuple[int, int]) -> None:
+        super().__init__()
+        self._needed = needed  # the width side by side takes
+        self._stretches = stretches  # of the two groups, side by side
+        self.first = QHBoxLayout()
+        self.second = QHBoxLayout()
+        self._both = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._both.setContentsMargins(0, 0, 0, 0)
+        for part, stretch in zip((self.first, self.second), stretches, strict=True):
+            part.setContentsMargins(0, 0, 0, 0)
+            part.setSpacing(12)
+            self._both.addLayout(part, stretch)
+        self._both.setSpacing(12)
+
+    def side_by_side(self) -> bool:
+        return self._both.direction() == QBoxLayout.Direction.LeftToRight
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the wider group: any narrower, and they go one under the other."""
+        widest = max(self.first.minimumSize().width(), self.second.minimumSize().width())
+        return QSize(widest, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit(event.size().width())
+
+    def fit(self, width: int) -> None:
+        side_by_side = width >= self._needed()
+        if side_by_side != self.side_by_side():
+            self._both.setDirection(
+                QBoxLayout.Direction.LeftToRight
+                if side_by_side
+                else QBoxLayout.Direction.TopToBottom
+            )
+
+
+class KeptPlace(QWidget):
+    """A place kept for messages: it holds :data:`NOTICE_LINES` lines of a message even when
+    there is none, so one coming or going never moves what is under it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._keep_height()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._keep_height()  # larger text keeps more room
+
+    def _keep_height(self) -> None:
+        # The notice role's padding (10px above and below) and a little air.
+        self.setMinimumHeight(NOTICE_LINES * self.fontMetrics().lineSpacing() + 24)
+
+
 class ListeningPage(QWidget):
     pause_requested = Signal()
     resume_requested = Signal()
     end_requested = Signal()
+    skip_requested = Signal()  # on to the next track ("Next track", or "Skip it now")
     volume_changed = Signal(float)
     seek_requested = Signal(float)  # seconds into the track being heard
     timer_chosen = Signal(int)  # minutes; 0 for "until the music ends"
@@ -86,48 +335,107 @@ class ListeningPage(QWidget):
         self._timer_left: float | None = None
         self._seek_target: float | None = None
         self._seek_polls = 0
-        layout = roomy_page(self, scrolls_when_small=True)
-        self.playlist_title = plain_label("", "title")
-        self.playlist_title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(self.playlist_title)
-        layout.addStretch(1)
+        # What carried over from last time is said in a line kept for the whole session.
+        self._timer_carried = False
+        self._timer_changed = False
+        self._ambience_carried = False
+        self._ambience_changed = False
+
+        column = roomy_page(
+            self, scrolls_when_small=True, max_width=CONTENT_WIDTH + 2 * theme.PAGE_MARGIN
+        )
+        column.setContentsMargins(theme.PAGE_MARGIN, TOP_MARGIN, theme.PAGE_MARGIN, 24)
+        self._column = column
+        self.notice_area = self._build_notice_area()
+        column.addWidget(self.notice_area)
+        self.playlist_title = OneLine("muted", Qt.AlignmentFlag.AlignHCenter)
+        column.addWidget(self.playlist_title)
         self.cue_view = CueView()
         self.cue_view.hide()
-        layout.addWidget(self.cue_view, 8)
-        layout.addWidget(self._build_track_card())
-        self.message = plain_label("", "notice")
-        self.message.hide()
-        layout.addWidget(self.message)
-        layout.addLayout(self._build_main_controls())
-        layout.addSpacing(theme.SPACING // 2)
-        layout.addLayout(self._build_sound_controls())
-        layout.addStretch(2)
+        column.addWidget(self.cue_view, 1)
+        self.track_card = self._build_track_card()
+        column.addWidget(self.track_card)
+        self.main_row = self._build_main_row()
+        column.addWidget(self.main_row)
+        self.guided_line = self._build_guided_line()
+        self.compact_track.setParent(self.guided_line)  # shown there in guided mode only
+        column.addWidget(self.guided_line)
+        self.carry_over = self._build_carry_over()
+        column.addWidget(self.carry_over)
+        self.quiet_row = self._build_quiet_row()
+        column.addWidget(self.quiet_row)
+        self.more_panel = self._build_more_panel()
+        column.addWidget(self.more_panel)
+        column.addStretch(1)
+        self._arrange(guided=False)
         # Keys the page's controls leave alone reach the scroll area, which would scroll with
         # them; in guided mode they move between cues instead.
         self._scroll_area = self.findChild(QScrollArea)
         if self._scroll_area is not None:
             self._scroll_area.installEventFilter(self)
+        for button in self.findChildren(QAbstractButton):
+            button.installEventFilter(self)  # Left and Right (see the module's docstring)
+        self._show_more(False)
 
     # -- building ------------------------------------------------------------------------------
 
-    def _build_track_card(self) -> QWidget:
-        panel, card_layout = card((32, 24, 32, 20), spacing=8)
-        self._card_layout = card_layout
-        self.now_playing = plain_label("", "large")
-        self.now_playing.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        card_layout.addWidget(self.now_playing)
-        self.track_note = plain_label("", "muted")
-        self.track_note.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        card_layout.addWidget(self.track_note)
-        card_layout.addSpacing(4)
+    def _build_notice_area(self) -> QWidget:
+        """The kept place at the top: a problem (with its detail) and the flag notice."""
+        area = KeptPlace()
+        box = QVBoxLayout(area)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(8)
 
-        place = QHBoxLayout()
-        place.setSpacing(12)
-        self._place_row = place
-        self.compact_track = plain_label("", "muted", wrap=False)  # guided mode's one line
-        self.compact_track.setMaximumWidth(COMPACT_TITLE_WIDTH)
-        self.compact_track.hide()
-        place.addWidget(self.compact_track)
+        self.problem_box = QWidget()
+        problem = QVBoxLayout(self.problem_box)
+        problem.setContentsMargins(0, 0, 0, 0)
+        problem.setSpacing(4)
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        self.message = plain_label("", "notice")
+        row.addWidget(self.message, 1)
+        self.details_button = QPushButton(self.tr("Details"))
+        restyle(self.details_button, "quiet", compact=True)
+        self.details_button.setCheckable(True)
+        self.details_button.setToolTip(self.tr("Show or hide what the computer said exactly"))
+        self.details_button.toggled.connect(self._show_details)
+        row.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        problem.addLayout(row)
+        self.message_detail = plain_label("", "muted")
+        self.message_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message_detail.setAccessibleName(self.tr("Details of the problem"))
+        self.message_detail.hide()
+        problem.addWidget(self.message_detail)
+        self.problem_box.hide()
+        box.addWidget(self.problem_box)
+
+        self.flag_box = QWidget()
+        flag_row = QHBoxLayout(self.flag_box)
+        flag_row.setContentsMargins(0, 0, 0, 0)
+        flag_row.setSpacing(8)
+        self.flag_notice = plain_label("", "notice")
+        flag_row.addWidget(self.flag_notice, 1)
+        self.skip_now_button = QPushButton(self.tr("Skip it now"))
+        restyle(self.skip_now_button, "", compact=True)
+        self.skip_now_button.setToolTip(self.tr("Go on to the next track now"))
+        self.skip_now_button.clicked.connect(self.skip_requested.emit)
+        flag_row.addWidget(self.skip_now_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.flag_box.hide()
+        box.addWidget(self.flag_box)
+        box.addStretch(1)
+        return area
+
+    def _build_track_card(self) -> QWidget:
+        panel, card_layout = card((28, 18, 28, 14), spacing=6)
+        self._card_layout = card_layout
+        self.now_playing = OneLine("large", Qt.AlignmentFlag.AlignHCenter)
+        self.track_note = OneLine("muted", Qt.AlignmentFlag.AlignHCenter)
+        self.compact_track = OneLine("muted", Qt.AlignmentFlag.AlignLeft)  # guided mode's line
+
+        self.place_box = QWidget()
+        place = QHBoxLayout(self.place_box)
+        place.setContentsMargins(0, 0, 0, 0)
+        place.setSpacing(8)
         self.position_label = plain_label("0:00", "muted", wrap=False)
         self.duration_label = plain_label("0:00", "muted", wrap=False)
         self.duration_label.setAlignment(
@@ -139,6 +447,7 @@ class ListeningPage(QWidget):
         self.position.setRange(0, 0)
         self.position.setSingleStep(SEEK_STEP_MS)
         self.position.setPageStep(SEEK_PAGE_MS)
+        self.position.setMinimumWidth(120)
         self.position.setAccessibleName(self.tr("Place in the track"))
         self.position.setToolTip(
             self.tr("Move within this track (arrow keys: 5 seconds, Page Up/Down: 30 seconds)")
@@ -150,78 +459,145 @@ class ListeningPage(QWidget):
         place.addWidget(self.position_label)
         place.addWidget(self.position, 1)
         place.addWidget(self.duration_label)
-        card_layout.addLayout(place)
 
-        times = QHBoxLayout()
-        self._times_row = times
+        self.times_box = QWidget()
+        self._times_row = QHBoxLayout(self.times_box)
+        self._times_row.setContentsMargins(0, 0, 0, 0)
         self.elapsed = plain_label("", "muted", wrap=False)
         self.remaining = plain_label("", "muted", wrap=False)
-        times.addWidget(self.elapsed)
-        times.addStretch(1)
-        self.flag_button = QPushButton(self.tr("Flag this track"))
-        self.flag_button.setProperty("role", "quiet")
-        self.flag_button.setProperty("density", "compact")  # fits the guided mode's one line
-        self.flag_button.setToolTip(
-            self.tr("This track brings up urges or hard memories: skip it in future sessions")
-        )
-        self.flag_button.clicked.connect(self._toggle_flag)
-        self.flag_button.setEnabled(False)
-        times.addWidget(self.flag_button)
-        times.addStretch(1)
-        times.addWidget(self.remaining)
-        card_layout.addLayout(times)
         return panel
 
-    def _build_main_controls(self) -> QHBoxLayout:
-        controls = QHBoxLayout()
-        controls.setSpacing(theme.SPACING)
+    def _build_main_row(self) -> QWidget:
+        """Pause, the volume and End: the controls that always show while music plays."""
+        row = QWidget()
+        self._main_row = QHBoxLayout(row)
+        self._main_row.setContentsMargins(0, 0, 0, 0)
+        self._main_row.setSpacing(theme.SPACING)
         self.pause_button = QPushButton(self.tr("Pause"))
-        self.pause_button.setProperty("role", "primary")
-        self.pause_button.setMinimumWidth(120)
         self.pause_button.clicked.connect(self._toggle_pause)
-        controls.addWidget(self.pause_button)
-        controls.addSpacing(theme.SPACING)
-        controls.addWidget(plain_label(self.tr("Volume"), "muted", wrap=False))
+
+        self.volume_box = QWidget()
+        level = QHBoxLayout(self.volume_box)
+        level.setContentsMargins(0, 0, 0, 0)
+        level.setSpacing(8)
+        self.volume_label = plain_label(self.tr("Volume"), "muted", wrap=False)
         self.volume = QSlider(Qt.Orientation.Horizontal)
         self.volume.setRange(0, 100)
         self.volume.setPageStep(10)
         self.volume.setAccessibleName(self.tr("Volume"))
-        self.volume.setMinimumWidth(160)
-        self.volume.valueChanged.connect(lambda value: self.volume_changed.emit(value / 100))
-        controls.addWidget(self.volume, 1)
-        controls.addSpacing(theme.SPACING)
+        self.volume.setMinimumWidth(100)
+        self.volume.valueChanged.connect(self._on_volume)
+        self.volume_label.setBuddy(self.volume)
+        level.addWidget(self.volume_label)
+        level.addWidget(self.volume, 1)
+        self.volume_box.setMaximumWidth(300)
+
+        self.end_button = QPushButton(self.tr("End session"))
+        self.end_button.setToolTip(self.tr("The music fades out gently, then you check in"))
+        self.end_button.clicked.connect(self.end_requested.emit)
+        return row
+
+    def _build_guided_line(self) -> TwoWays:
+        """Guided mode's one quiet line: the track, the time, Pause, End and More (in two
+        lines, the buttons under the track, when the page is too narrow for one).
+        """
+
+        def needed() -> int:
+            metrics = self.remaining.fontMetrics()
+            title_room = metrics.averageCharWidth() * 16
+            time_room = metrics.horizontalAdvance(ends_in_text(0)) + 12  # the longest time
+            buttons = (self.pause_button, self.end_button, self.more_button)
+            return title_room + time_room + sum(part.sizeHint().width() + 12 for part in buttons)
+
+        return TwoWays(needed, stretches=(1, 0))
+
+    def _build_carry_over(self) -> QWidget:
+        """What carried over from last time, where it applies, with a way to change it."""
+        box = QWidget()
+        lines = QVBoxLayout(box)
+        lines.setContentsMargins(0, 0, 0, 0)
+        lines.setSpacing(0)
+        self.timer_carry, self.timer_carry_button, self.timer_carry_box = self._carry_line(
+            self.tr("Change the session length")
+        )
+        self.timer_carry_button.clicked.connect(lambda: self._change_in_more(self.timer_choice))
+        self.ambience_carry, self.ambience_carry_button, self.ambience_carry_box = self._carry_line(
+            self.tr("Change the background sound")
+        )
+        self.ambience_carry_button.clicked.connect(
+            lambda: self._change_in_more(self.ambience_choice)
+        )
+        lines.addWidget(self.timer_carry_box)
+        lines.addWidget(self.ambience_carry_box)
+        return box
+
+    def _carry_line(self, change_name: str) -> tuple[QLabel, QPushButton, QWidget]:
+        line = QWidget()
+        row = QHBoxLayout(line)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        words = Sentence("muted")
+        change = QPushButton(self.tr("Change"))
+        restyle(change, "quiet", compact=True)
+        change.setAccessibleName(change_name)
+        change.setToolTip(change_name)
+        fill(row, [None, words, change, None])
+        line.hide()
+        return words, change, line
+
+    def _build_quiet_row(self) -> QWidget:
+        """The next track, the breathing guide and More: quiet, one step from the music."""
+        row = QWidget()
+        self._quiet_row = QHBoxLayout(row)
+        self._quiet_row.setContentsMargins(0, 0, 0, 0)
+        self._quiet_row.setSpacing(8)
+        self.next_button = QPushButton(self.tr("Next track"))
+        self.next_button.setToolTip(self.tr("Go on to the next track now"))
+        self.next_button.clicked.connect(self.skip_requested.emit)
         self.breathe_button = QPushButton(self.tr("Breathe"))
         self.breathe_button.setToolTip(
             self.tr("A breathing guide over the music; the music keeps playing")
         )
         self.breathe_button.clicked.connect(self.breathe_requested.emit)
-        controls.addWidget(self.breathe_button)
-        self.end_button = QPushButton(self.tr("End session"))
-        self.end_button.setToolTip(self.tr("The music fades out gently, then you check in"))
-        self.end_button.clicked.connect(self.end_requested.emit)
-        controls.addWidget(self.end_button)
-        return controls
+        self.more_button = QPushButton(self.tr("More"))
+        self.more_button.setCheckable(True)
+        self.more_button.setAccessibleName(self.tr("More controls"))
+        self.more_button.toggled.connect(self._show_more)
+        for button in (self.next_button, self.breathe_button, self.more_button):
+            restyle(button, "quiet")
+        return row
 
-    def _build_sound_controls(self) -> QGridLayout:
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(12)
-        grid.setVerticalSpacing(8)
-        grid.setContentsMargins(0, 0, 0, 0)
+    def _build_more_panel(self) -> QWidget:
+        """Under More: the session's length, the background sound and flagging the track."""
+        panel = QWidget()
+        box = QVBoxLayout(panel)
+        box.setContentsMargins(0, 4, 0, 4)
+        box.setSpacing(12)
+        self._panel_top = QVBoxLayout()
+        self._panel_top.setSpacing(8)
+        box.addLayout(self._panel_top)
 
+        self.timer_group = QWidget()
+        timer_box = QVBoxLayout(self.timer_group)
+        timer_box.setContentsMargins(0, 0, 0, 0)
+        timer_box.setSpacing(4)
         self.timer_choice = self._choice(
             self.tr("Session length"), self.tr("End the session with a gentle fade after a while")
         )
         self.timer_choice.addItem(self.tr("Until the music ends"), 0)
         for minutes in TIMER_MINUTES:
             self.timer_choice.addItem(self.tr("%n minutes", None, minutes), minutes)
-        self.timer_choice.currentIndexChanged.connect(
-            lambda index: self.timer_chosen.emit(int(self.timer_choice.itemData(index)))
-        )
+        self.timer_choice.currentIndexChanged.connect(self._on_timer_chosen)
         self.timer_label = self._row_label(self.tr("Session length"), self.timer_choice)
-        grid.addWidget(self.timer_label, 0, 0)
-        grid.addWidget(self.timer_choice, 0, 1)
-
+        timer_box.addWidget(self.timer_label)
+        timer_row = TwoWays(
+            lambda: self.timer_choice.sizeHint().width() + 12 + self.timer_steps.sizeHint().width(),
+            stretches=(0, 1),
+        )
+        timer_row.first.addWidget(self.timer_choice)
+        timer_row.first.addStretch(1)
         steps = QHBoxLayout()
+        steps.setContentsMargins(0, 0, 0, 0)
         steps.setSpacing(8)
         self.timer_buttons: dict[int, QPushButton] = {}
         for minutes in TIMER_STEPS_MINUTES:
@@ -241,35 +617,55 @@ class ListeningPage(QWidget):
             button.clicked.connect(lambda _=False, m=minutes: self._change_timer(m))
             self.timer_buttons[minutes] = button
             steps.addWidget(button)
-        steps.addStretch(1)
         self.timer_steps = QWidget()
         self.timer_steps.setLayout(steps)
-        steps.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.timer_steps, 0, 2)
+        kept = self.timer_steps.sizePolicy()
+        kept.setRetainSizeWhenHidden(True)  # the steps coming and going move nothing
+        self.timer_steps.setSizePolicy(kept)
+        self.timer_steps.hide()
+        timer_row.second.addWidget(self.timer_steps)
+        timer_row.second.addStretch(1)
+        timer_box.addWidget(timer_row)
+        box.addWidget(self.timer_group)
 
+        ambience_group = QWidget()
+        level = QHBoxLayout(ambience_group)
+        level.setContentsMargins(0, 0, 0, 0)
+        level.setSpacing(12)
         self.ambience_choice = self._choice(
             self.tr("Background sound"), self.tr("A quiet sound under the music")
         )
         self.ambience_choice.addItem(self.tr("None"), "")
         self.ambience_choice.currentIndexChanged.connect(self._on_ambience_chosen)
-        grid.addWidget(self._row_label(self.tr("Background sound"), self.ambience_choice), 1, 0)
-        grid.addWidget(self.ambience_choice, 1, 1)
-        level = QHBoxLayout()
-        level.setSpacing(theme.SPACING)
-        level.addWidget(plain_label(self.tr("Volume"), "muted", wrap=False))
+        level.addWidget(self._row_label(self.tr("Background sound"), self.ambience_choice))
+        level.addWidget(self.ambience_choice)
         self.ambience_volume = QSlider(Qt.Orientation.Horizontal)
         self.ambience_volume.setRange(0, 100)
         self.ambience_volume.setPageStep(10)
+        self.ambience_volume.setMinimumWidth(100)
+        self.ambience_volume.setMaximumWidth(240)
         self.ambience_volume.setAccessibleName(self.tr("Background sound volume"))
         self.ambience_volume.setToolTip(self.tr("Background sound volume"))
-        self.ambience_volume.valueChanged.connect(
-            lambda value: self.ambience_volume_changed.emit(value / 100)
-        )
+        self.ambience_volume.valueChanged.connect(self._on_ambience_volume)
+        volume_label = plain_label(self.tr("Volume"), "muted", wrap=False)
+        volume_label.setBuddy(self.ambience_volume)
+        level.addWidget(volume_label)
         level.addWidget(self.ambience_volume, 1)
-        grid.addLayout(level, 1, 2)
-        grid.setColumnStretch(2, 1)
-        self.timer_steps.hide()
-        return grid
+        level.addStretch(1)
+        box.addWidget(ambience_group)
+
+        self._panel_buttons = QHBoxLayout()
+        self._panel_buttons.setSpacing(8)
+        self.flag_button = QPushButton(self.tr("Flag this track"))
+        restyle(self.flag_button, "")
+        self.flag_button.setToolTip(
+            self.tr("This track brings up urges or hard memories: skip it in future sessions")
+        )
+        self.flag_button.clicked.connect(self._toggle_flag)
+        self.flag_button.setEnabled(False)
+        box.addLayout(self._panel_buttons)
+        panel.hide()
+        return panel
 
     def _choice(self, name: str, tip: str) -> QComboBox:
         """A drop-down list whose items take the theme's padding and soft highlight."""
@@ -284,28 +680,148 @@ class ListeningPage(QWidget):
         label.setBuddy(buddy)
         return label
 
+    def _arrange(self, guided: bool) -> None:
+        """Put the player's parts where this mode has them (see the module's docstring)."""
+        rows = (
+            self._card_layout,
+            self._times_row,
+            self._main_row,
+            self.guided_line.first,
+            self.guided_line.second,
+            self._quiet_row,
+            self._panel_top,
+            self._panel_buttons,
+        )
+        for row in rows:
+            empty(row)
+        self._column.removeWidget(self.more_panel)
+        more_at = self._column.indexOf(self.guided_line if guided else self.quiet_row)
+        self._column.insertWidget(more_at if guided else more_at + 1, self.more_panel)
+        self._column.setStretch(self._column.count() - 1, 0 if guided else 1)
+        if guided:
+            fill(self._card_layout, [self.now_playing, self.track_note, self.times_box])
+            fill(self._times_row, [self.elapsed, None])
+            fill(self.guided_line.first, [self.compact_track, self.remaining, None])
+            fill(self.guided_line.second, [self.pause_button, self.end_button, self.more_button])
+            self.guided_line.second.addStretch(0)  # in two lines, the buttons keep their size
+            fill(self._panel_top, [self.place_box, self.volume_box])
+            fill(
+                self._panel_buttons,
+                [self.next_button, self.breathe_button, self.flag_button, None],
+            )
+        else:
+            fill(
+                self._card_layout,
+                [self.now_playing, self.track_note, self.place_box, self.times_box],
+            )
+            fill(self._times_row, [self.elapsed, None, self.remaining])
+            fill(
+                self._main_row,
+                [None, self.pause_button, 8, (self.volume_box, 2), 8, self.end_button, None],
+            )
+            fill(
+                self._quiet_row,
+                [None, self.next_button, self.breathe_button, self.more_button, None],
+            )
+            fill(self._panel_buttons, [self.flag_button, None])
+        for moved in (
+            self.remaining,
+            self.pause_button,
+            self.end_button,
+            self.more_button,
+            self.place_box,
+            self.volume_box,
+            self.next_button,
+            self.breathe_button,
+            self.flag_button,
+        ):
+            moved.show()  # a widget given a new parent is hidden until shown
+        self.compact_track.setVisible(guided)
+        self.cue_view.setVisible(guided)
+        for widget in (self.track_card, self.main_row, self.quiet_row, self.timer_group):
+            widget.setVisible(not guided)
+        self.guided_line.setVisible(guided)
+        restyle(self.pause_button, "" if guided else "primary", compact=guided)
+        restyle(self.end_button, "quiet" if guided else "", compact=guided)
+        restyle(self.more_button, "quiet", compact=guided)
+        keep_width(self.pause_button, (self.tr("Pause"), self.tr("Resume")))
+        keep_width(self.more_button, (self.tr("More"), self.tr("Less")))
+        # Under More, beside the background sound's own volume, say whose volume it is.
+        self.volume_label.setText(self.tr("Music volume") if guided else self.tr("Volume"))
+        self._order_tabs(guided)
+
+    def _order_tabs(self, guided: bool) -> None:
+        """Tab goes in reading order; the controls under More come right after More."""
+        panel = [
+            self.timer_choice,
+            *self.timer_buttons.values(),
+            self.ambience_choice,
+            self.ambience_volume,
+            self.flag_button,
+        ]
+        order: list[QWidget] = [self.skip_now_button, self.details_button]
+        if guided:
+            order += [self.cue_view, self.cue_view.toggle_button, self.pause_button]
+            order += [self.end_button, self.more_button, self.position, self.volume]
+            order += [*panel[:-1], self.next_button, self.breathe_button, self.flag_button]
+            order += [self.timer_carry_button, self.ambience_carry_button]
+        else:
+            order += [self.position, self.pause_button, self.volume, self.end_button]
+            order += [self.timer_carry_button, self.ambience_carry_button, self.next_button]
+            order += [self.breathe_button, self.more_button, *panel]
+        for first, second in pairwise(order):
+            QWidget.setTabOrder(first, second)
+
     # -- what the window tells the page --------------------------------------------------------
 
-    def start(self, playlist: Playlist, volume: float, silent_notice: str = "") -> None:
-        """Show a listening session with ``playlist`` starting."""
+    def start(
+        self,
+        playlist: Playlist,
+        volume: float,
+        silent_notice: str = "",
+        *,
+        notice_detail: str = "",
+    ) -> None:
+        """Show a listening session with ``playlist`` starting.
+
+        ``silent_notice`` is a plain message to show from the start ("" for none), and
+        ``notice_detail`` its technical detail, shown under "Details".
+        """
         self._set_script(None)
-        self._begin(playlist, volume, silent_notice)
+        self._begin(playlist, volume, silent_notice, notice_detail)
 
     def start_guided(
-        self, script: Script, playlist: Playlist, volume: float, silent_notice: str = ""
+        self,
+        script: Script,
+        playlist: Playlist,
+        volume: float,
+        silent_notice: str = "",
+        *,
+        notice_detail: str = "",
     ) -> None:
         """Show a guided-imagery session: ``script``'s words over ``playlist``'s music.
 
         The window plays the playlist with the player's timer set to ``script.duration``.
         """
         self._set_script(script)
-        self._begin(playlist, volume, silent_notice)
+        self._begin(playlist, volume, silent_notice, notice_detail)
 
     def set_reduced_motion(self, reduced: bool) -> None:
         """Cues switch at once, without fading."""
         self.cue_view.set_reduced_motion(reduced)
 
-    def _begin(self, playlist: Playlist, volume: float, silent_notice: str) -> None:
+    def focus_first(self) -> None:
+        """Open at the top, with the focus on Pause (or, guided, on the words)."""
+        if self._scroll_area is not None:
+            self._scroll_area.verticalScrollBar().setValue(0)
+            self._scroll_area.horizontalScrollBar().setValue(0)
+        self._focus_main()
+
+    def set_more_shown(self, shown: bool) -> None:
+        """Open (or close) the controls under More."""
+        self.more_button.setChecked(shown)
+
+    def _begin(self, playlist: Playlist, volume: float, notice: str, detail: str) -> None:
         self.playlist = playlist
         self.playlist_title.setText(self.script.title if self.script else playlist.title)
         self._show_track_title(self.tr("Starting…"))
@@ -315,15 +831,21 @@ class ListeningPage(QWidget):
         self._flagged = set()
         self.flag_button.setEnabled(False)
         self._show_flag_button()
+        self._show_flag_notice()
         self._seek_target = None
         self._listened = 0.0
         self._heard_position = 0.0
         self._track_duration = 0.0
+        self._timer_left = None
         self._set_quietly(self.volume, round(volume * 100))
-        self.message.setText(silent_notice)
-        self.message.setVisible(bool(silent_notice))
-        self.pause_button.setEnabled(True)
-        self.end_button.setEnabled(True)
+        self._describe_level(self.volume)
+        self.show_problem(notice, detail)
+        self.set_more_shown(False)
+        self._timer_carried = self._ambience_carried = False
+        self._timer_changed = self._ambience_changed = False
+        self._show_carry_over()
+        for button in (self.pause_button, self.end_button, self.next_button):
+            button.setEnabled(True)
         self.set_state(PlayerState.PLAYING)
         self.show_progress(PlayerStatus(PlayerState.PLAYING, -1, 0.0, 0.0, 0.0, volume))
 
@@ -337,16 +859,27 @@ class ListeningPage(QWidget):
         self.ambience_choice.blockSignals(False)
 
     def show_sound(self, timer_minutes: int, ambience: str, ambience_volume: float) -> None:
-        """Show the remembered timer length and background sound, without acting on them."""
+        """Show the remembered timer length and background sound, without acting on them.
+
+        What they do to this session is said on the page, "as last time": a timer that stops
+        the music, a background sound that plays under it.
+        """
         self._set_quietly(self.timer_choice, max(0, self.timer_choice.findData(timer_minutes)))
         self._set_quietly(self.ambience_choice, max(0, self.ambience_choice.findData(ambience)))
         self._set_quietly(self.ambience_volume, round(ambience_volume * 100))
+        self._describe_level(self.ambience_volume)
         self.ambience_volume.setEnabled(bool(self.ambience_choice.currentData()))
+        self._timer_carried = self.script is None and bool(self.timer_choice.currentData())
+        self._ambience_carried = bool(self.ambience_choice.currentData())
+        self._timer_changed = self._ambience_changed = False
+        self._show_carry_over()
 
     def show_ambience_stopped(self) -> None:
         """The background sound could not go on: show "None" chosen."""
         self._set_quietly(self.ambience_choice, 0)
         self.ambience_volume.setEnabled(False)
+        self._ambience_changed = True
+        self._show_carry_over()
 
     def show_track(self, index: int) -> None:
         if self.playlist is None or not 0 <= index < len(self.playlist.tracks):
@@ -356,13 +889,19 @@ class ListeningPage(QWidget):
         self.track_note.setText(self.playlist.tracks[index].note)
         self.flag_button.setEnabled(True)
         self._show_flag_button()
+        self._show_flag_notice()
 
     def set_flagged(self, indexes: Collection[int]) -> None:
-        """Mark these tracks (by index) as flagged as triggers."""
+        """Mark these tracks (by index) as flagged as triggers.
+
+        While the track playing is flagged, the page says so in its kept place, with a way to
+        skip it now; the notice goes as soon as the flag is removed or another track plays.
+        """
         self._flagged = set(indexes)
         if self.playlist is not None and 0 <= self._shown_track < len(self.playlist.tracks):
             self._show_track_title(self._title_of(self._shown_track))
         self._show_flag_button()
+        self._show_flag_notice()
 
     def _title_of(self, index: int) -> str:
         assert self.playlist is not None
@@ -375,22 +914,51 @@ class ListeningPage(QWidget):
             self.tr("Remove the flag") if flagged else self.tr("Flag this track")
         )
 
+    def _show_flag_notice(self) -> None:
+        playlist = self.playlist
+        index = self._shown_track
+        flagged = playlist is not None and 0 <= index < len(playlist.tracks)
+        flagged = flagged and index in self._flagged
+        if flagged and playlist is not None:
+            self.flag_notice.setText(
+                self.tr("“%1” is flagged and will be skipped from now on.").replace(
+                    "%1", playlist.tracks[index].title
+                )
+            )
+        leaving = not flagged and self.skip_now_button.hasFocus()
+        self.flag_box.setVisible(flagged)
+        if leaving:
+            self._focus_main()
+
     def _toggle_flag(self) -> None:
         if self._shown_track >= 0:
             self.flag_requested.emit(self._shown_track, self._shown_track not in self._flagged)
 
-    def show_problem(self, text: str) -> None:
+    def show_problem(self, text: str, detail: str = "") -> None:
+        """Say a problem in plain words in the kept place; ``detail`` (the technical words, if
+        any) waits under "Details". Empty ``text`` clears it.
+        """
         self.message.setText(text)
-        self.message.show()
+        self.message_detail.setText(detail)
+        self.details_button.setChecked(False)
+        self.details_button.setVisible(bool(detail))
+        self._show_details(False)
+        leaving = not text and self.details_button.hasFocus()
+        self.problem_box.setVisible(bool(text))
+        if leaving:
+            self._focus_main()
 
     def set_state(self, state: PlayerState) -> None:
         self._state = state
         paused = state is PlayerState.PAUSED
         self.pause_button.setText(self.tr("Resume") if paused else self.tr("Pause"))
+        keep_width(self.pause_button, (self.tr("Pause"), self.tr("Resume")))
         if state is PlayerState.FADING:
             self._show_track_title(self.tr("Fading out…"))
-            self.pause_button.setEnabled(False)
-            self.end_button.setEnabled(False)
+            for button in (self.pause_button, self.end_button):
+                button.setEnabled(False)
+        for button in (self.next_button, self.skip_now_button):
+            button.setEnabled(self._can_seek())
         self._update_timer_buttons()
         self.position.setEnabled(self._can_seek() and self.position.maximum() > 0)
 
@@ -414,6 +982,94 @@ class ListeningPage(QWidget):
         self._update_timer_buttons()
         self._show_cue()
 
+    # -- the kept place, More, and what carried over --------------------------------------------
+
+    def _show_details(self, shown: bool) -> None:
+        self.message_detail.setVisible(shown and bool(self.message_detail.text()))
+        self.details_button.setAccessibleDescription(
+            self.tr("The details are shown") if shown else self.tr("The details are hidden")
+        )
+
+    def _show_more(self, shown: bool) -> None:
+        focus = QApplication.focusWidget()
+        leaving = not shown and focus is not None and self.more_panel.isAncestorOf(focus)
+        self.more_panel.setVisible(shown)
+        self.more_button.setText(self.tr("Less") if shown else self.tr("More"))
+        keep_width(self.more_button, (self.tr("More"), self.tr("Less")))
+        self.more_button.setAccessibleDescription(
+            self.tr("Open: the controls under it show")
+            if shown
+            else self.tr("Closed: opens the session length, the background sound and flagging")
+        )
+        if leaving:
+            self.more_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        if shown:  # once laid out: what opened can be seen, and More stays where it is
+            QTimer.singleShot(0, self._bring_more_into_view)
+
+    def _bring_more_into_view(self) -> None:
+        """Guided, More's line stays where it was, under what it opened. Otherwise what opened
+        is under More: the page scrolls only if none of it would show.
+        """
+        area = self._scroll_area
+        if area is None:
+            return
+        if self.script is not None:
+            area.ensureWidgetVisible(self.more_button, 16, 24)
+            return
+        top = self.more_panel.mapTo(area.viewport(), QPoint(0, 0)).y()
+        if top > area.viewport().height() - 48:
+            area.ensureWidgetVisible(self.timer_group, 16, 24)
+
+    def _change_in_more(self, control: QWidget) -> None:
+        """A "Change" beside what carried over: open More at that control."""
+        self.set_more_shown(True)
+        control.setFocus(Qt.FocusReason.OtherFocusReason)
+        QTimer.singleShot(0, lambda: bring_into_view(control))
+
+    def _show_carry_over(self) -> None:
+        """Say what applies, kept for the session once said (so the line never comes and goes
+        under the person's hand), without "as last time" once they changed it.
+        """
+        music = self.playlist.duration if self.playlist else 0.0
+        minutes = int(self.timer_choice.currentData() or 0)
+        self.timer_carry.setText(timer_carry_text(minutes, music, not self._timer_changed))
+        sound = self.ambience_choice.currentText() if self.ambience_choice.currentData() else ""
+        self.ambience_carry.setText(ambience_carry_text(sound, not self._ambience_changed))
+        self.timer_carry_box.setVisible(self._timer_carried)
+        self.ambience_carry_box.setVisible(self._ambience_carried)
+        self.carry_over.setVisible(self._timer_carried or self._ambience_carried)
+
+    def _focus_main(self) -> None:
+        main: QWidget = self.cue_view if self.script is not None else self.pause_button
+        main.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_volume(self, value: int) -> None:
+        self._describe_level(self.volume)
+        self.volume_changed.emit(value / 100)
+
+    def _on_ambience_volume(self, value: int) -> None:
+        self._describe_level(self.ambience_volume)
+        self.ambience_volume_changed.emit(value / 100)
+
+    def _describe_level(self, slider: QSlider) -> None:
+        describe(slider, self.tr("%1 percent").replace("%1", str(slider.value())))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._set_top_margin()
+
+    def _set_top_margin(self) -> None:
+        """On a tall page the music sits a little lower. This follows the page's height alone,
+        never what shows on it, so nothing moves when a message or More opens.
+        """
+        top = TOP_MARGIN
+        if self.script is None:
+            top = max(TOP_MARGIN, min(TALLEST_TOP_MARGIN, (self.height() - 540) // 2))
+        margins = self._column.contentsMargins()
+        if margins.top() != top:
+            margins.setTop(top)
+            self._column.setContentsMargins(margins)
+
     # -- the track's place ---------------------------------------------------------------------
 
     def _show_place(self, status: PlayerStatus) -> None:
@@ -436,6 +1092,12 @@ class ListeningPage(QWidget):
         # Whole seconds: the handle moves once a second, not on every poll (each move repaints).
         self._set_quietly(self.position, round(status.position) * 1000)
         self.position_label.setText(clock_text(status.position))
+        describe(
+            self.position,
+            self.tr("%1 of %2")
+            .replace("%1", clock_text(status.position))
+            .replace("%2", clock_text(status.duration)),
+        )
 
     def _can_seek(self) -> bool:
         return self._state in (PlayerState.PLAYING, PlayerState.PAUSED)
@@ -473,36 +1135,18 @@ class ListeningPage(QWidget):
         """Lay the page out for a guided session (a script) or for listening (None)."""
         self.script = script
         self._clock = ScriptClock(script) if script else None
-        guided = script is not None
-        self.cue_view.setVisible(guided)
         self.cue_view.set_words_hidden(False)
         self.cue_view.show_moment(None, None)
-        for widget in (self.now_playing, self.track_note, self.elapsed):
-            widget.setVisible(not guided)
-        self.compact_track.setVisible(guided)
-        self.timer_label.setVisible(not guided)  # the script sets the length
-        self.timer_choice.setVisible(not guided)
-        if guided:
+        if script is not None:
+            self.cue_view.reserve_room_for(cue.text for cue in script.cues)
+        self._arrange(guided=script is not None)  # the script sets the length: no timer then
+        self._set_top_margin()
+        if script is not None:
             self.timer_steps.hide()
-        margins = (24, 8, 24, 8) if guided else (32, 24, 32, 20)
-        self._card_layout.setContentsMargins(*margins)
-        # "Ends in" and the flag sit at the end of the track's one line, or under the track.
-        for moved in (self.flag_button, self.remaining):
-            self._times_row.removeWidget(moved)
-            self._place_row.removeWidget(moved)
-        if guided:
-            self._place_row.addWidget(self.remaining)
-            self._place_row.addWidget(self.flag_button)
-        else:
-            self._times_row.insertWidget(2, self.flag_button)  # between its stretches
-            self._times_row.addWidget(self.remaining)
 
     def _show_track_title(self, title: str) -> None:
         self.now_playing.setText(title)
-        metrics = self.compact_track.fontMetrics()
-        elided = metrics.elidedText(title, Qt.TextElideMode.ElideRight, COMPACT_TITLE_WIDTH)
-        self.compact_track.setText(elided)
-        self.compact_track.setToolTip(title if elided != title else "")
+        self.compact_track.setText(title)
 
     def _show_cue(self) -> None:
         if self.script is None or self._clock is None:
@@ -536,13 +1180,18 @@ class ListeningPage(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
-            watched is self._scroll_area
-            and self.script is not None
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            event.type() != QEvent.Type.KeyPress
+            or not isinstance(event, QKeyEvent)
+            or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         ):
-            key = event.key()
+            return super().eventFilter(watched, event)
+        key = event.key()
+        if isinstance(watched, QAbstractButton) and key in SIDE_KEYS:
+            # Qt's buttons would move the focus to the next button, perhaps "End session".
+            if self.script is not None:
+                self._jump_to_cue(forward=key == Qt.Key.Key_Right)
+            return True
+        if watched is self._scroll_area and self.script is not None:
             if key in CUE_KEYS_BACK or key in CUE_KEYS_FORWARD:
                 self._jump_to_cue(forward=key in CUE_KEYS_FORWARD)
                 return True
@@ -564,6 +1213,8 @@ class ListeningPage(QWidget):
         self._timer_left += change
         self.remaining.setText(ends_in_text(self._timer_left))
         self._update_timer_buttons()
+        self._timer_changed = True
+        self._show_carry_over()
         self.timer_changed.emit(change)
 
     def _update_timer_buttons(self) -> None:
@@ -574,9 +1225,16 @@ class ListeningPage(QWidget):
             shortening_possible = minutes > 0 or left > MIN_TIMER_LEFT_SECONDS + 1
             button.setEnabled(not fading and shortening_possible)
 
+    def _on_timer_chosen(self, index: int) -> None:
+        self._timer_changed = True
+        self._show_carry_over()
+        self.timer_chosen.emit(int(self.timer_choice.itemData(index)))
+
     def _on_ambience_chosen(self, index: int) -> None:
         key = str(self.ambience_choice.itemData(index) or "")
         self.ambience_volume.setEnabled(bool(key))
+        self._ambience_changed = True
+        self._show_carry_over()
         self.ambience_chosen.emit(key)
 
     def _toggle_pause(self) -> None:

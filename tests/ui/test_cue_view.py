@@ -310,15 +310,16 @@ def test_guided_mode_fits_1024_by_700_without_clipping_even_with_the_longest_cue
         page.cue_view.cue_label,
         page.cue_view.toggle_button,
         page.compact_track,
-        page.position,
         page.remaining,
         page.message,
         page.pause_button,
-        page.volume,
         page.end_button,
-        page.ambience_choice,
+        page.more_button,
     ):
         assert inside(widget, viewport), widget
+    # The rest of the player is one step away, under More.
+    for control in (page.position, page.volume, page.ambience_choice, page.flag_button):
+        assert not control.isVisible(), control
     label = page.cue_view.cue_label
     assert page.cue_view.text_fits(), "every line of the cue shows"
     body = page.end_button.font().pointSizeF()
@@ -326,13 +327,11 @@ def test_guided_mode_fits_1024_by_700_without_clipping_even_with_the_longest_cue
     page.show_progress(heard(230.0))
     assert page.cue_view.text() == "Short."
     assert label.font().pointSizeF() == pytest.approx(2 * body), "short words: twice body size"
-    # The track is one quiet line, and the script sets the length.
+    # The track is one quiet line, with the time, Pause and End; the script sets the length.
     assert page.compact_track.text() == "Track 1" and not page.now_playing.isVisible()
-    assert (
-        page.compact_track.y() == page.position.y()
-        or abs(page.compact_track.geometry().center().y() - page.position.geometry().center().y())
-        < 8
-    )
+    line = [page.compact_track, page.remaining, page.pause_button, page.end_button]
+    middles = {widget.mapTo(page, widget.rect().center()).y() for widget in line}
+    assert max(middles) - min(middles) <= 2, "one line"
     assert not page.timer_choice.isVisible() and not page.timer_steps.isVisible()
 
 
@@ -345,13 +344,85 @@ def test_the_layout_does_not_jump_when_the_words_change(page):
 
 
 def test_a_plain_session_after_a_guided_one_looks_as_before(page, playlist):
+    page.set_more_shown(True)
     page.start(playlist, 0.7)
+    assert not page.more_panel.isVisible(), "each session starts with More closed"
     page.show_progress(heard(5.0, timer_left=600.0))
-    assert not page.cue_view.isVisible()
+    assert not page.cue_view.isVisible() and not page.guided_line.isVisible()
     assert page.playlist_title.text() == "Shore music"
     assert page.now_playing.isVisible() and page.elapsed.isVisible()
+    assert page.position.isVisible() and page.volume.isVisible()
+    assert page.pause_button.property("role") == "primary", "the main action again"
+    page.set_more_shown(True)
     assert page.timer_choice.isVisible() and page.timer_steps.isVisible()
     assert page.remaining.text() == "Ends in 10 min", "the timer's end, not a script's"
+
+
+def test_the_words_read_as_text_with_no_box_until_the_keyboard_is_used(qtbot, page):
+    from PySide6.QtGui import QColor
+
+    from mtcalm.ui.theme import BACKGROUND
+
+    view = page.cue_view
+    page.show_progress(heard(15.0))
+    view.setFocus(Qt.FocusReason.OtherFocusReason)  # as the window does when the music starts
+    assert view.hasFocus() and not view.focus_ring_shown()
+
+    def edge_colours() -> set[str]:
+        image = view.grab().toImage()
+        middle = image.height() // 2
+        return {QColor(image.pixel(x, middle)).name().upper() for x in range(4)}
+
+    assert edge_colours() == {BACKGROUND.upper()}, "no field's border or background"
+    qtbot.keyClick(view, Qt.Key.Key_Right)  # the keyboard is in use: show where it acts
+    assert view.focus_ring_shown()
+    assert edge_colours() != {BACKGROUND.upper()}
+    page.pause_button.setFocus(Qt.FocusReason.MouseFocusReason)
+    view.setFocus(Qt.FocusReason.MouseFocusReason)
+    assert not view.focus_ring_shown(), "a click shows no ring"
+    page.pause_button.setFocus(Qt.FocusReason.MouseFocusReason)
+    view.setFocus(Qt.FocusReason.TabFocusReason)
+    assert view.focus_ring_shown(), "Tab does"
+
+
+def test_the_player_recedes_to_one_quiet_line_and_more_opens_above_it(qtbot, page):
+    page.show_track(0)
+    page.show_progress(heard(15.0))
+    assert page.guided_line.isVisible() and page.guided_line.side_by_side()
+    for hidden in (page.track_card, page.main_row, page.quiet_row, page.more_panel):
+        assert not hidden.isVisible()
+    assert page.pause_button.property("role") in ("", None), "outlined, not the filled one"
+    assert page.end_button.property("role") == "quiet"
+    line_at = page.more_button.mapTo(page, QPoint(0, 0))
+    click(qtbot, page.more_button)
+    qtbot.wait(20)
+    assert page.more_panel.isVisible()
+    for shown in (page.position, page.volume, page.ambience_choice, page.flag_button):
+        assert shown.isVisible(), shown
+    assert page.volume_label.text() == "Music volume"
+    assert page.next_button.isVisible() and page.breathe_button.isVisible()
+    assert page.more_panel.y() < page.guided_line.y(), "it opens above the line"
+    assert page.more_button.mapTo(page, QPoint(0, 0)) == line_at, "More stays where it was"
+    assert page.cue_view.text_fits()
+
+
+def test_a_narrow_page_keeps_room_for_the_longest_words(qtbot, playlist):
+    page = ListeningPage()
+    qtbot.addWidget(page)
+    page.resize(530, 350)
+    long_cues = (Cue(0, 170, LONG_CUE, SETTLE), Cue(200, 260, "Short.", IMAGERY))
+    page.start_guided(make_script(long_cues), playlist, 0.7)
+    page.show()
+    qtbot.waitExposed(page)
+    page.show_track(0)
+    page.show_progress(heard(60.0))
+    qtbot.wait(50)
+    assert page.cue_view.text() == LONG_CUE
+    assert page.cue_view.text_fits(), "every line shows, even this narrow"
+    assert not page.guided_line.side_by_side(), "the buttons go under the track"
+    where = page.pause_button.mapTo(page, QPoint(0, 0))
+    page.show_progress(heard(230.0))
+    assert page.pause_button.mapTo(page, QPoint(0, 0)) == where, "short words: nothing moves"
 
 
 # -- before the first use, and on the home page ---------------------------------------------

@@ -1,4 +1,8 @@
-"""The listening page's controls: session timer, background sound, moving within a track."""
+"""The listening page's controls: session timer, background sound, moving within a track.
+
+The session's length and the background sound sit under the page's quiet "More"; a test opens
+it first, as a person does.
+"""
 
 from __future__ import annotations
 
@@ -45,6 +49,13 @@ def sounds(tmp_path: Path, make_tone, monkeypatch: pytest.MonkeyPatch) -> list[A
     return found
 
 
+def open_more(qtbot, page) -> None:
+    """Open the controls under More, as a person does: by clicking it."""
+    if not page.more_button.isChecked():
+        click(qtbot, page.more_button)
+    qtbot.waitUntil(page.more_panel.isVisible)
+
+
 def choose(qtbot, combo, text: str) -> None:
     """Pick ``text`` in a combo box the keyboard way: focus it, then arrow keys."""
     combo.setFocus()
@@ -64,8 +75,10 @@ def test_a_chosen_timer_reaches_the_player_and_its_time_left_is_shown(qtbot, dat
     open_audio, players = recording_audio(StoppedClock())
     window = open_window(qtbot, data_dir, [playlist], open_audio)
     start_listening(qtbot, window)
-    page = window.listening
+    page = window.screens.listening
     player = players[0]
+    assert not page.timer_choice.isVisible(), "one step away, under More"
+    open_more(qtbot, page)
     assert page.timer_choice.currentText() == "Until the music ends"
     assert not page.timer_steps.isVisible()
     assert page.remaining.isVisible() and "left" in page.remaining.text()
@@ -110,16 +123,17 @@ def test_the_timer_running_out_ends_the_session_as_completed(qtbot, data_dir, pl
     open_audio, players = recording_audio()
     window = open_window(qtbot, data_dir, [playlist], open_audio)
     start_listening(qtbot, window)
-    choose(qtbot, window.listening.timer_choice, "10 minutes")
-    qtbot.waitUntil(window.listening.timer_steps.isVisible, timeout=WAIT_MS)
+    open_more(qtbot, window.screens.listening)
+    choose(qtbot, window.screens.listening.timer_choice, "10 minutes")
+    qtbot.waitUntil(window.screens.listening.timer_steps.isVisible, timeout=WAIT_MS)
     player = players[0]
     player.set_timer(0.5)  # ten minutes is too long to wait for in a test
 
-    wait_for_page(qtbot, window, window.checkin_after)
+    wait_for_page(qtbot, window, window.screens.checkin_after)
     assert PlaybackEnded(EndReason.TIMER) in player.events
-    click(qtbot, window.checkin_after.skip_all)
-    wait_for_page(qtbot, window, window.summary)
-    texts = [label.text() for label in window.summary.findChildren(QLabel)]
+    click(qtbot, window.screens.checkin_after.skip_all)
+    wait_for_page(qtbot, window, window.screens.summary)
+    texts = [label.text() for label in window.screens.summary.findChildren(QLabel)]
     assert any("listened to the end" in text for text in texts)
     with Journal.open(data_dir / "journal.sqlite3") as journal:
         assert journal.sessions()[0].outcome is Outcome.COMPLETED
@@ -134,8 +148,9 @@ def test_a_chosen_background_sound_plays_under_the_music_at_its_own_volume(
     open_audio, players = recording_audio()
     window = open_window(qtbot, data_dir, [playlist], open_audio)
     start_listening(qtbot, window)
-    page = window.listening
+    page = window.screens.listening
     player = players[0]
+    open_more(qtbot, page)
     assert [page.ambience_choice.itemText(i) for i in range(page.ambience_choice.count())] == [
         "None",
         "Rain",
@@ -170,7 +185,8 @@ def test_a_broken_background_sound_is_said_gently_and_the_music_goes_on(
     open_audio, players = recording_audio()
     window = open_window(qtbot, data_dir, [playlist], open_audio)
     start_listening(qtbot, window)
-    page = window.listening
+    page = window.screens.listening
+    open_more(qtbot, page)
 
     choose(qtbot, page.ambience_choice, "Broken")
     qtbot.waitUntil(page.message.isVisible, timeout=WAIT_MS)
@@ -192,7 +208,7 @@ def test_arrow_keys_on_the_track_move_within_it(qtbot, data_dir, playlist):
     open_audio, players = recording_audio(StoppedClock())
     window = open_window(qtbot, data_dir, [playlist], open_audio)
     start_listening(qtbot, window)
-    page = window.listening
+    page = window.screens.listening
     player = players[0]
     qtbot.waitUntil(page.position.isEnabled, timeout=WAIT_MS)
     assert page.position.accessibleName() == "Place in the track"
@@ -233,7 +249,7 @@ def test_the_playlists_crossfade_reaches_the_player_and_tracks_are_prepared(
     player = players[0]
     assert player.called("prepare") == [(([first, second],), {})], "playable tracks, ahead"
     assert not player.called("play")
-    click(qtbot, window.checkin_before.skip_all)
+    click(qtbot, window.screens.checkin_before.skip_all)
     qtbot.waitUntil(lambda: bool(player.called("play")), timeout=WAIT_MS)
     [(args, kwargs)] = player.called("play")
     assert list(args[0]) == [track.path for track in playlist.tracks]
@@ -247,7 +263,9 @@ def test_timer_length_and_background_sound_are_remembered_across_a_restart(
     open_audio, _ = recording_audio()
     window = open_window(qtbot, data_dir, [playlist], open_audio)
     start_listening(qtbot, window)
-    page = window.listening
+    page = window.screens.listening
+    assert not page.carry_over.isVisible(), "nothing carried over the first time"
+    open_more(qtbot, page)
     choose(qtbot, page.timer_choice, "15 minutes")
     choose(qtbot, page.ambience_choice, "Sea")
     page.ambience_volume.setFocus()
@@ -260,8 +278,15 @@ def test_timer_length_and_background_sound_are_remembered_across_a_restart(
     open_audio, players = recording_audio()
     again = open_window(qtbot, data_dir, [playlist], open_audio)
     start_listening(qtbot, again)
-    page = again.listening
+    page = again.screens.listening
     player = players[0]
+    # What carried over is said where it applies, without opening anything.
+    assert page.timer_carry.isVisible() and page.ambience_carry.isVisible()
+    assert page.timer_carry.text() == (
+        "Plays for 15 minutes, as last time: the music (under a minute) starts again until then."
+    ), "twenty seconds of music, round and round"
+    assert page.ambience_carry.text() == "Sea in the background, as last time."
+    open_more(qtbot, page)
     assert page.timer_choice.currentText() == "15 minutes"
     assert page.ambience_choice.currentText() == "Sea"
     assert page.ambience_volume.value() == 60
@@ -285,16 +310,18 @@ def test_a_remembered_sound_that_is_no_longer_bundled_is_quietly_none(
     open_audio, players = recording_audio()
     window = open_window(qtbot, data_dir, [playlist], open_audio)
     start_listening(qtbot, window)
-    assert window.listening.ambience_choice.currentText() == "None"
+    assert window.screens.listening.ambience_choice.currentText() == "None"
     assert not players[0].called("set_ambience")
-    assert not window.listening.message.isVisible()
+    assert not window.screens.listening.message.isVisible()
+    assert not window.screens.listening.ambience_carry.isVisible(), "no sound, nothing to say"
 
 
 def test_the_new_controls_are_named_and_work_from_the_keyboard(qtbot, data_dir, playlist):
     open_audio, players = recording_audio(StoppedClock())
     window = open_window(qtbot, data_dir, [playlist], open_audio)
     start_listening(qtbot, window)
-    page = window.listening
+    page = window.screens.listening
+    open_more(qtbot, page)
     controls = [
         page.position,
         page.timer_choice,
