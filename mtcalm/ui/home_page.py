@@ -1,21 +1,77 @@
-"""Home: the playlists to choose from, and the guided-imagery scripts to listen with."""
+"""Home: guided imagery first (grounding at the top), then music to listen to, then the
+person's own playlists, as short sections of compact rows.
+
+Why this order: a person who opens mtcalm anxious needs a way to settle that is safe right
+now. "Here and now: grounding" keeps the eyes open and is the one script with no caution for
+dissociation, so it comes first and its Begin is the page's one filled button; every other
+Begin is outlined, so the page is not a column of identical dark buttons.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import itertools
+from collections.abc import Collection, Mapping, Sequence
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
+from mtcalm.assets import bundled_playlists_dir
 from mtcalm.playlists import Playlist
 from mtcalm.scripts import Script
 from mtcalm.ui import theme
-from mtcalm.ui.layout import scrolling_page
+from mtcalm.ui.layout import READABLE_WIDTH, scrolling_page
 from mtcalm.ui.text import minutes_text, plain_label, plural
+
+FIRST_STEP_SCRIPT = "grounding"  # the bundled script offered first (see the module's note)
+ROW_MARGINS = (20, 14, 16, 14)
+
+
+def restyle(widget: QWidget, role: str | None) -> None:
+    """Give ``widget`` the theme's ``role`` (None for the default look) and redraw it so."""
+    if widget.property("role") == role:
+        return
+    widget.setProperty("role", role)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+    widget.update()
+
+
+def row_title(text: str) -> QLabel:
+    """A row's title: the body size, a little heavier (file text, so plain)."""
+    label = plain_label(text)
+    font = QFont()  # only the weight is set: the size still follows the page's font
+    font.setWeight(QFont.Weight.DemiBold)
+    label.setFont(font)
+    return label
+
+
+def forget(widget: QWidget) -> None:
+    """Take ``widget`` off the page now (out of sight and of the Tab order), delete it later."""
+    widget.hide()
+    widget.setParent(None)
+    widget.deleteLater()
+
+
+def is_bundled(playlist: Playlist) -> bool:
+    """Whether ``playlist`` is one mtcalm ships (the rest are the person's own)."""
+    try:
+        return playlist.source.resolve().is_relative_to(bundled_playlists_dir().resolve())
+    except OSError:
+        return False
 
 
 class ChoiceCard(QFrame):
-    """A card with a title, lines of text beneath it and a Begin button for ``choice``."""
+    """A compact row for ``choice``: its title and a few lines beside a Begin button."""
 
     begin_requested = Signal(object)
 
@@ -24,22 +80,25 @@ class ChoiceCard(QFrame):
         self.choice = choice
         self.setProperty("role", "card")
         self._layout = QHBoxLayout(self)
-        self._layout.setContentsMargins(24, 20, 24, 20)
+        self._layout.setContentsMargins(*ROW_MARGINS)
         self._layout.setSpacing(theme.SPACING)
         self.text = QVBoxLayout()
-        self.text.setSpacing(6)
-        self.text.addWidget(plain_label(title, "heading"))
+        self.text.setSpacing(4)
+        self.title = row_title(title)
+        self.text.addWidget(self.title)
         self._layout.addLayout(self.text, 1)
         self.begin_button = QPushButton(self.tr("Begin"))
-        self.begin_button.setProperty("role", "primary")
         self.begin_button.clicked.connect(lambda: self.begin_requested.emit(self.choice))
         self._layout.addWidget(self.begin_button, 0, Qt.AlignmentFlag.AlignVCenter)
 
 
 class PlaylistCard(ChoiceCard):
+    """A listening playlist: how long, how many tracks, what it is for, and Begin."""
+
     def __init__(self, playlist: Playlist, flagged: int = 0, parent: QWidget | None = None) -> None:
         super().__init__(playlist, playlist.title, parent)
         self.playlist = playlist
+        self.setProperty("kind", "music")
         count = len(playlist.playable_tracks)
         tracks = plural(count, self.tr("%n track"), self.tr("%n tracks"))
         facts = f"{minutes_text(playlist.duration)} · {tracks}"
@@ -49,11 +108,13 @@ class PlaylistCard(ChoiceCard):
                 self.tr("%n flagged as a trigger"),
                 self.tr("%n flagged as triggers"),
             )
-        self.text.addWidget(plain_label(facts, "muted"))
+        self.facts = plain_label(facts, "muted")
         if playlist.purpose:
             self.text.addWidget(plain_label(playlist.purpose))
-        if playlist.suggested_use:
-            self.text.addWidget(plain_label(playlist.suggested_use, "muted"))
+        self.text.addWidget(self.facts)
+        if playlist.suggested_use:  # how to listen: a hover away, and read out with Begin
+            self.setToolTip(playlist.suggested_use)
+            self.begin_button.setAccessibleDescription(playlist.suggested_use)
         if playlist.problems:
             self.text.addWidget(
                 plain_label(
@@ -75,12 +136,13 @@ class ScriptCard(ChoiceCard):
     ) -> None:
         super().__init__(script, script.title, parent)
         self.script = script
+        self.setProperty("kind", "imagery")
         facts = minutes_text(script.duration)
         if playlist_title is not None:
             music = self.tr("with the “%1” music").replace("%1", playlist_title)
             facts = f"{facts} · {music}"
-        self.text.addWidget(plain_label(facts, "muted"))
         self.text.addWidget(plain_label(script.summary))
+        self.text.addWidget(plain_label(facts, "muted"))
         self.reason = plain_label("", "muted")
         if playlist_title is None:
             self.reason.setText(
@@ -95,35 +157,94 @@ class ScriptCard(ChoiceCard):
         )
         self.begin_button.setEnabled(playlist_title is not None)
 
+    def mark_first_step(self) -> None:
+        """Say why this script is offered first."""
+        self.text.insertWidget(
+            1,
+            plain_label(
+                self.tr("A good place to start. Your eyes stay open."),
+                "muted",
+            ),
+        )
+
+
+class Notice(QFrame):
+    """A calm message with its technical detail behind a "Details" toggle (both plain text)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("homeNotice")
+        column = QVBoxLayout(self)
+        column.setContentsMargins(14, 10, 10, 10)
+        column.setSpacing(6)
+        row = QHBoxLayout()
+        row.setSpacing(theme.SPACING // 2)
+        self.text = plain_label("")
+        row.addWidget(self.text, 1)
+        self.details_button = QPushButton(self.tr("Details"))
+        self.details_button.setProperty("density", "compact")
+        self.details_button.setCheckable(True)
+        self.details_button.toggled.connect(self._show_detail)
+        row.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignTop)
+        column.addLayout(row)
+        self.detail = plain_label("")  # full text colour: it sits on the notice colour
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setAccessibleName(self.tr("Details"))
+        self.detail.hide()
+        column.addWidget(self.detail)
+        self._show_detail(False)
+
+    def set_message(self, text: str, detail: str) -> None:
+        self.text.setText(text)
+        self.detail.setText(detail)
+        self.details_button.setChecked(False)
+        self.details_button.setVisible(bool(detail))
+        self.setVisible(bool(text))
+
+    def _show_detail(self, shown: bool) -> None:
+        self.detail.setVisible(shown)
+        self.details_button.setText(self.tr("Hide details") if shown else self.tr("Details"))
+        self.details_button.setAccessibleName(
+            self.tr("Hide the details") if shown else self.tr("Show the details")
+        )
+
 
 class HomePage(QWidget):
-    """Choose something to listen to."""
+    """Choose something to listen to: guided imagery, music, or one of your own playlists."""
 
     begin_requested = Signal(object)  # Playlist
     script_requested = Signal(object)  # Script
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._layout = scrolling_page(self)
+        self.setStyleSheet(self._style())
+        self._layout = scrolling_page(self, max_width=READABLE_WIDTH)
         self._layout.addWidget(plain_label(self.tr("What would you like to listen to?"), "title"))
         self._layout.addWidget(
             plain_label(
-                self.tr(
-                    "Choose a playlist. You will check in briefly before and after, "
-                    "so you can see what changed."
-                ),
+                self.tr("You check in briefly before and after, so you can see what changed."),
                 "muted",
             )
         )
-        self.notice = plain_label("", "notice")
-        self.notice.hide()
-        self._layout.addWidget(self.notice)
-        self._cards_layout = QVBoxLayout()
-        self._cards_layout.setSpacing(theme.SPACING)
-        self._layout.addLayout(self._cards_layout)
+        self.notice_box = Notice()
+        self.notice_box.hide()
+        self.notice = self.notice_box.text
+        self.details_button = self.notice_box.details_button
+        self._layout.addWidget(self.notice_box)
+
+        self.scripts_section, self._script_rows = self._section(
+            self.tr("Guided imagery"),
+            self.tr("Words to follow over music. You can open your eyes and stop at any time."),
+        )
+        self.music_section, self._music_rows = self._section(
+            self.tr("Music to listen to"),
+            self.tr("Music on its own: no words, nothing to follow."),
+        )
+        self.own_section, self._own_rows = self._section(
+            self.tr("Your playlists"), self.tr("The playlists you made in My music.")
+        )
         self.empty = plain_label(self.tr("No playlists were found."), "muted")
         self._layout.addWidget(self.empty)
-        self._layout.addWidget(self._build_scripts_section())
         self._layout.addStretch(1)
         self._layout.addWidget(
             plain_label(
@@ -134,56 +255,140 @@ class HomePage(QWidget):
                 "muted",
             )
         )
-        self.cards: list[PlaylistCard] = []
-        self.script_cards: list[ScriptCard] = []
+        self.cards: list[PlaylistCard] = []  # music first, then the person's own
+        self.script_cards: list[ScriptCard] = []  # in the order shown
+        self.scroll_area = self.findChild(QScrollArea)
+        self._order_focus()
 
-    def _build_scripts_section(self) -> QWidget:
-        self.scripts_section = QWidget()
-        column = QVBoxLayout(self.scripts_section)
-        column.setContentsMargins(0, theme.SPACING, 0, 0)
-        column.setSpacing(theme.SPACING)
-        column.addWidget(plain_label(self.tr("Guided imagery"), "heading"))
-        column.addWidget(
-            plain_label(
-                self.tr(
-                    "Words to imagine with, shown over music: settling, imagery, then a gentle "
-                    "return. You can open your eyes and stop at any time."
-                ),
-                "muted",
-            )
+    @staticmethod
+    def _style() -> str:
+        """The kinds of row look different: guided imagery has an accent edge."""
+        return (
+            f'QFrame[role="card"][kind="imagery"] {{ border-left: 4px solid {theme.ACCENT}; }}'
+            f" QFrame#homeNotice {{ background: {theme.NOTICE}; border-radius: 8px; }}"
         )
-        self._script_cards_layout = QVBoxLayout()
-        self._script_cards_layout.setSpacing(theme.SPACING)
-        column.addLayout(self._script_cards_layout)
-        self.scripts_section.hide()
-        return self.scripts_section
+
+    def _section(self, heading: str, intro: str) -> tuple[QWidget, QVBoxLayout]:
+        section = QWidget()
+        column = QVBoxLayout(section)
+        column.setContentsMargins(0, theme.SPACING // 2, 0, 0)
+        column.setSpacing(theme.SPACING // 2)
+        column.addWidget(plain_label(heading, "heading"))
+        column.addWidget(plain_label(intro, "muted"))
+        rows = QVBoxLayout()
+        rows.setSpacing(theme.SPACING // 2)
+        column.addLayout(rows)
+        section.hide()
+        self._layout.addWidget(section)
+        return section, rows
+
+    # -- content -------------------------------------------------------------------------------
 
     def set_playlists(
-        self, playlists: Sequence[Playlist], flagged: Mapping[str, int] | None = None
+        self,
+        playlists: Sequence[Playlist],
+        flagged: Mapping[str, int] | None = None,
+        own_ids: Collection[str] | None = None,
     ) -> None:
-        """Offer ``playlists``; ``flagged`` counts each one's tracks flagged as triggers, by id."""
+        """Offer ``playlists``; ``flagged`` counts each one's tracks flagged as triggers, by id.
+
+        ``own_ids`` names the person's own playlists; without it, any playlist that mtcalm does
+        not ship is taken as their own.
+        """
         for card in self.cards:
-            card.deleteLater()
-        self.cards = []
+            forget(card)
+        bundled: list[Playlist] = []
+        own: list[Playlist] = []
         for playlist in playlists:
-            card = PlaylistCard(playlist, (flagged or {}).get(playlist.id, 0))
-            card.begin_requested.connect(self.begin_requested.emit)
-            self._cards_layout.addWidget(card)
-            self.cards.append(card)
+            mine = playlist.id in own_ids if own_ids is not None else not is_bundled(playlist)
+            (own if mine else bundled).append(playlist)
+        self.cards = []
+        for group, rows in ((bundled, self._music_rows), (own, self._own_rows)):
+            for playlist in group:
+                card = PlaylistCard(playlist, (flagged or {}).get(playlist.id, 0))
+                card.begin_requested.connect(self.begin_requested.emit)
+                rows.addWidget(card)
+                self.cards.append(card)
+        self.music_section.setVisible(bool(bundled))
+        self.own_section.setVisible(bool(own))
         self.empty.setVisible(not self.cards)
+        self._content_changed()
 
     def set_scripts(self, scripts: Sequence[Script], playlist_titles: Mapping[str, str]) -> None:
         """Offer ``scripts``; ``playlist_titles`` maps the playlists' ids to their titles."""
         for card in self.script_cards:
-            card.deleteLater()
+            forget(card)
+        ordered = sorted(scripts, key=lambda script: script.id != FIRST_STEP_SCRIPT)
         self.script_cards = []
-        for script in scripts:
+        for script in ordered:
             card = ScriptCard(script, playlist_titles.get(script.playlist))
+            if script.id == FIRST_STEP_SCRIPT:
+                card.mark_first_step()
             card.begin_requested.connect(self.script_requested.emit)
-            self._script_cards_layout.addWidget(card)
+            self._script_rows.addWidget(card)
             self.script_cards.append(card)
         self.scripts_section.setVisible(bool(self.script_cards))
+        self._content_changed()
 
-    def show_notice(self, text: str) -> None:
-        self.notice.setText(text)
-        self.notice.setVisible(bool(text))
+    def begin_buttons(self) -> list[QPushButton]:
+        """Every Begin button, in reading order."""
+        return [card.begin_button for card in (*self.script_cards, *self.cards)]
+
+    def _content_changed(self) -> None:
+        """One filled Begin (the first that can begin), the rest outlined; Tab in reading order."""
+        ready = [button for button in self.begin_buttons() if button.isEnabled()]
+        for button in self.begin_buttons():
+            restyle(button, "primary" if ready and button is ready[0] else None)
+        self._order_focus()
+
+    def _order_focus(self) -> None:
+        """Tab goes through the page as it reads: the notice's Details, then each Begin."""
+        chain: list[QWidget] = [self.details_button, *self.begin_buttons()]
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
+
+    # -- notice and focus ----------------------------------------------------------------------
+
+    def show_notice(self, text: str, detail: str = "") -> None:
+        """A calm message at the top ("" hides it); ``detail`` (plain text) waits behind
+        "Details". The control that has the focus stays where it is on screen."""
+        focused = self.focusWidget()
+        keep = focused if focused is not None and focused is not self.details_button else None
+        before = self._viewport_y(keep)
+        self.notice_box.set_message(text, detail)
+        self._hold_still(keep, before)
+
+    def focus_first(self) -> None:
+        """Open at the top, with the focus on the first Begin."""
+        if self.scroll_area is not None:
+            self.scroll_area.verticalScrollBar().setValue(0)
+        ready = [button for button in self.begin_buttons() if button.isEnabled()]
+        first = ready[0] if ready else None
+        if first is None and self.notice_box.isVisibleTo(self):
+            first = self.details_button if self.details_button.isVisibleTo(self) else None
+        if first is not None:
+            first.setFocus(Qt.FocusReason.TabFocusReason)
+            if self.scroll_area is not None:
+                self.scroll_area.ensureWidgetVisible(first, 16, 24)
+
+    def _viewport_y(self, widget: QWidget | None) -> int | None:
+        if widget is None or self.scroll_area is None or not widget.isVisible():
+            return None
+        if not self.scroll_area.isAncestorOf(widget):
+            return None
+        return widget.mapTo(self.scroll_area.viewport(), widget.rect().topLeft()).y()
+
+    def _hold_still(self, widget: QWidget | None, before: int | None) -> None:
+        """After the notice changed height, scroll so ``widget`` is where it was."""
+        if widget is None or before is None or self.scroll_area is None:
+            return
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        content = self.scroll_area.widget()
+        layout = content.layout() if content is not None else None
+        if layout is not None:
+            layout.activate()
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        after = self._viewport_y(widget)
+        if after is not None and after != before:
+            bar = self.scroll_area.verticalScrollBar()
+            bar.setValue(bar.value() + after - before)

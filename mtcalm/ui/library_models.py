@@ -6,6 +6,7 @@ The models hold core values only (never widgets). A flagged track is marked with
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -49,6 +50,15 @@ class BrokenFileLike(Protocol):
     def path(self) -> Path: ...
     @property
     def reason(self) -> str: ...
+
+
+def cell_tooltip(*lines: str) -> str:
+    """A cell's whole text (and more, a line each) for its tooltip, shown as plain text and
+    wrapped rather than running off the screen (Qt would read ``<b>`` in a title as HTML)."""
+    text = "\n".join(line for line in lines if line)
+    if not text:
+        return ""
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
 
 
 def flag_text() -> str:
@@ -158,17 +168,22 @@ class LibraryTracksModel(_FlaggableTracksModel):
         if column == "flag":
             return _flag_data(self.is_flagged(row), role)
         track = self._tracks[row]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return str(track.path)
-        if role != DISPLAY:
+        if role not in (DISPLAY, Qt.ItemDataRole.ToolTipRole):
             return None
         if column == "title":
-            return _title_of(track)
-        if column == "artist":
-            return track.artist
-        if column == "length":
-            return clock_text(track.duration)
-        return track.format
+            text = _title_of(track)
+        elif column == "artist":
+            text = track.artist
+        elif column == "length":
+            text = clock_text(track.duration)
+        else:
+            text = track.format
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column != "title":
+                return cell_tooltip(text)
+            facts = " · ".join(part for part in (track.artist, track.album, track.format) if part)
+            return cell_tooltip(text, facts, str(track.path))  # all, when columns give way
+        return text
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sort = (column, order)
@@ -222,9 +237,8 @@ class BrokenFilesModel(_TableModel):
         if not index.isValid() or role not in (DISPLAY, Qt.ItemDataRole.ToolTipRole):
             return None
         broken = self._files[index.row()]
-        if self.COLUMNS[index.column()] == "file":
-            return str(broken.path)
-        return broken.reason
+        text = str(broken.path) if self.COLUMNS[index.column()] == "file" else broken.reason
+        return cell_tooltip(text) if role == Qt.ItemDataRole.ToolTipRole else text
 
 
 class PlaylistTracksModel(_FlaggableTracksModel):
@@ -271,17 +285,18 @@ class PlaylistTracksModel(_FlaggableTracksModel):
         track = self._tracks[row]
         if role == Qt.ItemDataRole.ForegroundRole and not track.playable:
             return QColor(theme.MUTED)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if track.problem is not None:
-                return f"{track.path}\n{track.problem.long}"
-            return str(track.path)
-        if role != DISPLAY:
+        if role not in (DISPLAY, Qt.ItemDataRole.ToolTipRole):
             return None
         if column == "number":
-            return str(row + 1)
-        if column == "title":
-            return track.title
-        return self.status_text(track)
+            text = str(row + 1)
+        elif column == "title":
+            text = track.title
+        else:
+            text = self.status_text(track)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            problem = track.problem.long if track.problem is not None else ""
+            return cell_tooltip(text, str(track.path), problem)
+        return text
 
 
 class FlaggedTracksModel(_TableModel):
@@ -314,10 +329,10 @@ class FlaggedTracksModel(_TableModel):
         column = self.COLUMNS[index.column()]
         if column == "flag":
             return _flag_data(True, role)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return flag.key
-        if role != DISPLAY:
+        if role not in (DISPLAY, Qt.ItemDataRole.ToolTipRole):
             return None
-        if column == "title":
-            return flag.title or flag.key
-        return when_text(flag.flagged_at)
+        title = column == "title"
+        text = (flag.title or flag.key) if title else when_text(flag.flagged_at)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return cell_tooltip(text, flag.key) if title else cell_tooltip(text)
+        return text

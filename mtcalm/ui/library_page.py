@@ -10,17 +10,19 @@ from __future__ import annotations
 import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFrame,
     QHBoxLayout,
-    QHeaderView,
-    QListWidget,
+    QLabel,
     QProgressBar,
+    QScrollArea,
     QWidget,
 )
 
@@ -33,23 +35,36 @@ from mtcalm.library import Library, LibraryError, ScanProgress, ScanResult, scan
 from mtcalm.own_playlists import OWN_PLAYLISTS_FOLDER, OwnPlaylists
 from mtcalm.playlists import Playlist
 from mtcalm.track_flags import TriggerFlags, track_key
-from mtcalm.ui.layout import card, scrolling_page
+from mtcalm.ui import theme
+from mtcalm.ui.layout import READABLE_WIDTH, card, scrolling_page
 from mtcalm.ui.library_dialogs import LibraryDialogs
 from mtcalm.ui.library_models import (
     BrokenFileLike,
     BrokenFilesModel,
     FlaggedTracksModel,
     LibraryTracksModel,
+    cell_tooltip,
+    flag_text,
 )
 from mtcalm.ui.library_playlists import (
     PlaylistsSection,
     button,
-    list_style,
+    button_row,
+    fitted_list,
     make_table,
+    on_enter,
     problems_text,
+    set_role,
 )
 from mtcalm.ui.library_worker import BackgroundTask, ProgressCallback
-from mtcalm.ui.text import minutes_text, plain_label, plural, tr
+from mtcalm.ui.text import minutes_text, plain_label, plural, tr, when_text
+
+# The formats the library reads (mtcalm.library.LibraryTrack.format), for the column's width.
+FORMAT_NAMES = ("Ogg Vorbis", "Opus", "FLAC", "MP3", "WAV")
+# Every weekday and month once, for the width of a "flagged on" column.
+SAMPLE_DATES = tuple(
+    when_text(datetime(2024, month, day, 23, 59)) for month in range(1, 13) for day in range(1, 8)
+)
 
 
 @dataclass(frozen=True)
@@ -83,6 +98,8 @@ class LibraryPage(QWidget):
     play_flagged_changed = Signal(bool)
     flags_changed = Signal()
     playlists_changed = Signal()
+    preview_requested = Signal(object)  # the Path of a track to play a preview of
+    preview_stop_requested = Signal()  # the person chose Stop, or left the page
 
     def __init__(
         self,
@@ -118,7 +135,9 @@ class LibraryPage(QWidget):
             except (JournalError, OSError) as error:
                 self._flag_problem = str(error)
 
-        layout = scrolling_page(self)
+        self._preview_title = ""
+        self.previewing: Path | None = None
+        layout = scrolling_page(self, max_width=READABLE_WIDTH)
         layout.addWidget(plain_label(tr("My music"), "title"))
         layout.addWidget(
             plain_label(
@@ -139,8 +158,13 @@ class LibraryPage(QWidget):
         self.playlists_section.playlists_changed.connect(self._on_playlists_changed)
         self.playlists_section.flag_requested.connect(self.flag_tracks_named)
         self.playlists_section.unflag_requested.connect(lambda path: self.unflag_paths([path]))
+        self.playlists_section.preview_requested.connect(self.preview_track)
         layout.addWidget(self.playlists_section)
         layout.addStretch(1)
+        outer = self.layout()
+        assert outer is not None
+        outer.addWidget(self._build_preview_bar())
+        self.scroll_area = self.findChild(QScrollArea)
 
         if self.library.problem:
             self.say(
@@ -168,8 +192,14 @@ class LibraryPage(QWidget):
                 "muted",
             )
         )
-        actions = QHBoxLayout()
-        self.add_folder_button = button(tr("Add folder…"), tr("Add a folder of music"))
+        self.empty = plain_label(
+            tr(
+                "No music here yet, and that is fine: the bundled playlists are always there. "
+                "When you want to, add a folder where you keep music you find calming."
+            )
+        )
+        layout.addWidget(self.empty)
+        self.add_folder_button = button(tr("Add a folder…"), tr("Add a folder of music"))
         self.add_files_button = button(tr("Add files…"), tr("Add music files"))
         self.remove_root_button = button(
             tr("Remove"),
@@ -177,32 +207,29 @@ class LibraryPage(QWidget):
             tr("Only the entry is removed; the files stay where they are"),
         )
         self.rescan_button = button(tr("Rescan"), tr("Look through your music again"))
-        for widget in (
-            self.add_folder_button,
-            self.add_files_button,
-            self.remove_root_button,
-            self.rescan_button,
-        ):
-            actions.addWidget(widget)
-        actions.addStretch(1)
-        layout.addLayout(actions)
+        layout.addLayout(
+            button_row(
+                self.add_folder_button,
+                self.add_files_button,
+                self.remove_root_button,
+                self.rescan_button,
+            )
+        )
         self.notice = plain_label("", "notice")
         self.notice.hide()
         layout.addWidget(self.notice)
-        self.roots_list = QListWidget()
-        self.roots_list.setAccessibleName(tr("Places in your music"))
+        self.roots_list = fitted_list(tr("Places in your music"))
         self.roots_list.setMaximumHeight(110)
-        self.roots_list.setStyleSheet(list_style())
         layout.addWidget(self.roots_list)
 
         scan_row = QHBoxLayout()
         self.progress = QProgressBar()
         self.progress.setTextVisible(False)
         self.progress.setAccessibleName(tr("Scan progress"))
-        self.scan_status = plain_label("", "muted", wrap=False)
+        self.scan_status = plain_label("", "muted")
         self.cancel_button = button(tr("Cancel"), tr("Cancel the scan"))
         scan_row.addWidget(self.progress, 1)
-        scan_row.addWidget(self.scan_status)
+        scan_row.addWidget(self.scan_status, 1)
         scan_row.addWidget(self.cancel_button)
         self.scan_row = QWidget()
         self.scan_row.setLayout(scan_row)
@@ -212,28 +239,28 @@ class LibraryPage(QWidget):
 
         self.summary = plain_label("", "muted")
         layout.addWidget(self.summary)
-        self.empty = plain_label(
-            tr(
-                "No music here yet, and that is fine: the bundled playlists are always there. "
-                "When you want to, add a folder where you keep music you find calming."
-            ),
-            "muted",
-        )
-        layout.addWidget(self.empty)
         self.tracks_model = LibraryTracksModel()
         self.tracks_table = make_table(tr("Your tracks"), multiple=True)
+        self.tracks_table.setAccessibleDescription(
+            tr("Double-click a track, or press Enter, to hear a preview")
+        )
         self.tracks_table.setModel(self.tracks_model)
         self.tracks_table.setSortingEnabled(True)
         self.tracks_table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
-        self.tracks_table.setMinimumHeight(300)
-        header = self.tracks_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 110), (2, 200), (3, 80), (4, 100)):
-            header.resizeSection(column, width)
+        self.tracks_table.setMinimumHeight(260)
+        self.tracks_table.fit_columns(
+            {1: 3, 2: 2},
+            {0: (flag_text(),), 3: ("00:00", "0:00:00"), 4: FORMAT_NAMES},
+            decorated=(0,),
+            optional=(4, 2),  # narrow: the format gives way, then the artist (in the tooltip)
+        )
         layout.addWidget(self.tracks_table)
 
-        track_actions = QHBoxLayout()
+        self.preview_button = button(
+            tr("Preview"),
+            tr("Play a preview of the selected track"),
+            tr("Or double-click the track, or press Enter"),
+        )
         self.flag_button = button(
             tr("Flag as a trigger"),
             tr("Flag the selected tracks as triggers"),
@@ -242,29 +269,35 @@ class LibraryPage(QWidget):
         self.unflag_button = button(tr("Remove the flag"), tr("Remove the selected tracks' flags"))
         self.add_target = QComboBox()
         self.add_target.setAccessibleName(tr("Playlist to add to"))
-        self.add_target.setMinimumContentsLength(14)
+        self.add_target.setMinimumContentsLength(16)
         self.add_target.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.add_button = button(
-            tr("Add to playlist"), tr("Add the selected tracks to the chosen playlist")
+        self.add_button = button(tr("Add"), tr("Add the selected tracks to the chosen playlist"))
+        self.add_group = QWidget()  # "Add to [playlist] Add" stays together on one line
+        add_row = QHBoxLayout(self.add_group)
+        add_row.setContentsMargins(0, 0, 0, 0)
+        add_row.setSpacing(8)
+        add_label = QLabel(tr("Add to"))
+        add_label.setBuddy(self.add_target)
+        add_row.addWidget(add_label)
+        add_row.addWidget(self.add_target)
+        add_row.addWidget(self.add_button)
+        self.track_actions = QWidget()
+        self.track_actions.setLayout(
+            button_row(self.preview_button, self.flag_button, self.unflag_button, self.add_group)
         )
-        for widget in (self.flag_button, self.unflag_button):
-            track_actions.addWidget(widget)
-        track_actions.addStretch(1)
-        track_actions.addWidget(self.add_target)
-        track_actions.addWidget(self.add_button)
-        layout.addLayout(track_actions)
+        layout.addWidget(self.track_actions)
 
         self.broken_heading = plain_label(tr("Files that could not be read"), "heading")
         layout.addWidget(self.broken_heading)
         self.broken_model = BrokenFilesModel()
         self.broken_table = make_table(tr("Files that could not be read"))
         self.broken_table.setModel(self.broken_model)
+        self.broken_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.broken_table.setMinimumHeight(140)
         self.broken_table.setMaximumHeight(220)
-        broken_header = self.broken_table.horizontalHeader()
-        broken_header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.broken_table.fit_columns({0: 1, 1: 1})
         layout.addWidget(self.broken_table)
 
         self.add_folder_button.clicked.connect(self.add_folder)
@@ -272,14 +305,38 @@ class LibraryPage(QWidget):
         self.remove_root_button.clicked.connect(self.remove_root)
         self.rescan_button.clicked.connect(self.start_scan)
         self.cancel_button.clicked.connect(self.cancel_scan)
+        self.preview_button.clicked.connect(self._preview_current)
         self.flag_button.clicked.connect(self._flag_selected)
         self.unflag_button.clicked.connect(self._unflag_selected)
         self.add_button.clicked.connect(self._add_selected_to_playlist)
+        self.tracks_table.doubleClicked.connect(lambda index: self._preview_row(index.row()))
+        on_enter(self.tracks_table, self._preview_current)
         self.roots_list.currentRowChanged.connect(lambda _: self._update_buttons())
         self.tracks_table.selectionModel().selectionChanged.connect(
             lambda *_: self._update_buttons()
         )
         return frame
+
+    def _build_preview_bar(self) -> QWidget:
+        """A strip below the page, kept out of its way: what is previewing, and Stop."""
+        self.preview_bar = QWidget()
+        outer = QHBoxLayout(self.preview_bar)
+        outer.setContentsMargins(theme.PAGE_MARGIN, 0, theme.PAGE_MARGIN, 12)
+        frame = QFrame()
+        frame.setProperty("role", "card")
+        frame.setMaximumWidth(READABLE_WIDTH - 2 * theme.PAGE_MARGIN)
+        row = QHBoxLayout(frame)
+        row.setContentsMargins(16, 8, 10, 8)
+        self.preview_text = plain_label("")
+        row.addWidget(self.preview_text, 1)
+        self.stop_preview_button = button(tr("Stop"), tr("Stop the preview"))
+        self.stop_preview_button.clicked.connect(self.stop_preview)
+        row.addWidget(self.stop_preview_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        outer.addStretch(1)
+        outer.addWidget(frame, 100)
+        outer.addStretch(1)
+        self.preview_bar.hide()
+        return self.preview_bar
 
     def _build_flags_card(self) -> QWidget:
         frame, layout = card()
@@ -305,21 +362,19 @@ class LibraryPage(QWidget):
         self.flagged_table.setModel(self.flagged_model)
         self.flagged_table.setMinimumHeight(140)
         self.flagged_table.setMaximumHeight(240)
-        header = self.flagged_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(0, 110)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.flagged_table.fit_columns(
+            {1: 1},
+            {0: (flag_text(),), 2: SAMPLE_DATES},
+            decorated=(0,),
+            optional=(2,),
+        )
         layout.addWidget(self.flagged_table)
         self.no_flags = plain_label(tr("No tracks are flagged."), "muted")
         layout.addWidget(self.no_flags)
-        row = QHBoxLayout()
         self.remove_flag_button = button(
             tr("Remove the flag"), tr("Remove the flag from the selected flagged tracks")
         )
-        row.addWidget(self.remove_flag_button)
-        row.addStretch(1)
-        layout.addLayout(row)
+        layout.addLayout(button_row(self.remove_flag_button))
         self.remove_flag_button.clicked.connect(self._remove_listed_flags)
         self.flagged_table.selectionModel().selectionChanged.connect(
             lambda *_: self._update_buttons()
@@ -404,8 +459,18 @@ class LibraryPage(QWidget):
     def _show_roots(self) -> None:
         self.roots_list.clear()
         roots = self.library.roots()
-        self.roots_list.addItems([str(root) for root in roots])
+        for root in roots:
+            self.roots_list.addItem(str(root))
+            self.roots_list.item(self.roots_list.count() - 1).setToolTip(cell_tooltip(str(root)))
+        if roots:
+            self.roots_list.setCurrentRow(0)
         self.roots_list.setVisible(bool(roots))
+        # With nothing added yet, the one thing to do is to add a folder: it is the filled
+        # button, and the buttons that would act on a place are not shown at all.
+        self.empty.setVisible(not roots)
+        set_role(self.add_folder_button, None if roots else "primary")
+        self.remove_root_button.setVisible(bool(roots))
+        self.rescan_button.setVisible(bool(roots))
         self._update_buttons()
 
     # -- scanning -------------------------------------------------------------------------------
@@ -500,6 +565,7 @@ class LibraryPage(QWidget):
         tracks = result.tracks if result else []
         self.empty.setVisible(not has_roots)
         self.tracks_table.setVisible(bool(tracks))
+        self.track_actions.setVisible(bool(tracks))
         problems: list[BrokenFileLike] = []
         if result is not None:
             problems = [*result.broken, *result.folders_unreadable]
@@ -669,6 +735,59 @@ class LibraryPage(QWidget):
             self.add_target.setCurrentIndex(index)
         self._update_buttons()
 
+    # -- previews ------------------------------------------------------------------------------
+
+    def preview_track(self, path: Path, title: str) -> None:
+        """Ask for a preview of the track at ``path``. A track flagged as a trigger is not
+        previewed unless the person plays flagged tracks; the window plays it, never during
+        a session, and answers with :meth:`show_preview`."""
+        flagged = self.flags is not None and self.key_of(path) in self.flags.flags
+        if flagged and not self.play_flagged.isChecked():
+            self._show_preview_words(
+                tr("“%1” is flagged as a trigger, so no preview plays.").replace("%1", title)
+            )
+            return
+        self._preview_title = title
+        self.preview_requested.emit(path)
+
+    def show_preview(self, path: Path | None, problem: str = "") -> None:
+        """What is previewing now (None: nothing); ``problem`` says why a preview stopped."""
+        self.previewing = path
+        if path is not None:
+            title = self._preview_title or path.stem
+            self._show_preview_words(tr("Playing a preview of “%1”").replace("%1", title), True)
+        elif problem:
+            self._show_preview_words(problem)
+        else:
+            self.preview_bar.hide()
+
+    def stop_preview(self) -> None:
+        """Stop the preview (the window does it, then calls ``show_preview(None)``)."""
+        if self.previewing is not None:
+            self.preview_stop_requested.emit()
+        self.preview_bar.hide()
+
+    def _show_preview_words(self, text: str, stoppable: bool = False) -> None:
+        self.preview_text.setText(text)
+        self.stop_preview_button.setText(tr("Stop") if stoppable else tr("Close"))
+        self.stop_preview_button.setAccessibleName(
+            tr("Stop the preview") if stoppable else tr("Close this message")
+        )
+        self.preview_bar.show()
+
+    def _preview_row(self, row: int) -> None:
+        if 0 <= row < self.tracks_model.rowCount():
+            track = self.tracks_model.track(row)
+            self.preview_track(track.path, track.title or track.path.stem)
+
+    def _preview_current(self) -> None:
+        current = self.tracks_table.currentIndex()
+        rows = self._selected_library_rows()
+        if current.isValid():
+            self._preview_row(current.row())
+        elif rows:
+            self._preview_row(rows[0])
+
     # -- state ---------------------------------------------------------------------------------
 
     def _update_buttons(self) -> None:
@@ -682,17 +801,27 @@ class LibraryPage(QWidget):
         flagged = [self.tracks_model.is_flagged(row) for row in rows]
         self.flag_button.setEnabled(can_flag and not all(flagged))
         self.unflag_button.setEnabled(can_flag and any(flagged))
+        current = self.tracks_table.currentIndex()
+        self.preview_button.setEnabled(current.isValid() or bool(rows))
         has_target = self.add_target.count() > 0
+        self.add_group.setVisible(has_target)  # no playlist yet: nothing to add to
         self.add_target.setEnabled(has_target)
         self.add_button.setEnabled(has_target and bool(rows))
-        self.add_button.setToolTip(
-            "" if has_target else tr("Make a playlist first: see Your playlists below")
-        )
         listed = self.flagged_table.selectionModel().selectedRows()
         self.remove_flag_button.setEnabled(can_flag and bool(listed))
         self.remove_flag_button.setVisible(can_flag and self.flagged_model.rowCount() > 0)
 
+    def focus_first(self) -> None:
+        """Open at the top, with the focus on the first control."""
+        if self.scroll_area is not None:
+            self.scroll_area.verticalScrollBar().setValue(0)
+        self.add_folder_button.setFocus(Qt.FocusReason.TabFocusReason)
+
     # -- Qt ------------------------------------------------------------------------------------
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.stop_preview()  # leaving My music ends its preview: nothing plays on unseen
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -1,17 +1,30 @@
-"""The "Your playlists" card: the person's own playlists, their tracks, M3U in and out."""
+"""The "Your playlists" card: the person's own playlists, their tracks, playlist files in and
+out; and the pieces the "My music" page shares: tables that fit their width, rows of buttons
+that wrap."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QItemSelectionModel,
+    QObject,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
-    QHBoxLayout,
     QHeaderView,
+    QLayout,
+    QLayoutItem,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -25,16 +38,194 @@ from mtcalm.playlists import Playlist, PlaylistError
 from mtcalm.ui import theme
 from mtcalm.ui.layout import card
 from mtcalm.ui.library_dialogs import LibraryDialogs
-from mtcalm.ui.library_models import KeyOf, PlaylistTracksModel
+from mtcalm.ui.library_models import KeyOf, PlaylistTracksModel, cell_tooltip, flag_text
 from mtcalm.ui.text import minutes_text, plain_label, plural, tr
 
 MAX_PROBLEMS_SHOWN = 6
 ID_ROLE = Qt.ItemDataRole.UserRole
+ENTER_KEYS = ("Return", "Enter")
+CELL_PADDING = 32  # the theme's item padding (10 px a side), the style's margins, air
+HEADER_PADDING = 32  # the header's padding and room for the sort arrow
+MIN_SHARE_CHARACTERS = 10  # below this a shared column is too narrow to read
 
 
-def make_table(name: str, *, multiple: bool = False) -> QTableView:
+class FlowLayout(QLayout):
+    """Widgets side by side that wrap onto another line when there is no room: a row of
+    buttons never makes the page wider than the window, at any text size."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 8) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self.setContentsMargins(0, 0, 0, 0)
+        self.setSpacing(spacing)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:
+        size = QSize()
+        for item in self._items:
+            if not item.isEmpty():
+                size = size.expandedTo(item.minimumSize())
+        margins = self.contentsMargins()
+        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+
+    def _arrange(self, rect: QRect, *, move: bool) -> int:
+        """Place the items in lines within ``rect``; returns the height used."""
+        margins = self.contentsMargins()
+        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
+        gap = max(self.spacing(), 0)
+        x, y, line_height = area.x(), area.y(), 0
+        for item in self._items:
+            if item.isEmpty():
+                continue
+            hint = item.sizeHint()
+            width = min(hint.width(), area.width())
+            if x > area.x() and x + width > area.right() + 1:
+                x, y, line_height = area.x(), y + line_height + gap, 0
+            if move:
+                item.setGeometry(QRect(QPoint(x, y), QSize(width, hint.height())))
+            x += width + gap
+            line_height = max(line_height, hint.height())
+        return y + line_height - rect.y() + margins.bottom()
+
+
+def button_row(*widgets: QWidget) -> FlowLayout:
+    """``widgets`` in a row that wraps."""
+    row = FlowLayout()
+    for widget in widgets:
+        row.addWidget(widget)
+    return row
+
+
+class FittedTable(QTableView):
+    """A calm, read-only table whose columns always fit its width, so it never scrolls
+    sideways: short columns are as wide as their words, the others share what is left and
+    end in "…" when the text is longer (the whole text is in the cell's tooltip). When even
+    that leaves too little room, the columns named as optional give way, the first first."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._shares: dict[int, int] = {}
+        self._words: dict[int, tuple[str, ...]] = {}
+        self._decorated: frozenset[int] = frozenset()
+        self._optional: tuple[int, ...] = ()
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(16)
+        self.viewport().installEventFilter(self)
+
+    def fit_columns(
+        self,
+        shares: Mapping[int, int],
+        words: Mapping[int, Sequence[str]] | None = None,
+        *,
+        decorated: Collection[int] = (),
+        optional: Sequence[int] = (),
+    ) -> None:
+        """Columns in ``shares`` divide the free width by weight; those in ``words`` are as
+        wide as the longest of those words or the heading (``decorated`` ones have a chip);
+        ``optional`` columns are hidden, in that order, while a shared one would be too narrow.
+        """
+        self._shares = dict(shares)
+        self._words = {column: tuple(texts) for column, texts in (words or {}).items()}
+        self._decorated = frozenset(decorated)
+        self._optional = tuple(optional)
+        self.refit()
+
+    def refit(self) -> None:
+        """Size the columns (and the rows, for the text size) to the room there is now."""
+        self.verticalHeader().setDefaultSectionSize(max(34, self.fontMetrics().height() + 14))
+        model = self.model()
+        if model is None or not self._shares:
+            return
+        available = self.viewport().width()
+        widths = {column: self._word_width(column) for column in self._words}
+        least = self.fontMetrics().averageCharWidth() * MIN_SHARE_CHARACTERS + CELL_PADDING
+        hidden: set[int] = set()
+        shown: dict[int, int] = {}
+        shares: dict[int, int] = {}
+        weights = room = 1
+        for column in (None, *self._optional):
+            if column is not None:
+                hidden.add(column)
+            shown = {c: w for c, w in widths.items() if c not in hidden}
+            shares = {c: share for c, share in self._shares.items() if c not in hidden}
+            weights = sum(shares.values()) or 1
+            room = available - sum(shown.values())
+            if all(room * share // weights >= least for share in shares.values()):
+                break
+        total: int = sum(shown.values())
+        if room < least * len(shares) and total > 0:  # narrower still: all give way
+            scale = max(available - least * len(shares), 0) / total
+            shown = {column: int(width * scale) for column, width in shown.items()}
+            room = available - sum(shown.values())
+        room = max(room, 0)
+        sized = {column: room * share // weights for column, share in shares.items()}
+        sized[max(sized)] += room - sum(sized.values())
+        header = self.horizontalHeader()
+        for column in range(model.columnCount()):
+            self.setColumnHidden(column, column in hidden)
+            width = shown.get(column, sized.get(column))
+            if width is not None and column not in hidden:
+                header.resizeSection(column, width)
+
+    def _word_width(self, column: int) -> int:
+        metrics = self.fontMetrics()
+        widest = max((metrics.horizontalAdvance(text) for text in self._words[column]), default=0)
+        if column in self._decorated:
+            widest += (self.iconSize().width() if self.iconSize().isValid() else 16) + 8
+        model = self.model()
+        heading = model.headerData(column, Qt.Orientation.Horizontal) if model else ""
+        header_metrics = self.horizontalHeader().fontMetrics()
+        heading_width = header_metrics.horizontalAdvance(str(heading or "")) + HEADER_PADDING
+        return max(widest + CELL_PADDING, heading_width)
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        super().setModel(model)
+        self.refit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.viewport() and event.type() == QEvent.Type.Resize:
+            self.refit()
+        return super().eventFilter(watched, event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.refit()
+
+
+def make_table(name: str, *, multiple: bool = False) -> FittedTable:
     """A calm, read-only table of rows that Tab leaves (arrows move inside it)."""
-    view = QTableView()
+    view = FittedTable()
     view.setAccessibleName(name)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(
@@ -55,6 +246,26 @@ def make_table(name: str, *, multiple: bool = False) -> QTableView:
     return view
 
 
+def on_enter(view: QWidget, action: Callable[[], None]) -> None:
+    """Enter (main or keypad) on ``view`` does ``action``."""
+    for key in ENTER_KEYS:
+        shortcut = QShortcut(QKeySequence(key), view)
+        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        shortcut.activated.connect(action)
+
+
+def fitted_list(name: str) -> QListWidget:
+    """A list whose long lines end in "…" (whole in the tooltip) rather than scroll sideways."""
+    view = QListWidget()
+    view.setAccessibleName(name)
+    view.setStyleSheet(list_style())
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+    view.setWordWrap(False)
+    view.setUniformItemSizes(True)
+    return view
+
+
 def list_style() -> str:
     """Lists look like the theme's tables (the theme does not style QListWidget yet)."""
     return (
@@ -68,11 +279,20 @@ def list_style() -> str:
 
 def button(text: str, accessible_name: str = "", tooltip: str = "") -> QPushButton:
     widget = QPushButton(text)
-    if accessible_name:
-        widget.setAccessibleName(accessible_name)
+    widget.setAccessibleName(accessible_name or text.rstrip("…"))
     if tooltip:
         widget.setToolTip(tooltip)
     return widget
+
+
+def set_role(widget: QWidget, role: str | None) -> None:
+    """Give ``widget`` the theme's ``role`` (None: the default look) and redraw it."""
+    if widget.property("role") == role:
+        return
+    widget.setProperty("role", role)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+    widget.update()
 
 
 def problems_text(problems: Sequence[str]) -> str:
@@ -85,11 +305,13 @@ def problems_text(problems: Sequence[str]) -> str:
 
 
 class PlaylistsSection(QFrame):
-    """Make, rename, reorder, delete, import and export the person's own playlists."""
+    """Make, rename, reorder, delete, add from and save to playlist files (M3U) the person's
+    own playlists; a double-click or Enter on a track asks for a preview of it."""
 
     playlists_changed = Signal()
     flag_requested = Signal(object, str)  # path, title
     unflag_requested = Signal(object)  # path
+    preview_requested = Signal(object, str)  # path, title
 
     def __init__(
         self,
@@ -115,36 +337,44 @@ class PlaylistsSection(QFrame):
                 "muted",
             )
         )
-        actions = QHBoxLayout()
-        self.new_button = button(tr("New…"), tr("New playlist"))
+        self.empty = plain_label(
+            tr(
+                "You have no playlists of your own yet. Make one with “New playlist…”, or "
+                "add a playlist file (M3U) you already have."
+            ),
+            "muted",
+        )
+        layout.addWidget(self.empty)
+        self.new_button = button(tr("New playlist…"), tr("Make a new playlist"))
         self.rename_button = button(tr("Rename…"), tr("Rename the selected playlist"))
         self.delete_button = button(tr("Delete…"), tr("Delete the selected playlist"))
-        self.import_button = button(tr("Import M3U…"), tr("Import an M3U playlist"))
-        self.export_button = button(tr("Export M3U…"), tr("Export the selected playlist as M3U"))
-        for widget in (
-            self.new_button,
-            self.rename_button,
-            self.delete_button,
-            self.import_button,
-            self.export_button,
-        ):
-            actions.addWidget(widget)
-        actions.addStretch(1)
-        layout.addLayout(actions)
+        self.import_button = button(
+            tr("Add a playlist file (M3U)…"),
+            tr("Add a playlist from a playlist file (M3U)"),
+            tr("A playlist file (.m3u or .m3u8) made by another music player"),
+        )
+        self.export_button = button(
+            tr("Save as a playlist file (M3U)…"),
+            tr("Save the selected playlist as a playlist file (M3U)"),
+            tr("For another music player, or to give to someone"),
+        )
+        layout.addLayout(
+            button_row(
+                self.new_button,
+                self.rename_button,
+                self.delete_button,
+                self.import_button,
+                self.export_button,
+            )
+        )
         self.notice = plain_label("", "notice")
         self.notice.hide()
         layout.addWidget(self.notice)
 
-        self.list = QListWidget()
-        self.list.setAccessibleName(tr("Your playlists"))
-        self.list.setStyleSheet(list_style())
-        self.list.setMinimumHeight(120)
+        self.list = fitted_list(tr("Your playlists"))
+        self.list.setMinimumHeight(90)
         self.list.setMaximumHeight(180)
         layout.addWidget(self.list)
-        self.empty = plain_label(
-            tr("You have no playlists of your own yet. Choose New… to make one."), "muted"
-        )
-        layout.addWidget(self.empty)
         self.unreadable = plain_label("", "muted")
         self.unreadable.hide()
         layout.addWidget(self.unreadable)
@@ -153,16 +383,18 @@ class PlaylistsSection(QFrame):
         layout.addWidget(self.tracks_heading)
         self.model = PlaylistTracksModel(key_of)
         self.tracks = make_table(tr("Tracks of the selected playlist"))
+        self.tracks.setAccessibleDescription(
+            tr("Double-click a track, or press Enter, to hear a preview")
+        )
         self.tracks.setModel(self.model)
-        self.tracks.setMinimumHeight(220)
-        header = self.tracks.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(0, 48)
-        header.resizeSection(1, 110)
-        header.resizeSection(3, 220)
+        self.tracks.setMinimumHeight(200)
+        self.tracks.fit_columns({2: 3, 3: 2}, {0: ("000",), 1: (flag_text(),)}, decorated=(1,))
         layout.addWidget(self.tracks)
-        track_actions = QHBoxLayout()
+        self.preview_button = button(
+            tr("Preview"),
+            tr("Play a preview of the selected track"),
+            tr("Or double-click the track, or press Enter"),
+        )
         self.up_button = button(tr("Move up"), tr("Move the selected track up"), tr("Ctrl+Up"))
         self.down_button = button(
             tr("Move down"), tr("Move the selected track down"), tr("Ctrl+Down")
@@ -178,22 +410,23 @@ class PlaylistsSection(QFrame):
             tr("For a track that brings up urges or hard memories"),
         )
         self.unflag_button = button(tr("Remove the flag"), tr("Remove the selected track's flag"))
-        for widget in (
-            self.up_button,
-            self.down_button,
-            self.remove_button,
-            self.flag_button,
-            self.unflag_button,
-        ):
-            track_actions.addWidget(widget)
-        track_actions.addStretch(1)
-        layout.addLayout(track_actions)
+        layout.addLayout(
+            button_row(
+                self.preview_button,
+                self.up_button,
+                self.down_button,
+                self.remove_button,
+                self.flag_button,
+                self.unflag_button,
+            )
+        )
 
         self.new_button.clicked.connect(self.create_playlist)
         self.rename_button.clicked.connect(self.rename_playlist)
         self.delete_button.clicked.connect(self.delete_playlist)
         self.import_button.clicked.connect(self.import_m3u)
         self.export_button.clicked.connect(self.export_m3u)
+        self.preview_button.clicked.connect(self.preview_selected)
         self.up_button.clicked.connect(lambda: self.move_selected(-1))
         self.down_button.clicked.connect(lambda: self.move_selected(1))
         self.remove_button.clicked.connect(self.remove_selected)
@@ -203,6 +436,8 @@ class PlaylistsSection(QFrame):
             shortcut = QShortcut(QKeySequence(keys), self.tracks)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(lambda step=step: self.move_selected(step))
+        self.tracks.doubleClicked.connect(lambda index: self.preview_row(index.row()))
+        on_enter(self.tracks, self.preview_selected)
         self.list.currentItemChanged.connect(lambda *_: self._show_selected())
         self.tracks.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.flagging_enabled = True
@@ -224,16 +459,17 @@ class PlaylistsSection(QFrame):
         for playlist in playlists:
             count = len(playlist.tracks)
             words = plural(count, tr("%n track"), tr("%n tracks"))
-            item = QListWidgetItem(
-                f"{playlist.title} · {words} · {minutes_text(playlist.duration)}"
-            )
+            text = f"{playlist.title} · {words} · {minutes_text(playlist.duration)}"
+            item = QListWidgetItem(text)
+            item.setToolTip(cell_tooltip(text))
             item.setData(ID_ROLE, playlist.id)
             self.list.addItem(item)
         row = next((i for i, p in enumerate(playlists) if p.id == current), 0 if playlists else -1)
         self.list.setCurrentRow(row)
         self.list.blockSignals(False)
         self.empty.setVisible(not playlists)
-        self.list.setVisible(bool(playlists))
+        for widget in (self.list, self.rename_button, self.delete_button, self.export_button):
+            widget.setVisible(bool(playlists))  # nothing to act on: not shown, not disabled
         self._show_unreadable(broken)
         self._show_selected()
 
@@ -344,9 +580,9 @@ class PlaylistsSection(QFrame):
         try:
             playlist, problems = import_m3u(path, self.own)
         except (M3UError, OSError) as error:
-            self.say(tr("That playlist could not be imported: %1").replace("%1", _reason(error)))
+            self.say(tr("That playlist file could not be added: %1").replace("%1", _reason(error)))
             return
-        message = tr("“%1” was imported.").replace("%1", playlist.title)
+        message = tr("“%1” was added from the playlist file.").replace("%1", playlist.title)
         if problems:
             message += "\n" + tr("Some entries need a look:") + "\n" + problems_text(problems)
         self.say(message)
@@ -372,9 +608,9 @@ class PlaylistsSection(QFrame):
         try:
             write_m3u(playlist, path, overwrite=overwrite)
         except (M3UError, OSError) as error:
-            self.say(tr("The playlist could not be exported: %1").replace("%1", _reason(error)))
+            self.say(tr("The playlist file could not be saved: %1").replace("%1", _reason(error)))
             return
-        self.say(tr("Exported to %1.").replace("%1", str(path)))
+        self.say(tr("Saved as %1.").replace("%1", str(path)))
 
     # -- inside -------------------------------------------------------------------------------
 
@@ -403,6 +639,7 @@ class PlaylistsSection(QFrame):
         for widget in (
             self.tracks_heading,
             self.tracks,
+            self.preview_button,
             self.up_button,
             self.down_button,
             self.remove_button,
@@ -443,9 +680,29 @@ class PlaylistsSection(QFrame):
         self.up_button.setEnabled(row is not None and row > 0)
         self.down_button.setEnabled(row is not None and row < count - 1)
         self.remove_button.setEnabled(row is not None)
+        self.preview_button.setEnabled(row is not None and self.model.track(row).playable)
         flagged = row is not None and self.model.is_flagged(row)
         self.flag_button.setEnabled(self.flagging_enabled and row is not None and not flagged)
         self.unflag_button.setEnabled(self.flagging_enabled and flagged)
+
+    def preview_selected(self) -> None:
+        """Ask for a preview of the selected track (the current one, with the keyboard)."""
+        current = self.tracks.currentIndex()
+        row = current.row() if current.isValid() else self.selected_track_row()
+        if row is not None:
+            self.preview_row(row)
+
+    def preview_row(self, row: int) -> None:
+        if not 0 <= row < self.model.rowCount():
+            return
+        track = self.model.track(row)
+        if track.playable:
+            self.preview_requested.emit(track.path, track.title)
+        else:
+            reason = track.problem.short if track.problem else tr("the file is missing")
+            self.say(
+                tr("“%1” cannot be played: %2").replace("%1", track.title).replace("%2", reason)
+            )
 
     def _flag_selected(self) -> None:
         row = self.selected_track_row()

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QScrollArea, QTableView
+from PySide6.QtWidgets import QPushButton, QScrollArea, QTableView
 from pytestqt.qtbot import QtBot
 
 from mtcalm import library
@@ -191,13 +191,46 @@ def test_an_empty_library_explains_kindly_and_offers_nothing_it_cannot_do(
     page = make_page()
     assert page.empty.isVisible()
     assert "add a folder" in page.empty.text()
-    assert not page.tracks_table.isVisible()
-    assert not page.broken_table.isVisible()
-    assert not page.rescan_button.isEnabled()
-    assert not page.remove_root_button.isEnabled()
-    assert page.playlists_section.empty.isVisible()
-    assert not page.playlists_section.rename_button.isEnabled()
+    # One clear, filled action; nothing disabled and no unlabelled box waiting for music.
+    assert page.add_folder_button.property("role") == "primary"
+    assert page.add_folder_button.isVisible() and page.add_files_button.isVisible()
+    for hidden in (
+        page.remove_root_button,
+        page.rescan_button,
+        page.roots_list,
+        page.tracks_table,
+        page.track_actions,
+        page.add_target,
+        page.broken_table,
+    ):
+        assert not hidden.isVisible(), hidden.accessibleName()
+    section = page.playlists_section
+    assert section.empty.isVisible()
+    assert "New playlist…" in section.empty.text()
+    for hidden in (section.list, section.rename_button, section.delete_button):
+        assert not hidden.isVisible(), hidden.accessibleName()
+    assert not section.export_button.isVisible()
+    assert section.new_button.isEnabled() and section.import_button.isEnabled()
+    assert section.import_button.text() == "Add a playlist file (M3U)…"
+    assert section.export_button.text() == "Save as a playlist file (M3U)…"
     assert page.no_flags.isVisible()
+    shown = [button for button in page.findChildren(QPushButton) if button.isVisible()]
+    assert shown and all(button.isEnabled() for button in shown), [
+        button.text() for button in shown if not button.isEnabled()
+    ]
+
+
+def test_once_music_is_added_the_folder_button_is_no_longer_the_main_action(
+    qtbot: QtBot, make_page: PageMaker, dialogs: AnsweringDialogs, music: Path
+) -> None:
+    page = scanned_page(qtbot, make_page, dialogs, music)
+    assert page.add_folder_button.property("role") is None
+    assert page.roots_list.currentRow() == 0 and page.remove_root_button.isEnabled()
+    assert page.track_actions.isVisible()
+    assert not page.add_group.isVisible(), "no playlist to add to yet"
+    dialogs.titles.append("Evening")
+    click(qtbot, page.playlists_section.new_button)
+    assert page.add_group.isVisible()
 
 
 def test_adding_a_folder_scans_it_off_the_ui_thread_and_lists_tracks_and_broken_files(
@@ -575,7 +608,7 @@ def test_m3u_export_and_import_round_trip(
     assert written.is_file()
     assert "export as Travel.m3u8" in dialogs.asked
     assert "#PLAYLIST:Travel" in written.read_text("utf-8")
-    assert "Exported" in section.notice.text()
+    assert "Saved as" in section.notice.text()
 
     dialogs.exports.append(written)
     dialogs.confirmations.append(False)  # asked before replacing: no
@@ -591,7 +624,7 @@ def test_m3u_export_and_import_round_trip(
 
     dialogs.imports.append(written)
     click(qtbot, section.import_button)
-    assert "was imported" in section.notice.text()
+    assert "was added from the playlist file" in section.notice.text()
     imported = section.selected()
     assert imported is not None and imported.id != "travel"
     assert imported.title == "Travel"
@@ -615,7 +648,7 @@ def test_bad_m3u_files_and_unwritable_exports_are_said_calmly(
     binary.write_bytes(bytes(range(256)) * 4)
     dialogs.imports.append(binary)
     click(qtbot, section.import_button)
-    assert "could not be imported" in section.notice.text()
+    assert "could not be added" in section.notice.text()
     assert section.list.count() == 0
 
     web_only = tmp_path / "web.m3u8"
@@ -634,7 +667,7 @@ def test_bad_m3u_files_and_unwritable_exports_are_said_calmly(
 
     dialogs.exports.append(tmp_path / "no" / "such" / "folder" / "out.m3u8")
     click(qtbot, section.export_button)
-    assert "could not be exported" in section.notice.text()
+    assert "could not be saved" in section.notice.text()
 
 
 # -- trigger flags --------------------------------------------------------------------------------
@@ -814,3 +847,226 @@ def test_every_control_is_reachable_with_tab_and_named(
         assert widget in reached, widget.accessibleName()
     for widget in (page.tracks_table, page.flagged_table, section.tracks, section.list):
         assert widget.accessibleName()
+
+
+# -- previews, small windows, names --------------------------------------------------------------
+
+
+def index_of(view: QTableView, row: int, column: int = 1) -> Any:
+    return view.model().index(row, column)
+
+
+def double_click(qtbot: QtBot, view: QTableView, row: int, column: int = 1) -> None:
+    """A real double-click: a press and release, then the double-click."""
+    place = view.visualRect(index_of(view, row, column)).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=place)
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=place)
+
+
+def test_a_double_click_or_enter_on_a_track_asks_for_a_preview(
+    qtbot: QtBot, make_page: PageMaker, dialogs: AnsweringDialogs, music: Path
+) -> None:
+    page = scanned_page(qtbot, make_page, dialogs, music)
+    table = page.tracks_table
+    tide = row_titled(page, "tide")
+    with qtbot.waitSignal(page.preview_requested) as asked:
+        double_click(qtbot, table, tide)
+    assert asked.args == [music / "tide.wav"]
+
+    harbour = row_titled(page, "harbour")
+    table.setFocus()
+    table.setCurrentIndex(index_of(table, harbour))
+    with qtbot.waitSignal(page.preview_requested) as asked:
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert asked.args == [music / "harbour.wav"]
+    with qtbot.waitSignal(page.preview_requested) as asked:
+        qtbot.keyClick(table, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+    assert asked.args == [music / "harbour.wav"]
+    with qtbot.waitSignal(page.preview_requested) as asked:
+        click(qtbot, page.preview_button)
+    assert asked.args == [music / "harbour.wav"]
+
+
+def test_a_track_in_a_playlist_can_be_previewed_too(
+    qtbot: QtBot, make_page: PageMaker, dialogs: AnsweringDialogs, music: Path
+) -> None:
+    page = scanned_page(qtbot, make_page, dialogs, music)
+    section = page.playlists_section
+    dialogs.titles.append("Evening")
+    click(qtbot, section.new_button)
+    select_rows(page.tracks_table, row_titled(page, "rain"))
+    click(qtbot, page.add_button)
+    tracks = section.tracks
+    with qtbot.waitSignal(page.preview_requested) as asked:
+        double_click(qtbot, tracks, 0, 2)
+    assert asked.args == [music / "deeper" / "rain.wav"]
+    tracks.setFocus()
+    tracks.setCurrentIndex(index_of(tracks, 0, 2))
+    with qtbot.waitSignal(page.preview_requested) as asked:
+        qtbot.keyClick(tracks, Qt.Key.Key_Return)
+    assert asked.args == [music / "deeper" / "rain.wav"]
+
+
+def test_a_preview_shows_what_plays_can_be_stopped_and_ends_when_the_page_is_left(
+    qtbot: QtBot, make_page: PageMaker, dialogs: AnsweringDialogs, music: Path
+) -> None:
+    page = scanned_page(qtbot, make_page, dialogs, music)
+    stops: list[None] = []
+    page.preview_stop_requested.connect(lambda: stops.append(None))
+    assert not page.preview_bar.isVisible()
+    page._preview_row(row_titled(page, "tide"))
+    page.show_preview(music / "tide.wav")  # as the window answers once it plays
+    assert page.preview_bar.isVisible()
+    assert "tide" in page.preview_text.text()
+    assert page.stop_preview_button.accessibleName() == "Stop the preview"
+    click(qtbot, page.stop_preview_button)
+    assert stops == [None]
+    assert not page.preview_bar.isVisible()
+    page.show_preview(None)
+
+    page.show_preview(music / "tide.wav")
+    page.hide()
+    assert stops == [None, None], "leaving My music ends its preview"
+    page.show()
+    page.show_preview(None, "No sound device was found, so previews are silent.")
+    assert page.preview_bar.isVisible()
+    assert "No sound device" in page.preview_text.text()
+    page.hide()
+    assert stops == [None, None], "nothing was playing: nothing to stop"
+
+
+def test_a_track_flagged_as_a_trigger_is_not_previewed_unless_flagged_tracks_play(
+    qtbot: QtBot, make_page: PageMaker, dialogs: AnsweringDialogs, music: Path
+) -> None:
+    page = scanned_page(qtbot, make_page, dialogs, music)
+    select_rows(page.tracks_table, row_titled(page, "tide"))
+    click(qtbot, page.flag_button)
+    asked: list[object] = []
+    page.preview_requested.connect(asked.append)
+    page._preview_row(row_titled(page, "tide"))
+    assert asked == []
+    assert page.preview_bar.isVisible()
+    assert "flagged as a trigger" in page.preview_text.text()
+    page.play_flagged.setChecked(True)
+    page._preview_row(row_titled(page, "tide"))
+    assert asked == [music / "tide.wav"]
+
+
+def test_columns_fit_the_table_and_elide_with_the_whole_text_in_a_tooltip(
+    qtbot: QtBot, make_page: PageMaker, dialogs: AnsweringDialogs, music: Path
+) -> None:
+    page = scanned_page(qtbot, make_page, dialogs, music)
+    table = page.tracks_table
+    model = page.tracks_model
+    header = table.horizontalHeader()
+    shown = [column for column in range(model.columnCount()) if not table.isColumnHidden(column)]
+    assert shown == [0, 1, 2, 3, 4]
+    assert sum(header.sectionSize(column) for column in shown) == table.viewport().width()
+    metrics = table.fontMetrics()
+    assert header.sectionSize(4) >= metrics.horizontalAdvance("Ogg Vorbis") + 20
+    for column in shown[1:]:
+        text = model.index(0, column).data()
+        assert text in model.index(0, column).data(Qt.ItemDataRole.ToolTipRole)
+    title_tip = model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
+    assert "WAV" in title_tip and str(model.track(0).path) in title_tip
+
+    page.resize(420, 520)  # narrower than any window: less important columns give way
+    qtbot.waitUntil(lambda: table.isColumnHidden(4))
+    assert table.horizontalScrollBar().maximum() == 0
+    visible = [c for c in range(model.columnCount()) if not table.isColumnHidden(c)]
+    assert sum(header.sectionSize(column) for column in visible) == table.viewport().width()
+
+
+@pytest.mark.parametrize("larger", [False, True], ids=["text 1x", "text 1.5x"])
+def test_nothing_scrolls_sideways_or_is_clipped_at_780_by_520(
+    qtbot: QtBot,
+    qapp: Any,
+    make_page: PageMaker,
+    dialogs: AnsweringDialogs,
+    music: Path,
+    larger: bool,
+) -> None:
+    from tests.ui.page_checks import SMALL_PAGE, clipped_widgets, larger_text
+
+    page = scanned_page(qtbot, make_page, dialogs, music)
+    dialogs.titles.append("A playlist with a rather long name for a small window, longer still")
+    click(qtbot, page.playlists_section.new_button)
+    select_rows(page.tracks_table, 0)
+    page.show_preview(music / "tide.wav")
+    page.resize(*SMALL_PAGE)
+    if larger:
+        with larger_text(qapp):
+            qtbot.wait(50)
+            assert clipped_widgets(page) == []
+    else:
+        qtbot.wait(50)
+        assert clipped_widgets(page) == []
+    scroll = page.findChild(QScrollArea)
+    assert scroll is not None and scroll.horizontalScrollBar().maximum() == 0
+
+
+def test_the_empty_page_fits_780_by_520_too(qtbot: QtBot, make_page: PageMaker) -> None:
+    from tests.ui.page_checks import SMALL_PAGE, clipped_widgets
+
+    page = make_page()
+    page.resize(*SMALL_PAGE)
+    qtbot.wait(50)
+    assert clipped_widgets(page) == []
+
+
+def test_focus_first_opens_at_the_top_on_the_first_control(
+    qtbot: QtBot, make_page: PageMaker, dialogs: AnsweringDialogs, music: Path
+) -> None:
+    page = scanned_page(qtbot, make_page, dialogs, music)
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    scroll = page.findChild(QScrollArea)
+    assert scroll is not None
+    bar = scroll.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    page.playlists_section.new_button.setFocus()
+    page.focus_first()
+    assert bar.value() == 0
+    assert page.add_folder_button.hasFocus()
+
+
+def test_every_control_has_a_name_for_a_screen_reader(
+    qtbot: QtBot, make_page: PageMaker, dialogs: AnsweringDialogs, music: Path
+) -> None:
+    from PySide6.QtWidgets import QAbstractScrollArea, QWidget
+
+    page = scanned_page(qtbot, make_page, dialogs, music)
+    dialogs.titles.append("Named")
+    click(qtbot, page.playlists_section.new_button)
+    page.show_preview(music / "tide.wav")
+    for widget in page.findChildren(QWidget):
+        if widget.focusPolicy() == Qt.FocusPolicy.NoFocus or widget.window() is not page:
+            continue
+        parent = widget.parentWidget()
+        if isinstance(parent, QAbstractScrollArea) and widget is parent.viewport():
+            continue
+        assert widget.accessibleName().strip(), repr(widget)
+    assert page.tracks_table.accessibleName() == "Your tracks"
+    assert page.playlists_section.import_button.accessibleName() == (
+        "Add a playlist from a playlist file (M3U)"
+    )
+
+
+def test_a_missing_playlist_track_says_why_it_cannot_be_previewed(
+    qtbot: QtBot, make_page: PageMaker, dialogs: AnsweringDialogs, music: Path
+) -> None:
+    page = scanned_page(qtbot, make_page, dialogs, music)
+    section = page.playlists_section
+    dialogs.titles.append("Gone")
+    click(qtbot, section.new_button)
+    select_rows(page.tracks_table, row_titled(page, "tide"))
+    click(qtbot, page.add_button)
+    (music / "tide.wav").unlink()
+    section.reload()
+    asked: list[object] = []
+    page.preview_requested.connect(asked.append)
+    select_rows(section.tracks, 0)
+    assert not section.preview_button.isEnabled()
+    section.preview_row(0)
+    assert asked == []
+    assert "cannot be played" in section.notice.text()
