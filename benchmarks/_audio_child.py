@@ -127,15 +127,15 @@ def run_app(file: Path, seconds: float, data_dir: Path) -> dict[str, float]:
     idle(0.5)
     window.home.cards[0].begin_button.click()
     idle(0.2)
-    window.checkin_before.skip_all.click()
+    window.screens.checkin_before.skip_all.click()
     for _ in range(50):  # the first sound is heard within a fraction of a second
         idle(0.1)
-        if window._ensure_audio().player.status().state is PlayerState.PLAYING:
+        if window.screens.ensure_audio().player.status().state is PlayerState.PLAYING:
             break
     else:
         raise RuntimeError("the session did not start playing")
     share = cpu_share(seconds, idle)
-    audio = window._ensure_audio()
+    audio = window.screens.ensure_audio()
     audio.player.seek(LATE_SEEK_SECONDS)
     idle(AFTER_SEEK_SECONDS)
     position = audio.player.status().position

@@ -59,14 +59,14 @@ DRIVEN_APP = textwrap.dedent(
     def driven(folder):
         window = make_window(folder)
         def report():
-            say("page " + window._current_name())
+            say("page " + window.current_name())
             if mode == "session":
-                window.begin(window.playlists[0])
-                window.checkin_before.skip_all.click()
+                window.screens.begin(window.catalogue.playlists[0])
+                window.screens.checkin_before.skip_all.click()
                 wait_for_music()
         def wait_for_music():
-            audio = window.audio
-            if audio is not None and window._music_on and audio.status().listened >= 1.0:
+            audio = window.screens.audio
+            if audio is not None and window.flow.music_on and audio.status().listened >= 1.0:
                 say("listening")
             else:
                 QTimer.singleShot(50, wait_for_music)

@@ -106,7 +106,12 @@ def make_flow(journal: Journal | None, player: FakePlayer, view: FlowView) -> Se
     return SessionFlow(lambda: journal, lambda: player, view, lambda: flags)
 
 
-def sessions_in_file(path: Path) -> list[tuple[str, float]]:
+def at(flow: SessionFlow) -> Step:
+    """The flow's step, read afresh (each action may change it)."""
+    return flow.step
+
+
+def sessions_in_file(path: Path) -> list[tuple[str, Any]]:
     """What a fresh reader of the journal file sees: each session's outcome and time heard."""
     connection = sqlite3.connect(path)
     try:
@@ -133,9 +138,9 @@ def plan(
 def test_the_whole_way_through_keeps_everything(journal, playlist, player, view) -> None:
     flow = make_flow(journal, player, view)
     flow.begin(plan(playlist, timer=600))
-    assert flow.step is Step.CHECKIN_BEFORE and journal.sessions() == []
+    assert at(flow) is Step.CHECKIN_BEFORE and journal.sessions() == []
     assert flow.check_in(CALM_BEFORE)
-    assert flow.step is Step.LISTENING
+    assert at(flow) is Step.LISTENING
     tracks, options = player.calls[-1][1]
     assert tracks == [track.path for track in playlist.tracks]
     assert options["timer"] == 600
@@ -143,9 +148,9 @@ def test_the_whole_way_through_keeps_everything(journal, playlist, player, view)
     flow.track_started(1)
     player.listened = 1.4
     flow.music_ended(completed=True)
-    assert flow.step is Step.CHECKIN_AFTER
+    assert at(flow) is Step.CHECKIN_AFTER
     assert flow.check_out(AFTER)
-    assert flow.step is Step.SUMMARY
+    assert at(flow) is Step.SUMMARY
     assert flow.summary is not None and flow.summary.outcome is Outcome.COMPLETED
     flow.finish()
     assert view.steps == [
@@ -164,17 +169,17 @@ def test_cancel_before_listening_keeps_nothing(journal, playlist, player, view) 
     flow = make_flow(journal, player, view)
     flow.begin(plan(playlist))
     flow.cancel()
-    assert flow.step is Step.IDLE
+    assert at(flow) is Step.IDLE
     assert journal.sessions() == [] and player.calls == []
     flow.begin(plan(playlist))  # and a new one can begin at once
-    assert flow.step is Step.CHECKIN_BEFORE
+    assert at(flow) is Step.CHECKIN_BEFORE
 
 
 def test_ending_from_the_first_check_in_is_a_cancel(journal, playlist, player, view) -> None:
     flow = make_flow(journal, player, view)
     flow.begin(plan(playlist))
     flow.end()
-    assert flow.step is Step.IDLE and journal.sessions() == []
+    assert at(flow) is Step.IDLE and journal.sessions() == []
 
 
 def test_a_second_session_cannot_begin_over_the_first(journal, playlist, player, view) -> None:
@@ -191,17 +196,17 @@ def test_high_distress_offers_support_then_grounding_starts_the_music(
     flow = make_flow(journal, player, view)
     flow.begin(plan(playlist))
     flow.check_in(HIGH_BEFORE)
-    assert flow.step is Step.SUPPORT_BEFORE and player.calls == []
+    assert at(flow) is Step.SUPPORT_BEFORE and player.calls == []
     flow.ground()
-    assert flow.step is Step.GROUNDING and flow.grounding_starts_music
+    assert at(flow) is Step.GROUNDING and flow.grounding_starts_music
     flow.go_back()
-    assert flow.step is Step.LISTENING and player.names() == ["play"]
+    assert at(flow) is Step.LISTENING and player.names() == ["play"]
     player.listened = 30.0
     flow.music_ended(completed=True)
     # A high-distress start: grounding and support come before any questions.
-    assert flow.step is Step.SUPPORT_AFTER
+    assert at(flow) is Step.SUPPORT_AFTER
     flow.carry_on()
-    assert flow.step is Step.CHECKIN_AFTER
+    assert at(flow) is Step.CHECKIN_AFTER
 
 
 def test_high_distress_and_straight_on_to_the_music(journal, playlist, player, view) -> None:
@@ -209,7 +214,7 @@ def test_high_distress_and_straight_on_to_the_music(journal, playlist, player, v
     flow.begin(plan(playlist))
     flow.check_in(HIGH_BEFORE)
     flow.carry_on()
-    assert flow.step is Step.LISTENING and player.names() == ["play"]
+    assert at(flow) is Step.LISTENING and player.names() == ["play"]
 
 
 def test_ending_from_grounding_fades_then_offers_support(journal, playlist, player, view) -> None:
@@ -218,13 +223,13 @@ def test_ending_from_grounding_fades_then_offers_support(journal, playlist, play
     flow.check_in(CALM_BEFORE)
     player.listened = 95.0
     flow.ground()
-    assert flow.step is Step.GROUNDING and player.names() == ["play", "pause"]
+    assert at(flow) is Step.GROUNDING and player.names() == ["play", "pause"]
     flow.end()
-    assert flow.step is Step.ENDING and player.names()[-1] == "end"
+    assert at(flow) is Step.ENDING and player.names()[-1] == "end"
     flow.music_ended(completed=False)
-    assert flow.step is Step.SUPPORT_AFTER
+    assert at(flow) is Step.SUPPORT_AFTER
     flow.end()  # and not answering anything is fine
-    assert flow.step is Step.SUMMARY
+    assert at(flow) is Step.SUMMARY
     assert sessions_in_file(journal.path) == [("ended_early", pytest.approx(95.0))]
     record = journal.sessions()[0]
     assert record.after is not None and record.after.skipped
@@ -237,7 +242,7 @@ def test_grounding_pauses_and_going_back_resumes(journal, playlist, player, view
     flow.check_in(CALM_BEFORE)
     flow.ground()
     flow.go_back()
-    assert flow.step is Step.LISTENING
+    assert at(flow) is Step.LISTENING
     assert player.names() == ["play", "pause", "resume"]
 
 
@@ -257,9 +262,9 @@ def test_music_ending_during_grounding_goes_on_after_it(journal, playlist, playe
     flow.check_in(CALM_BEFORE)
     flow.ground()
     flow.music_ended(completed=True)
-    assert flow.step is Step.GROUNDING  # never pulled away mid-exercise
+    assert at(flow) is Step.GROUNDING  # never pulled away mid-exercise
     flow.go_back()
-    assert flow.step is Step.CHECKIN_AFTER
+    assert at(flow) is Step.CHECKIN_AFTER
     assert "resume" not in player.names()
 
 
@@ -268,22 +273,22 @@ def test_breathing_over_the_music_and_the_music_ending(journal, playlist, player
     flow.begin(plan(playlist))
     flow.check_in(CALM_BEFORE)
     flow.breathe()
-    assert flow.step is Step.BREATHING and "pause" not in player.names()
+    assert at(flow) is Step.BREATHING and "pause" not in player.names()
     flow.go_back()
-    assert flow.step is Step.LISTENING
+    assert at(flow) is Step.LISTENING
     flow.breathe()
     flow.music_ended(completed=False)
-    assert flow.step is Step.BREATHING
+    assert at(flow) is Step.BREATHING
     flow.go_back()
-    assert flow.step is Step.CHECKIN_AFTER
+    assert at(flow) is Step.CHECKIN_AFTER
 
 
 def test_grounding_outside_a_session_keeps_nothing(journal, playlist, player, view) -> None:
     flow = make_flow(journal, player, view)
     flow.ground()
-    assert flow.step is Step.GROUNDING
+    assert at(flow) is Step.GROUNDING
     flow.go_back()
-    assert flow.step is Step.IDLE and journal.sessions() == [] and player.calls == []
+    assert at(flow) is Step.IDLE and journal.sessions() == [] and player.calls == []
 
 
 def test_grounding_from_the_check_in_goes_back_to_it(journal, playlist, player, view) -> None:
@@ -291,10 +296,10 @@ def test_grounding_from_the_check_in_goes_back_to_it(journal, playlist, player, 
     flow.begin(plan(playlist))
     flow.ground()
     flow.go_back()
-    assert flow.step is Step.CHECKIN_BEFORE and journal.sessions() == []
+    assert at(flow) is Step.CHECKIN_BEFORE and journal.sessions() == []
     flow.ground()
     flow.end()  # nothing was kept: ending is cancelling
-    assert flow.step is Step.IDLE and journal.sessions() == []
+    assert at(flow) is Step.IDLE and journal.sessions() == []
 
 
 def test_a_guided_session_reflects_before_checking_out(journal, playlist, player, view) -> None:
@@ -305,9 +310,9 @@ def test_a_guided_session_reflects_before_checking_out(journal, playlist, player
     _, options = player.calls[-1][1]
     assert options["timer"] == script.duration  # the script sets the length, not the setting
     flow.music_ended(completed=True)
-    assert flow.step is Step.REFLECTION
+    assert at(flow) is Step.REFLECTION
     assert flow.keep_reflection("a meadow in the sun", Drawing())
-    assert flow.step is Step.CHECKIN_AFTER
+    assert at(flow) is Step.CHECKIN_AFTER
     flow.check_out(AFTER)
     reflection = journal.reflection(journal.sessions()[0].id)
     assert reflection is not None and reflection.note == "a meadow in the sun"
@@ -320,7 +325,7 @@ def test_skipping_the_reflection(journal, playlist, player, view) -> None:
     flow.end()
     flow.music_ended(completed=False)
     flow.skip_reflection()
-    assert flow.step is Step.CHECKIN_AFTER
+    assert at(flow) is Step.CHECKIN_AFTER
 
 
 def test_ending_the_music_goes_on_only_when_the_fade_is_over(
@@ -330,12 +335,12 @@ def test_ending_the_music_goes_on_only_when_the_fade_is_over(
     flow.begin(plan(playlist))
     flow.check_in(CALM_BEFORE)
     flow.end()
-    assert flow.step is Step.ENDING
+    assert at(flow) is Step.ENDING
     flow.end()  # a second press changes nothing
     assert player.names() == ["play", "end"]
     player.listened = 12.0
     flow.music_ended(completed=False)
-    assert flow.step is Step.CHECKIN_AFTER
+    assert at(flow) is Step.CHECKIN_AFTER
     assert sessions_in_file(journal.path) == [("ended_early", pytest.approx(12.0))]
 
 
@@ -399,11 +404,11 @@ def test_a_check_in_that_cannot_be_kept_stays_on_screen(
     flow.begin(plan(playlist))
     monkeypatch.setattr(journal, "start_session", failing)
     assert not flow.check_in(CALM_BEFORE)
-    assert flow.step is Step.CHECKIN_BEFORE and player.calls == []
+    assert at(flow) is Step.CHECKIN_BEFORE and player.calls == []
     assert [error.short for error in view.problems] == ["Your journal could not be written"]
     monkeypatch.undo()
     assert flow.check_in(CALM_BEFORE)  # trying again works once the journal can be written
-    assert flow.step is Step.LISTENING
+    assert at(flow) is Step.LISTENING
 
 
 def test_finishing_that_fails_is_kept_at_the_check_out(
@@ -415,7 +420,7 @@ def test_finishing_that_fails_is_kept_at_the_check_out(
     monkeypatch.setattr(journal, "finish_session", failing)
     player.listened = 61.0
     flow.music_ended(completed=True)
-    assert flow.step is Step.CHECKIN_AFTER and len(view.problems) == 1
+    assert at(flow) is Step.CHECKIN_AFTER and len(view.problems) == 1
     monkeypatch.undo()
     assert flow.check_out(AFTER)
     assert sessions_in_file(journal.path) == [("completed", pytest.approx(61.0))]
@@ -430,9 +435,9 @@ def test_a_check_out_that_cannot_be_kept_can_be_tried_again(
     flow.music_ended(completed=True)
     monkeypatch.setattr(journal, "record_after", failing)
     assert not flow.check_out(AFTER)
-    assert flow.step is Step.CHECKIN_AFTER and flow.summary is None
+    assert at(flow) is Step.CHECKIN_AFTER and flow.summary is None
     monkeypatch.undo()
-    assert flow.check_out(AFTER) and flow.step is Step.SUMMARY
+    assert flow.check_out(AFTER) and at(flow) is Step.SUMMARY
 
 
 def test_events_that_cannot_be_kept_never_stop_the_music(
@@ -446,9 +451,9 @@ def test_events_that_cannot_be_kept_never_stop_the_music(
     flow.track_started(0)
     flow.progress(30.0)
     flow.ground()
-    assert flow.step is Step.GROUNDING  # grounding matters more than its record
+    assert at(flow) is Step.GROUNDING  # grounding matters more than its record
     flow.go_back()
-    assert flow.step is Step.LISTENING and len(view.problems) == 3
+    assert at(flow) is Step.LISTENING and len(view.problems) == 3
 
 
 def test_a_full_disk_mid_session(small_disk: DiskMaker, playlist, player, view) -> None:
@@ -461,13 +466,13 @@ def test_a_full_disk_mid_session(small_disk: DiskMaker, playlist, player, view) 
         filler = fill_disk(folder)
         flow.end()
         flow.music_ended(completed=False)
-        assert flow.step is Step.CHECKIN_AFTER  # the music's end never waits on the disk
+        assert at(flow) is Step.CHECKIN_AFTER  # the music's end never waits on the disk
         long_note = CheckIn(Phase.AFTER, {"distress": 2}, note="x" * 4900)
         kept = flow.check_out(long_note)
         filler.unlink()
         if kept:
             pytest.skip("the check-out fitted in the journal's free pages")
-        assert flow.step is Step.CHECKIN_AFTER
+        assert at(flow) is Step.CHECKIN_AFTER
         assert view.problems and "disk is full" in view.problems[-1].long.lower()
         assert flow.check_out(long_note)  # room again: kept, nothing lost
     assert sessions_in_file(folder / "journal.sqlite3")[0][0] == "ended_early"

@@ -85,8 +85,8 @@ def main(argv: list[str]) -> int:
         wait(800)
         shoot(window, folder, "1-home")
 
-        window.begin(window.playlists[0])
-        before = window.checkin_before
+        window.screens.begin(window.catalogue.playlists[0])
+        before = window.screens.checkin_before
         for question, value in zip(before.questions[:2], (6, 4), strict=True):
             assert question.scale is not None
             question.scale.set_value(value)
@@ -99,20 +99,20 @@ def main(argv: list[str]) -> int:
         shoot(window, folder, "3-listening")
 
         # The same session with a 20-minute timer running and rain under the music.
-        listening = window.listening
+        listening = window.screens.listening
         listening.timer_choice.setCurrentIndex(listening.timer_choice.findData(20))
         listening.ambience_choice.setCurrentIndex(listening.ambience_choice.findData("rain"))
         wait(3500)
         shoot(window, folder, "3-listening-timer-and-sound")
 
-        window.ground_button.click()
-        window.grounding.next_button.click()
+        window.header.ground_button.click()
+        window.screens.grounding.next_button.click()
         shoot(window, folder, "4-grounding")
-        window.grounding.return_button.click()
+        window.screens.grounding.return_button.click()
         wait(1500)
-        window.end_session()
+        window.flow.end()
         wait(5500)
-        after = window.checkin_after
+        after = window.screens.checkin_after
         for question, value in zip(after.questions[:4], (3, 6, 4, 3), strict=True):
             assert question.scale is not None
             question.scale.set_value(value)
@@ -123,7 +123,7 @@ def main(argv: list[str]) -> int:
         shoot(window, folder, "5-check-in-after")
         after.continue_button.click()
         shoot(window, folder, "6-summary")
-        window.summary.journal_button.click()
+        window.screens.summary.journal_button.click()
         shoot(window, folder, "7-journal")
         shoot_guided_imagery(window, folder)
         shoot_pacer(window, folder)
@@ -137,22 +137,22 @@ def main(argv: list[str]) -> int:
 def shoot_guided_imagery(window: MainWindow, folder: Path) -> None:
     """The first-use note, a cue over the music, and a reflection with a drawing."""
     window.show_home()
-    script = next(script for script in window.scripts if script.id == "safe-place")
-    window.begin_script(script)
+    script = next(script for script in window.catalogue.scripts if script.id == "safe-place")
+    window.screens.begin_script(script)
     shoot(window, folder, "8-imagery-first-use")
-    window.script_intro.accept_button.click()
-    window.checkin_before.skip_all.click()
+    window.screens.script_intro.accept_button.click()
+    window.screens.checkin_before.skip_all.click()
     wait(9000)  # the first cue comes at 0:05 and fades in over 2.5 s
     shoot(window, folder, "9-imagery-cue")
-    window.end_session()
+    window.flow.end()
     wait(5500)
-    reflection = window.reflection
+    reflection = window.screens.reflection
     reflection.note.setPlainText("A quiet beach at dusk. The sound of small waves, warm sand.")
     reflection.canvas.set_drawing(example_drawing())
     shoot(window, folder, "10-imagery-reflection")
     reflection.keep_button.click()
-    window.checkin_after.skip_all.click()
-    window.summary.journal_button.click()
+    window.screens.checkin_after.skip_all.click()
+    window.screens.summary.journal_button.click()
     shoot(window, folder, "11-journal-with-reflection")
 
 
@@ -188,10 +188,10 @@ def example_drawing() -> Drawing:
 
 def shoot_pacer(window: MainWindow, folder: Path) -> None:
     window.show_home()
-    window.nav_breathe.click()
+    window.header.buttons["pacer"].click()
     wait(2600)  # most of the way through the in-breath
     shoot(window, folder, "12-breathing-guide")
-    window.pacer.done_button.click()
+    window.sections.pacer.done_button.click()
 
 
 def shoot_library(window: MainWindow, folder: Path, temporary: Path) -> None:
@@ -199,8 +199,8 @@ def shoot_library(window: MainWindow, folder: Path, temporary: Path) -> None:
     library = temporary / "Music"
     shutil.copytree(assets_dir() / "music", library)
     (library / "voice memo.mp3").write_bytes(b"not really audio")
-    window.nav_music.click()
-    page = window.library
+    window.header.buttons["library"].click()
+    page = window.sections.library
     page.dialogs.choose_folder = lambda: library  # type: ignore[method-assign]
     page.add_folder()
     loop_until(lambda: not page.scanning)
@@ -215,8 +215,8 @@ def shoot_library(window: MainWindow, folder: Path, temporary: Path) -> None:
 
 def shoot_your_data(window: MainWindow, folder: Path) -> None:
     """Your data after "Back up now": where things are, the copies, the result in words."""
-    window.nav_data.click()
-    page = window.data_page
+    window.header.buttons["data"].click()
+    page = window.sections.data_page
     page.back_up_now()
     loop_until(lambda: not page.busy)
     wait(300)

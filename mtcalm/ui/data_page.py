@@ -125,6 +125,7 @@ class DataPage(QWidget):
         layout.addWidget(plain_label(tr("Where it is kept"), "heading"))
         self.folder_label = plain_label("")
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.folder_label.setAccessibleName(tr("Your data folder"))
         layout.addWidget(self.folder_label)
         self.journal_label = plain_label("")
         layout.addWidget(self.journal_label)

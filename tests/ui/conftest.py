@@ -19,7 +19,7 @@ def themed_app(qapp: QApplication) -> QApplication:
 @pytest.fixture(autouse=True)
 def short_fades(monkeypatch: pytest.MonkeyPatch) -> None:
     """Sessions fade in and out over a fraction of a second, so tests do not wait for them."""
-    from mtcalm.ui import main_window
+    from mtcalm import session_flow
 
-    monkeypatch.setattr(main_window, "FADE_IN_SECONDS", 0.2)
-    monkeypatch.setattr(main_window, "FADE_OUT_SECONDS", 0.3)
+    monkeypatch.setattr(session_flow, "FADE_IN_SECONDS", 0.2)
+    monkeypatch.setattr(session_flow, "FADE_OUT_SECONDS", 0.3)

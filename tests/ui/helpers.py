@@ -141,5 +141,7 @@ def wait_for_page(qtbot: QtBot, window: MainWindow, page: QWidget) -> None:
 def start_listening(qtbot: QtBot, window: MainWindow) -> None:
     """Begin the first playlist, skip the check-in, and wait until its first track plays."""
     click(qtbot, window.home.cards[0].begin_button)
-    click(qtbot, window.checkin_before.skip_all)
-    qtbot.waitUntil(lambda: window.listening.now_playing.text() == "Track 1", timeout=WAIT_MS)
+    click(qtbot, window.screens.checkin_before.skip_all)
+    qtbot.waitUntil(
+        lambda: window.screens.listening.now_playing.text() == "Track 1", timeout=WAIT_MS
+    )

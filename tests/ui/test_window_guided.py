@@ -52,14 +52,14 @@ def test_a_guided_session_from_first_use_note_to_a_kept_drawing(qtbot, data_dir,
     card = window.home.script_cards[0]
     click(qtbot, card.begin_button)
 
-    intro = window.script_intro
+    intro = window.screens.script_intro
     assert window.pages.currentWidget() is intro, "the first time, who it is not for comes first"
     assert "psychosis" in " ".join(label.text() for label in intro.findChildren(type(card.reason)))
     click(qtbot, intro.accept_button)
-    assert window.pages.currentWidget() is window.checkin_before
-    click(qtbot, window.checkin_before.skip_all)
+    assert window.pages.currentWidget() is window.screens.checkin_before
+    click(qtbot, window.screens.checkin_before.skip_all)
 
-    listening = window.listening
+    listening = window.screens.listening
     wait_for_page(qtbot, window, listening)
     assert listening.script is script
     qtbot.waitUntil(lambda: listening.cue_view.text() != "", timeout=WAIT_MS)
@@ -67,19 +67,19 @@ def test_a_guided_session_from_first_use_note_to_a_kept_drawing(qtbot, data_dir,
     ((_args, kwargs),) = players[0].called("play")
     assert kwargs["timer"] == script.duration, "the script sets the session's length"
 
-    window.end_session()
-    reflection = window.reflection
+    window.flow.end()
+    reflection = window.screens.reflection
     wait_for_page(qtbot, window, reflection)
-    assert window.ground_button.isVisible(), "Stop and ground is still reachable"
+    assert window.header.ground_button.isVisible(), "Stop and ground is still reachable"
     assert script.reflection.split()[0] in " ".join(
         label.text() for label in reflection.findChildren(type(card.reason))
     )
     qtbot.keyClicks(reflection.note, "A quiet beach at dusk")
     draw(reflection.canvas, (0.3, 0.5), (0.5, 0.4), (0.7, 0.5))
     click(qtbot, reflection.keep_button)
-    wait_for_page(qtbot, window, window.checkin_after)
+    wait_for_page(qtbot, window, window.screens.checkin_after)
 
-    session_id = window.session.session_id
+    session_id = window.flow.session.session_id
     with Journal.open(data_dir / "journal.sqlite3") as journal:
         record = journal.session(session_id)
         kept = journal.reflection(session_id)
@@ -100,31 +100,31 @@ def test_an_introduced_script_goes_straight_to_the_check_in(qtbot, data_dir, set
     open_audio, _ = recording_audio()
     window = open_guided_window(qtbot, data_dir, [settle], [script], open_audio)
     click(qtbot, window.home.script_cards[0].begin_button)
-    assert window.pages.currentWidget() is window.checkin_before
+    assert window.pages.currentWidget() is window.screens.checkin_before
 
 
 def test_declining_the_note_returns_home_and_asks_again_next_time(qtbot, data_dir, settle, script):
     open_audio, _ = recording_audio()
     window = open_guided_window(qtbot, data_dir, [settle], [script], open_audio)
     click(qtbot, window.home.script_cards[0].begin_button)
-    click(qtbot, window.script_intro.decline_button)
+    click(qtbot, window.screens.script_intro.decline_button)
     assert window.pages.currentWidget() is window.home
     click(qtbot, window.home.script_cards[0].begin_button)
-    assert window.pages.currentWidget() is window.script_intro
+    assert window.pages.currentWidget() is window.screens.script_intro
 
 
 def test_skipping_the_reflection_keeps_none(qtbot, data_dir, settle, script):
     open_audio, _ = recording_audio()
     window = open_guided_window(qtbot, data_dir, [settle], [script], open_audio)
-    window.begin(settle, script)
-    click(qtbot, window.checkin_before.skip_all)
-    wait_for_page(qtbot, window, window.listening)
-    window.end_session()
-    wait_for_page(qtbot, window, window.reflection)
-    click(qtbot, window.reflection.skip_button)
-    wait_for_page(qtbot, window, window.checkin_after)
-    assert window.session is not None
-    assert window.session.journal.reflection(window.session.session_id) is None
+    window.screens.begin(settle, script)
+    click(qtbot, window.screens.checkin_before.skip_all)
+    wait_for_page(qtbot, window, window.screens.listening)
+    window.flow.end()
+    wait_for_page(qtbot, window, window.screens.reflection)
+    click(qtbot, window.screens.reflection.skip_button)
+    wait_for_page(qtbot, window, window.screens.checkin_after)
+    assert window.flow.session is not None
+    assert window.flow.session.journal.reflection(window.flow.session.session_id) is None
 
 
 def test_flagged_tracks_are_left_out_of_the_session_and_said_so(qtbot, data_dir, settle):
@@ -132,11 +132,11 @@ def test_flagged_tracks_are_left_out_of_the_session_and_said_so(qtbot, data_dir,
     open_audio, players = recording_audio()
     window = open_guided_window(qtbot, data_dir, [settle], [], open_audio)
     click(qtbot, window.home.cards[0].begin_button)
-    click(qtbot, window.checkin_before.skip_all)
-    wait_for_page(qtbot, window, window.listening)
+    click(qtbot, window.screens.checkin_before.skip_all)
+    wait_for_page(qtbot, window, window.screens.listening)
     ((args, _kwargs),) = players[0].called("play")
     assert list(args[0]) == [settle.tracks[1].path], "only the unflagged track plays"
-    assert "flagged as a trigger will be skipped" in window.listening.message.text()
+    assert "flagged as a trigger will be skipped" in window.screens.listening.message.text()
 
 
 def test_flagged_tracks_play_when_the_person_chose_so(qtbot, data_dir, settle):
@@ -147,8 +147,8 @@ def test_flagged_tracks_play_when_the_person_chose_so(qtbot, data_dir, settle):
     open_audio, players = recording_audio()
     window = open_guided_window(qtbot, data_dir, [settle], [], open_audio)
     click(qtbot, window.home.cards[0].begin_button)
-    click(qtbot, window.checkin_before.skip_all)
-    wait_for_page(qtbot, window, window.listening)
+    click(qtbot, window.screens.checkin_before.skip_all)
+    wait_for_page(qtbot, window, window.screens.listening)
     ((args, _kwargs),) = players[0].called("play")
     assert len(list(args[0])) == 2
 
@@ -170,19 +170,22 @@ def test_a_track_flagged_while_it_plays_is_marked_kept_and_can_be_unflagged(
     open_audio, _ = recording_audio()
     window = open_guided_window(qtbot, data_dir, [settle], [], open_audio)
     click(qtbot, window.home.cards[0].begin_button)
-    click(qtbot, window.checkin_before.skip_all)
-    listening = window.listening
+    click(qtbot, window.screens.checkin_before.skip_all)
+    listening = window.screens.listening
     qtbot.waitUntil(lambda: listening.now_playing.text() == "Track 1", timeout=WAIT_MS)
+    click(qtbot, listening.more_button)
     click(qtbot, listening.flag_button)
     assert listening.now_playing.text() == "Track 1 (flagged)"
     assert listening.flag_button.text() == "Remove the flag"
-    assert "will be skipped from now on" in listening.message.text()
+    assert "will be skipped from now on" in listening.flag_notice.text()
+    assert listening.skip_now_button.isVisible(), "a flagged track can be skipped at once"
     assert window.workspace.journal is not None
     keys = set(window.workspace.journal.flagged_tracks())
     assert keys == {track_key(settle.tracks[0].path, assets_dir())}
 
     click(qtbot, listening.flag_button)
     assert listening.now_playing.text() == "Track 1"
+    assert not listening.flag_notice.isVisible(), "the banner goes with the flag"
     assert window.workspace.journal.flagged_tracks() == {}
 
 
@@ -190,10 +193,12 @@ def test_after_urges_the_summary_offers_to_flag_the_tracks_heard(qtbot, data_dir
     open_audio, _ = recording_audio()
     window = open_guided_window(qtbot, data_dir, [settle], [], open_audio)
     click(qtbot, window.home.cards[0].begin_button)
-    click(qtbot, window.checkin_before.skip_all)
-    qtbot.waitUntil(lambda: window.listening.now_playing.text() == "Track 1", timeout=WAIT_MS)
-    window.end_session()
-    after = window.checkin_after
+    click(qtbot, window.screens.checkin_before.skip_all)
+    qtbot.waitUntil(
+        lambda: window.screens.listening.now_playing.text() == "Track 1", timeout=WAIT_MS
+    )
+    window.flow.end()
+    after = window.screens.checkin_after
     wait_for_page(qtbot, window, after)
     for question in after.questions:
         if question.choice is not None:
@@ -201,14 +206,14 @@ def test_after_urges_the_summary_offers_to_flag_the_tracks_heard(qtbot, data_dir
         else:
             click(qtbot, question.skip_button)
     click(qtbot, after.continue_button)
-    summary = window.summary
+    summary = window.screens.summary
     wait_for_page(qtbot, window, summary)
     assert summary.flags_panel.isVisible()
     assert list(summary.flag_buttons) == [0], "only the track heard is offered"
     button = summary.flag_buttons[0]
     assert button.text() == "Flag this track"
     click(qtbot, button)
-    assert button.text() == "Flagged · remove"
+    assert button.text() == "Remove the flag"
     assert window.workspace.journal is not None
     flagged = window.workspace.journal.flagged_tracks()
     assert [flag.title for flag in flagged.values()] == ["Track 1"]
@@ -220,13 +225,15 @@ def test_without_urges_the_summary_offers_no_flags(qtbot, data_dir, settle):
     open_audio, _ = recording_audio()
     window = open_guided_window(qtbot, data_dir, [settle], [], open_audio)
     click(qtbot, window.home.cards[0].begin_button)
-    click(qtbot, window.checkin_before.skip_all)
-    qtbot.waitUntil(lambda: window.listening.now_playing.text() == "Track 1", timeout=WAIT_MS)
-    window.end_session()
-    wait_for_page(qtbot, window, window.checkin_after)
-    click(qtbot, window.checkin_after.skip_all)
-    wait_for_page(qtbot, window, window.summary)
-    assert not window.summary.flags_panel.isVisible()
+    click(qtbot, window.screens.checkin_before.skip_all)
+    qtbot.waitUntil(
+        lambda: window.screens.listening.now_playing.text() == "Track 1", timeout=WAIT_MS
+    )
+    window.flow.end()
+    wait_for_page(qtbot, window, window.screens.checkin_after)
+    click(qtbot, window.screens.checkin_after.skip_all)
+    wait_for_page(qtbot, window, window.screens.summary)
+    assert not window.screens.summary.flags_panel.isVisible()
 
 
 def test_the_home_page_counts_each_playlists_flagged_tracks(qtbot, data_dir, settle):
@@ -235,10 +242,11 @@ def test_the_home_page_counts_each_playlists_flagged_tracks(qtbot, data_dir, set
     window = open_guided_window(qtbot, data_dir, [settle], [], open_audio)
     card = window.home.cards[0]
     assert any("1 flagged as a trigger" in label.text() for label in card.findChildren(QLabel))
-    window.begin(settle)
-    click(qtbot, window.checkin_before.skip_all)
-    listening = window.listening
+    window.screens.begin(settle)
+    click(qtbot, window.screens.checkin_before.skip_all)
+    listening = window.screens.listening
     qtbot.waitUntil(lambda: listening.now_playing.text() == "Track 2", timeout=WAIT_MS)
+    click(qtbot, listening.more_button)
     click(qtbot, listening.flag_button)
     card = window.home.cards[0]
     assert any("2 flagged as triggers" in label.text() for label in card.findChildren(QLabel))
@@ -247,9 +255,9 @@ def test_the_home_page_counts_each_playlists_flagged_tracks(qtbot, data_dir, set
 def test_a_flag_set_in_my_music_is_the_windows_own_and_shows_on_home(qtbot, data_dir, settle):
     open_audio, _ = recording_audio()
     window = open_guided_window(qtbot, data_dir, [settle], [], open_audio)
-    click(qtbot, window.nav_music)
-    library = window.library
-    assert library.flags is window.flags, "one set of flags, read once"
+    click(qtbot, window.header.buttons["library"])
+    library = window.sections.library
+    assert library.flags is window.catalogue.flags, "one set of flags, read once"
     library.flag_tracks([(settle.tracks[0].path, "Track 1")])
     card = window.home.cards[0]
     assert any("1 flagged as a trigger" in label.text() for label in card.findChildren(QLabel))

@@ -18,12 +18,15 @@ def playlist(make_tone, make_playlist):
 
 def test_the_guide_opens_from_the_header_and_keeps_the_chosen_pace(qtbot, data_dir, playlist):
     window = open_window(qtbot, data_dir, [playlist])
-    click(qtbot, window.nav_breathe)
-    pacer = window.pacer
+    click(qtbot, window.header.buttons["pacer"])
+    pacer = window.sections.pacer
     assert window.pages.currentWidget() is pacer
-    assert window.nav_breathe.isChecked()
+    assert window.header.buttons["pacer"].isChecked()
     assert pacer.done_button.text() == "Back home"
-    assert not window.ground_button.isVisible(), "no session: the header stays as it is"
+    assert window.header.ground_button.isVisible(), "Stop and ground is always one press away"
+    assert not any(
+        button.isChecked() for name, button in window.header.buttons.items() if name != "pacer"
+    ), "one section highlighted"
     assert pacer.pacer.is_animating()
 
     qtbot.keyClick(pacer.pause_button, Qt.Key.Key_Up)
@@ -44,25 +47,25 @@ def test_the_guide_opens_with_the_remembered_pace(qtbot, data_dir, playlist):
     window.workspace.settings = window.workspace.settings.with_changes(
         breaths_per_minute=4.5, exhale_ratio=2.0, reduced_motion=True
     )
-    window.show_pacer()
-    pattern = window.pacer.pacer.pattern()
+    window.sections.show_pacer()
+    pattern = window.sections.pacer.pacer.pattern()
     assert (pattern.breaths_per_minute, pattern.exhale_ratio) == (4.5, 2.0)
-    assert window.pacer.pacer.reduced_motion()
+    assert window.sections.pacer.pacer.reduced_motion()
 
 
 def test_breathing_during_the_music_returns_to_it(qtbot, data_dir, playlist):
     window = open_window(qtbot, data_dir, [playlist])
     start_listening(qtbot, window)
-    click(qtbot, window.listening.breathe_button)
-    pacer = window.pacer
+    click(qtbot, window.screens.listening.breathe_button)
+    pacer = window.sections.pacer
     assert window.pages.currentWidget() is pacer
     assert pacer.done_button.text() == "Back to the music"
-    assert window.ground_button.isVisible(), "Stop and ground is still one press away"
-    assert not window.nav_listen.isVisible()
-    assert window.audio is not None
-    assert window.audio.status().state is PlayerState.PLAYING, "the music keeps playing"
+    assert window.header.ground_button.isVisible(), "Stop and ground is still one press away"
+    assert not window.header.buttons["home"].isVisible()
+    assert window.screens.audio is not None
+    assert window.screens.audio.status().state is PlayerState.PLAYING, "the music keeps playing"
     click(qtbot, pacer.done_button)
-    assert window.pages.currentWidget() is window.listening
+    assert window.pages.currentWidget() is window.screens.listening
 
 
 def test_when_the_music_ends_during_the_guide_done_goes_on_to_the_check_in(
@@ -70,9 +73,9 @@ def test_when_the_music_ends_during_the_guide_done_goes_on_to_the_check_in(
 ):
     window = open_window(qtbot, data_dir, [playlist])
     start_listening(qtbot, window)
-    window.show_pacer()  # and the two-second track plays to its end
-    pacer = window.pacer
+    click(qtbot, window.screens.listening.breathe_button)  # and the track plays to its end
+    pacer = window.sections.pacer
     qtbot.waitUntil(lambda: pacer.done_button.text() == "Go on", timeout=WAIT_MS)
     assert window.pages.currentWidget() is pacer, "the guide is not snatched away"
     click(qtbot, pacer.done_button)
-    wait_for_page(qtbot, window, window.checkin_after)
+    wait_for_page(qtbot, window, window.screens.checkin_after)

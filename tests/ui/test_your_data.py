@@ -47,17 +47,17 @@ def journal_titles(window) -> list[str]:
 
 
 def wait_until_idle(qtbot, window) -> None:
-    qtbot.waitUntil(lambda: not window.data_page.busy, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not window.sections.data_page.busy, timeout=WAIT_MS)
     QApplication.processEvents()
 
 
 def test_back_up_now_makes_a_checked_copy_and_lists_it(qtbot, data_dir, playlist):
     window = open_window(qtbot, data_dir, [playlist])
     window.workspace.journal.start_session("playlist:a", "Mine", BEFORE)
-    click(qtbot, window.nav_data)
-    page = window.data_page
+    click(qtbot, window.header.buttons["data"])
+    page = window.sections.data_page
     assert window.pages.currentWidget() is page
-    assert window.nav_data.isChecked()
+    assert window.header.buttons["data"].isChecked()
     assert str(data_dir) in page.folder_label.text()
     assert "one session" in page.journal_label.text()
     assert page.backup_list.count() == 0
@@ -88,8 +88,8 @@ def test_restoring_a_copy_asks_first_then_brings_the_journal_back(qtbot, data_di
     journal.start_session("playlist:a", "In the copy", BEFORE)
     manual_backup(window.workspace.journal_path)
     journal.start_session("playlist:a", "Added after the copy", BEFORE)
-    window.show_data()
-    page = window.data_page
+    window.sections.show_data()
+    page = window.sections.data_page
     dialogs = AnsweringDialogs()
     page.dialogs = dialogs
     page.backup_list.setCurrentRow(0)
@@ -105,20 +105,20 @@ def test_restoring_a_copy_asks_first_then_brings_the_journal_back(qtbot, data_di
     assert journal_titles(window) == ["In the copy"]
     assert window.workspace.journal is journal  # the same object, on the restored file
     assert "kept in the list" in page.status.text()
-    assert all(button.isEnabled() for button in window.nav_buttons)
+    assert all(button.isEnabled() for button in tuple(window.header.buttons.values()))
     assert page.restore_button.hasFocus() and page.restore_button.isEnabled()
     kinds = {backup.kind for backup in list_backups(data_dir / "backups")}
     assert kinds == {BackupKind.MANUAL, BackupKind.BEFORE_RESTORE}
-    click(qtbot, window.nav_journal)
-    assert window.journal.model.rowCount() == 1
+    click(qtbot, window.header.buttons["journal"])
+    assert window.sections.journal.model.rowCount() == 1
 
 
 def test_a_restore_cancelled_or_refused_changes_nothing(qtbot, data_dir, playlist, tmp_path):
     window = open_window(qtbot, data_dir, [playlist])
     window.workspace.journal.start_session("playlist:a", "Mine", BEFORE)
     copy = manual_backup(window.workspace.journal_path)
-    window.show_data()
-    page = window.data_page
+    window.sections.show_data()
+    page = window.sections.data_page
 
     page.dialogs = AnsweringDialogs(file=copy, confirm=False)
     click(qtbot, page.restore_file_button)
@@ -147,7 +147,7 @@ def test_a_damaged_journal_can_be_restored_from_the_problem_page(qtbot, data_dir
     path.write_bytes(b"SQLite format 3\x00" + b"\x42" * 9000)
 
     window = open_window(qtbot, data_dir, [playlist])
-    problem = window.problem
+    problem = window.problems.page
     assert window.pages.currentWidget() is problem
     assert problem.restore_button.isVisible() and problem.fresh_button.isVisible()
     assert problem.main_action() is problem.restore_button
@@ -155,10 +155,10 @@ def test_a_damaged_journal_can_be_restored_from_the_problem_page(qtbot, data_dir
     assert not problem.allow_button.isVisible()
 
     click(qtbot, problem.restore_button)
-    page = window.data_page
+    page = window.sections.data_page
     assert window.pages.currentWidget() is page
     assert page.back_button.isVisible()
-    assert not window.nav_listen.isVisible()  # no journal yet: nowhere else to go
+    assert not window.header.buttons["home"].isVisible()  # no journal yet: nowhere else to go
     assert page.restore_button.hasFocus() and page.backup_list.currentRow() == 0
     assert not page.back_up_button.isEnabled()  # nothing to copy; kept in place, not hidden
     restore_x = page.restore_button.x()
@@ -170,7 +170,7 @@ def test_a_damaged_journal_can_be_restored_from_the_problem_page(qtbot, data_dir
     wait_until_idle(qtbot, window)
 
     assert journal_titles(window) == ["Saved in the backup"]
-    assert window.nav_listen.isVisible()
+    assert window.header.buttons["home"].isVisible()
     assert page.restore_button.x() == restore_x  # nothing moved when the journal came back
     assert "cannot be opened is kept, as it is" in dialogs.questions[0]
     kept = [b for b in list_backups(data_dir / "backups") if b.kind is BackupKind.DAMAGED]
@@ -197,7 +197,7 @@ def test_the_problem_page_offers_a_healthy_journal_beside_the_damaged_one(
         '{"version": 1, "journal_file": "journal.sqlite3"}', encoding="utf-8"
     )
     window = open_window(qtbot, data_dir, [playlist])
-    problem = window.problem
+    problem = window.problems.page
     assert problem.alternative_button.isVisible()
     assert "it holds one session, the newest from" in problem.alternative_note.text()
     assert problem.main_action() is problem.alternative_button
@@ -216,7 +216,7 @@ def test_a_read_only_journal_is_made_writable_only_when_asked(qtbot, data_dir, p
     Journal.open(path).close()
     path.chmod(0o400)
     window = open_window(qtbot, data_dir, [playlist])
-    problem = window.problem
+    problem = window.problems.page
     assert "read-only" in problem.heading.text()
     assert problem.allow_button.isVisible() and problem.allow_button.hasFocus()
     assert not problem.fresh_button.isVisible() and not problem.restore_button.isVisible()
@@ -234,7 +234,7 @@ def test_a_read_only_folder_offers_to_try_again(qtbot, data_dir, playlist):
     data_dir.chmod(0o500)
     try:
         window = open_window(qtbot, data_dir, [playlist])
-        problem = window.problem
+        problem = window.problems.page
         assert "cannot be written" in problem.heading.text()
         assert problem.try_again_button.isVisible()
         assert not problem.fresh_button.isVisible()
@@ -256,10 +256,10 @@ def test_a_read_only_folder_offers_to_try_again(qtbot, data_dir, playlist):
 def test_a_finished_session_makes_todays_copy_off_the_ui_thread(qtbot, data_dir, playlist):
     window = open_window(qtbot, data_dir, [playlist])
     click(qtbot, window.home.cards[0].begin_button)
-    click(qtbot, window.checkin_before.skip_all)
-    wait_for_page(qtbot, window, window.checkin_after)
-    click(qtbot, window.checkin_after.skip_all)
-    wait_for_page(qtbot, window, window.summary)
+    click(qtbot, window.screens.checkin_before.skip_all)
+    wait_for_page(qtbot, window, window.screens.checkin_after)
+    click(qtbot, window.screens.checkin_after.skip_all)
+    wait_for_page(qtbot, window, window.screens.summary)
     folder = data_dir / "backups"
     qtbot.waitUntil(lambda: bool(list_backups(folder)), timeout=WAIT_MS)
     [daily] = list_backups(folder)
@@ -309,14 +309,20 @@ def test_enter_presses_a_focused_button_anywhere_and_leaves_other_keys_alone(
 ):
     window = open_window(qtbot, data_dir, [playlist])
     pressed: list[str] = []
-    window.nav_journal.clicked.connect(lambda: pressed.append("journal"))
-    window.nav_journal.setFocus()
-    qtbot.keyClick(window.nav_journal, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+    window.header.buttons["journal"].clicked.connect(lambda: pressed.append("journal"))
+    window.header.buttons["journal"].setFocus()
+    qtbot.keyClick(
+        window.header.buttons["journal"], Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier
+    )
     qtbot.waitUntil(lambda: pressed == ["journal"], timeout=WAIT_MS)
-    window.nav_data.setFocus()
-    qtbot.keyClick(window.nav_data, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    window.header.buttons["data"].setFocus()
+    qtbot.keyClick(
+        window.header.buttons["data"], Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+    )
     QApplication.processEvents()
-    assert window.pages.currentWidget() is not window.data_page  # Ctrl+Enter is not a press
+    assert (
+        window.pages.currentWidget() is not window.sections.data_page
+    )  # Ctrl+Enter is not a press
 
 
 def test_the_window_opens_inside_a_small_screen(qtbot, data_dir, playlist):
@@ -333,8 +339,8 @@ def test_restoring_from_a_fifo_says_so_and_never_hangs(qtbot, data_dir, playlist
     window = open_window(qtbot, data_dir, [playlist])
     fifo = tmp_path / "looks-like-a-backup.sqlite3"
     os.mkfifo(fifo)
-    window.show_data()
-    page = window.data_page
+    window.sections.show_data()
+    page = window.sections.data_page
     page.dialogs = AnsweringDialogs(file=fifo)
     click(qtbot, page.restore_file_button)
     qtbot.waitUntil(lambda: "Nothing was restored" in page.status.text(), timeout=WAIT_MS)

@@ -1,0 +1,216 @@
+"""The sections besides Listen: Breathe, My music, Journal and Your data, and what the home
+page lists. Each page is built, and its module loaded, when first opened.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+
+from mtcalm.session_flow import Step
+
+PREVIEW_FADE_SECONDS = 0.5
+
+if TYPE_CHECKING:
+    from mtcalm.ui.daily_backup import DailyBackup
+    from mtcalm.ui.data_page import DataPage
+    from mtcalm.ui.journal_page import JournalPage
+    from mtcalm.ui.library_page import LibraryPage
+    from mtcalm.ui.main_window import MainWindow
+    from mtcalm.ui.pacer_page import PacerPage
+
+
+class Sections(QObject):
+    """The pages of the header's sections, in ``window``."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self._daily_backup: DailyBackup | None = None
+        self._pacer_in_session = False
+        self._listening_for_previews = False
+
+    @property
+    def library(self) -> LibraryPage:
+        def build() -> LibraryPage:
+            from mtcalm.ui.library_page import LibraryPage
+
+            workspace = self.window.workspace
+            problem = workspace.journal_problem
+            page = LibraryPage(
+                workspace.data_dir,
+                workspace.journal,
+                play_flagged_tracks=workspace.settings.play_flagged_tracks,
+                journal_problem=problem.short if problem else "",
+                info_cache=self.window.info_cache,
+                flags=self.window.catalogue.flags,
+            )
+            page.play_flagged_changed.connect(lambda on: self._remember(play_flagged_tracks=on))
+            page.flags_changed.connect(self._forget_flags)
+            page.playlists_changed.connect(self._on_own_playlists_changed)
+            page.preview_requested.connect(self._preview)
+            page.preview_stop_requested.connect(self._stop_preview)
+            return page
+
+        return self.window.page("library", build)
+
+    def _preview(self, path: Path) -> None:
+        """Play a track of My music on its own, briefly faded; never during a session."""
+        if self.window.flow.in_session:
+            return
+        audio = self.window.screens.ensure_audio()
+        if not self._listening_for_previews:
+            self._listening_for_previews = True
+            audio.playback_ended.connect(self._preview_ended)
+            audio.track_failed.connect(self._preview_failed)
+        audio.player.play([path], fade_in=PREVIEW_FADE_SECONDS, fade_out=PREVIEW_FADE_SECONDS)
+        self.library.show_preview(path)
+
+    def _stop_preview(self) -> None:
+        audio = self.window.screens.audio
+        if self.library.previewing is not None and audio is not None:
+            audio.player.end(fade_out=PREVIEW_FADE_SECONDS)
+        self.library.show_preview(None)
+
+    def _preview_ended(self, _completed: bool = False) -> None:
+        if not self.window.flow.music_on and self.library.previewing is not None:
+            self.library.show_preview(None)
+
+    def _preview_failed(self, _index: int, short: str, _long: str) -> None:
+        if not self.window.flow.music_on and self.library.previewing is not None:
+            self.library.show_preview(
+                None, self.tr("The preview could not be played: %1").replace("%1", short)
+            )
+
+    def show_library(self) -> None:
+        self.window.show_page(self.library)
+
+    @property
+    def journal(self) -> JournalPage:
+        def build() -> JournalPage:
+            from mtcalm.ui.journal_page import JournalPage
+
+            return JournalPage()
+
+        return self.window.page("journal", build)
+
+    def show_journal(self) -> None:
+        journal = self.window.workspace.journal
+        if journal is None:
+            return
+        session = self.window.flow.session
+        active = session.session_id if session is not None and self.window.flow.in_session else None
+        self.journal.show_records(journal.sessions(), active, reflections=journal)
+        self.window.show_page(self.journal)
+
+    @property
+    def daily_backup(self) -> DailyBackup:
+        """Today's copy of the journal, made off the UI thread (loaded when first needed)."""
+        if self._daily_backup is None:
+            from mtcalm.ui.daily_backup import DailyBackup
+
+            self._daily_backup = DailyBackup(self.window.workspace, self.window)
+        return self._daily_backup
+
+    @property
+    def data_page(self) -> DataPage:
+        def build() -> DataPage:
+            from mtcalm.ui.data_page import DataPage
+
+            page = DataPage(self.window.workspace, self.daily_backup)
+            page.busy_changed.connect(
+                lambda busy: self.window.header.set_sections_enabled(not busy)
+            )
+            page.journal_replaced.connect(self._after_restore)
+            page.back_requested.connect(self.window.problems.show)
+            return page
+
+        return self.window.page("data", build)
+
+    def show_data(self) -> None:
+        page = self.data_page
+        page.set_back_visible(self.window.workspace.journal is None)
+        page.refresh()
+        self.window.show_page(page)
+
+    def _after_restore(self) -> None:
+        """The journal was replaced: what was read from it is read again. The person stays
+        where they are (grounding, say) unless they were waiting on Your data.
+        """
+        waiting = self.window.current_name() in ("data", "problem")
+        if self.window.workspace.journal is None:
+            if waiting:
+                self.window.problems.show()
+            return
+        self.journal_changed()
+        if self.window.built("library") is not None:
+            self.library.refresh_flags()  # the same journal object, opened on the new file
+        if waiting:
+            self.window.show_page(self.data_page)  # the header comes back if it was hidden
+
+    def journal_changed(self, *, another: bool = False) -> None:
+        """The journal was restored, or ``another`` file opened: read the flags again."""
+        if another:
+            self.window.catalogue.forget_flags()
+        else:
+            self.window.catalogue.refresh_flags()
+        self.refresh_content()
+
+    # -- content --------------------------------------------------------------------------------
+
+    def refresh_content(self) -> None:
+        """Home lists the bundled and own playlists, then the scripts with their music."""
+        catalogue = self.window.catalogue
+        playlists = catalogue.all_playlists()
+        own = [playlist.id for playlist in catalogue.own_playlists]
+        self.window.home.set_playlists(playlists, catalogue.flagged_counts(), own_ids=own)
+        self.window.home.set_scripts(catalogue.scripts, {p.id: p.title for p in playlists})
+
+    def _on_own_playlists_changed(self) -> None:
+        self.window.catalogue.own_playlists = self.library.own_playlists()
+        self.refresh_content()
+
+    def _forget_flags(self) -> None:
+        """The flags changed elsewhere: read them again, and show them on the home page."""
+        self.window.catalogue.refresh_flags()
+        self.refresh_content()
+
+    # -- breathing and grounding ----------------------------------------------------------------
+
+    @property
+    def pacer(self) -> PacerPage:
+        def build() -> PacerPage:
+            from mtcalm.ui.pacer_page import PacerPage
+
+            page = PacerPage()
+            page.pattern_changed.connect(
+                lambda bpm, ratio: self._remember(breaths_per_minute=bpm, exhale_ratio=ratio)
+            )
+            page.reduced_motion_changed.connect(lambda on: self._remember(reduced_motion=on))
+            page.done.connect(self._leave_pacer)
+            return page
+
+        return self.window.page("pacer", build)
+
+    def show_pacer(self, *, during_music: bool = False) -> None:
+        """The breathing guide: on its own, or over a session whose music keeps playing."""
+        self._pacer_in_session = during_music
+        settings = self.window.workspace.settings
+        page = self.pacer
+        page.set_pattern(settings.breaths_per_minute, settings.exhale_ratio)
+        page.set_reduced_motion(settings.reduced_motion)
+        page.set_done_text(self.tr("Back to the music") if during_music else self.tr("Back home"))
+        self.window.show_page(page)
+        page.start()
+
+    def _leave_pacer(self) -> None:
+        self.pacer.stop()
+        if self._pacer_in_session and self.window.flow.step is Step.BREATHING:
+            self.window.flow.go_back()
+        else:
+            self.window.show_home()
+
+    def _remember(self, **changes: object) -> None:
+        self.window.workspace.settings = self.window.workspace.settings.with_changes(**changes)
