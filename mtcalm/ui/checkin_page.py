@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
     QFrame,
     QHBoxLayout,
-    QLayout,
-    QLayoutItem,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -29,113 +27,11 @@ from mtcalm.checkin import (
     items_for,
 )
 from mtcalm.ui import theme
-from mtcalm.ui.layout import READABLE_WIDTH, card, scrolling_page
+from mtcalm.ui.layout import READABLE_WIDTH, FlowLayout, card, scrolling_page
 from mtcalm.ui.rating_scale import RatingScale, WordScale
 from mtcalm.ui.text import emotion_name, plain_label, plural, tr
 
 VIEW_MARGIN = 24  # room kept above and below a control scrolled into view
-
-
-class FlowLayout(QLayout):
-    """Widgets in rows that wrap onto the next row when the width runs out, so nothing needs
-    a horizontal scroll bar at a large text scale. Rows start at the left, or end at the right;
-    with ``cell`` (a width), widgets share each row in equal cells no narrower than that,
-    like a grid that wraps, rows kept even (3 + 2 rather than 4 + 1).
-    """
-
-    def __init__(
-        self,
-        parent: QWidget | None = None,
-        *,
-        spacing: int = 8,
-        right: bool = False,
-        cell: int | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._items: list[QLayoutItem] = []
-        self._gap = spacing
-        self._right = right
-        self._cell = cell
-        self.setContentsMargins(0, 0, 0, 0)
-
-    def addItem(self, item: QLayoutItem) -> None:
-        self._items.append(item)
-
-    def count(self) -> int:
-        return len(self._items)
-
-    def itemAt(self, index: int) -> QLayoutItem | None:
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index: int) -> QLayoutItem | None:
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
-
-    def expandingDirections(self) -> Qt.Orientation:
-        return Qt.Orientation(0)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), apply=False)
-
-    def setGeometry(self, rect: QRect) -> None:
-        super().setGeometry(rect)
-        self._arrange(rect, apply=True)
-
-    def sizeHint(self) -> QSize:
-        width = sum(item.sizeHint().width() for item in self._items)
-        width += self._gap * max(0, len(self._items) - 1)
-        return QSize(width, self.heightForWidth(width))
-
-    def minimumSize(self) -> QSize:
-        size = QSize()
-        for item in self._items:
-            size = size.expandedTo(item.minimumSize())
-        margins: QMargins = self.contentsMargins()
-        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
-
-    def _rows(self, width: int) -> list[list[tuple[QLayoutItem, QSize]]]:
-        """The items, row by row, each with the size it gets."""
-        items = [item for item in self._items if not item.isEmpty()]
-        if self._cell is not None and items:
-            columns = max(1, min(len(items), (width + self._gap) // (self._cell + self._gap)))
-            row_count = -(-len(items) // columns)
-            columns = -(-len(items) // row_count)  # even rows
-            cell = max(self._cell, (width - self._gap * (columns - 1)) // columns)
-            sized = [(item, QSize(cell, item.sizeHint().height())) for item in items]
-            return [sized[start : start + columns] for start in range(0, len(sized), columns)]
-        rows: list[list[tuple[QLayoutItem, QSize]]] = [[]]
-        used = 0
-        for item in items:
-            hint = item.sizeHint()
-            needed = hint.width() if not rows[-1] else used + self._gap + hint.width()
-            if rows[-1] and needed > width:
-                rows.append([])
-                needed = hint.width()
-            rows[-1].append((item, hint))
-            used = needed
-        return rows
-
-    def _arrange(self, rect: QRect, *, apply: bool) -> int:
-        """Place the items in ``rect`` (if ``apply``); returns the height they take."""
-        area = rect.marginsRemoved(self.contentsMargins())
-        rows = self._rows(area.width())
-        y = area.y()
-        for row in rows:
-            if not row:
-                continue
-            height = max(hint.height() for _, hint in row)
-            total = sum(hint.width() for _, hint in row) + self._gap * (len(row) - 1)
-            x = area.x() + (area.width() - total if self._right else 0)
-            for item, hint in row:
-                if apply:
-                    top = y + (height - hint.height()) // 2
-                    item.setGeometry(QRect(QPoint(x, top), hint))
-                x += hint.width() + self._gap
-            y += height + self._gap
-        bottom = self.contentsMargins().bottom()
-        return max(0, y - self._gap - rect.y()) + bottom
 
 
 @dataclass(frozen=True)

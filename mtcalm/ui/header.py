@@ -4,15 +4,23 @@ The section buttons are plain buttons, each its own Tab stop in reading order (a
 button group would let Tab reach only the checked one, move between sections on the arrow
 keys, and keep a section highlighted after leaving it). The window says which section is
 current; no section is highlighted on pages that belong to none (a session, its summary).
+
+When one row does not fit (a small screen, large text), the sections move to a second row
+that wraps, and the header keeps that height on every page.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from mtcalm.ui.layout import FlowLayout
 from mtcalm.ui.text import plain_label
 from mtcalm.ui.theme import HEADER_HEIGHT
+
+MARGIN = 24
+GAP = 6
 
 SECTIONS = ("home", "pacer", "library", "journal", "data")
 
@@ -27,11 +35,18 @@ class Header(QFrame):
         super().__init__(parent)
         self.setProperty("role", "header")
         self.setFixedHeight(HEADER_HEIGHT)  # the same on every page, buttons or not
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(24, 10, 24, 10)
+        self._column = QVBoxLayout(self)
+        self._column.setContentsMargins(MARGIN, 10, MARGIN, 10)
+        self._column.setSpacing(GAP)
+        self._top = QHBoxLayout()
+        self._top.setSpacing(GAP)
+        self._column.addLayout(self._top)
         self.wordmark = plain_label(self.tr("mtcalm"), "wordmark", wrap=False)
-        layout.addWidget(self.wordmark)
-        layout.addStretch(1)
+        self._top.addWidget(self.wordmark)
+        self._top.addStretch(1)
+        self.sections = QWidget()
+        self._flow = FlowLayout(self.sections, spacing=GAP)
+        self._top.addWidget(self.sections)
         names = {
             "home": self.tr("Listen"),
             "pacer": self.tr("Breathe"),
@@ -46,7 +61,7 @@ class Header(QFrame):
             button.setCheckable(True)  # checked shows the current section (never by a click)
             button.clicked.connect(lambda _=False, s=section: self._request(s))
             self.buttons[section] = button
-            layout.addWidget(button)
+            self._flow.addWidget(button)
         self.ground_button = QPushButton(self.tr("Stop and ground"))
         self.ground_button.setProperty("role", "ground")
         self.ground_button.setToolTip(self.tr("Pause and do a short grounding exercise (Esc)"))
@@ -54,7 +69,37 @@ class Header(QFrame):
             self.tr("Pauses the music and opens a short grounding exercise")
         )
         self.ground_button.clicked.connect(self.ground_requested)
-        layout.addWidget(self.ground_button)
+        self._top.addWidget(self.ground_button)
+
+    def _one_row_width(self) -> int:
+        """The width everything needs side by side."""
+        widths = [self.wordmark.sizeHint().width(), self._flow.sizeHint().width()]
+        if self.ground_button.isVisibleTo(self):
+            widths.append(self.ground_button.sizeHint().width())
+        return sum(widths) + GAP * (len(widths) + 2) + 2 * MARGIN
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange(event.size().width())
+        super().resizeEvent(event)
+
+    def _arrange(self, width: int) -> None:
+        """One row when it fits; else the sections on a second row that wraps."""
+        two_rows = width < self._one_row_width()
+        on_second_row = self._column.indexOf(self.sections) >= 0
+        if two_rows and not on_second_row:
+            self._top.removeWidget(self.sections)
+            self._column.addWidget(self.sections)
+        elif not two_rows and on_second_row:
+            self._column.removeWidget(self.sections)
+            self._top.insertWidget(2, self.sections)
+        # On the narrowest screens the wordmark gives way to "Stop and ground".
+        room = width - 2 * MARGIN - GAP - self.ground_button.sizeHint().width()
+        self.wordmark.setVisible(room >= self.wordmark.sizeHint().width())
+        height = HEADER_HEIGHT
+        if two_rows and self.sections.isVisibleTo(self):
+            height += self._flow.heightForWidth(width - 2 * MARGIN) + GAP
+        self.sections.setMinimumWidth(0 if two_rows else self._flow.sizeHint().width())
+        self.setFixedHeight(height)
 
     def _request(self, section: str) -> None:
         self.show_section(self.current_section())  # a click alone never changes the highlight
@@ -67,9 +112,10 @@ class Header(QFrame):
         """Highlight ``section`` (or none); show the sections and the grounding button or not."""
         for name, button in self.buttons.items():
             button.setChecked(name == section)
-            button.setVisible(sections)
             button.setAccessibleDescription(self.tr("Current section") if name == section else "")
+        self.sections.setVisible(sections)
         self.ground_button.setVisible(ground)
+        self._arrange(self.width())
 
     def set_sections_enabled(self, enabled: bool) -> None:
         for button in self.buttons.values():

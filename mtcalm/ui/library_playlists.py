@@ -12,9 +12,6 @@ from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
     QObject,
-    QPoint,
-    QRect,
-    QSize,
     Qt,
     Signal,
 )
@@ -23,8 +20,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHeaderView,
-    QLayout,
-    QLayoutItem,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -36,7 +31,7 @@ from mtcalm.m3u import M3UError, import_m3u, write_m3u
 from mtcalm.own_playlists import OwnPlaylistError, OwnPlaylists
 from mtcalm.playlists import Playlist, PlaylistError
 from mtcalm.ui import theme
-from mtcalm.ui.layout import card
+from mtcalm.ui.layout import FlowLayout, card
 from mtcalm.ui.library_dialogs import LibraryDialogs
 from mtcalm.ui.library_models import KeyOf, PlaylistTracksModel, cell_tooltip, flag_text
 from mtcalm.ui.text import minutes_text, plain_label, plural, tr
@@ -47,72 +42,6 @@ ENTER_KEYS = ("Return", "Enter")
 CELL_PADDING = 32  # the theme's item padding (10 px a side), the style's margins, air
 HEADER_PADDING = 32  # the header's padding and room for the sort arrow
 MIN_SHARE_CHARACTERS = 10  # below this a shared column is too narrow to read
-
-
-class FlowLayout(QLayout):
-    """Widgets side by side that wrap onto another line when there is no room: a row of
-    buttons never makes the page wider than the window, at any text size."""
-
-    def __init__(self, parent: QWidget | None = None, spacing: int = 8) -> None:
-        super().__init__(parent)
-        self._items: list[QLayoutItem] = []
-        self.setContentsMargins(0, 0, 0, 0)
-        self.setSpacing(spacing)
-
-    def addItem(self, item: QLayoutItem) -> None:
-        self._items.append(item)
-
-    def count(self) -> int:
-        return len(self._items)
-
-    def itemAt(self, index: int) -> QLayoutItem | None:
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index: int) -> QLayoutItem | None:
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
-
-    def expandingDirections(self) -> Qt.Orientation:
-        return Qt.Orientation(0)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), move=False)
-
-    def setGeometry(self, rect: QRect) -> None:
-        super().setGeometry(rect)
-        self._arrange(rect, move=True)
-
-    def sizeHint(self) -> QSize:
-        return self.minimumSize()
-
-    def minimumSize(self) -> QSize:
-        size = QSize()
-        for item in self._items:
-            if not item.isEmpty():
-                size = size.expandedTo(item.minimumSize())
-        margins = self.contentsMargins()
-        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
-
-    def _arrange(self, rect: QRect, *, move: bool) -> int:
-        """Place the items in lines within ``rect``; returns the height used."""
-        margins = self.contentsMargins()
-        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
-        gap = max(self.spacing(), 0)
-        x, y, line_height = area.x(), area.y(), 0
-        for item in self._items:
-            if item.isEmpty():
-                continue
-            hint = item.sizeHint()
-            width = min(hint.width(), area.width())
-            if x > area.x() and x + width > area.right() + 1:
-                x, y, line_height = area.x(), y + line_height + gap, 0
-            if move:
-                item.setGeometry(QRect(QPoint(x, y), QSize(width, hint.height())))
-            x += width + gap
-            line_height = max(line_height, hint.height())
-        return y + line_height - rect.y() + margins.bottom()
 
 
 def button_row(*widgets: QWidget) -> FlowLayout:
