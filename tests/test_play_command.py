@@ -357,7 +357,7 @@ def test_no_sound_device_fails_with_one_clear_line(tmp_path: Path, make_tone: To
     assert played.stdout == ""
     [line] = played.stderr.splitlines()
     print(line)
-    assert line.startswith("mtcalm: no sound device: ")
+    assert line.startswith("mtcalm: no sound device was found: ")
     assert "no-such-driver" in line, "SDL's own reason is kept"
 
 

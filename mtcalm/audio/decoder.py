@@ -62,6 +62,8 @@ class TrackDecoder:
             raise _cannot_play(path, f"it says {channels} channels at {rate} Hz")
         self.source_rate = rate
         self._channels = channels
+        # A FLAC written as a stream says "length unknown"; libsndfile reports the largest count.
+        self.length_unknown = int(self._file.frames) >= UNKNOWN_LENGTH
         # An Ogg stream's last page carries an end-of-stream mark; a file cut off part-way
         # (a pulled USB stick, an interrupted download) has none, though it decodes cleanly.
         self.cut_short = self._file.format == "OGG" and not _ogg_stream_ends(path)
@@ -74,6 +76,7 @@ class TrackDecoder:
         self._source_done = False
         self.position = 0  # the next frame read() returns, at the mixer's rate
         self.error: AudioFileError | None = None  # why reading stopped early, if it broke
+        self.end_checked = False  # look_ahead() has decoded to the end: frames is the real length
         self._start_resampler()
 
     @property
@@ -86,12 +89,34 @@ class TrackDecoder:
         It decodes a little ahead, so when a file turns out to be damaged part-way the frames
         before the damage are still returned (and can be faded); :attr:`error` then says why.
         """
+        self._fill(count + READ_AHEAD_FRAMES)
+        out, self._pending = self._pending[:count], self._pending[count:]
+        self.position += len(out)
+        return out
+
+    def look_ahead(self, count: int) -> int:
+        """Decode up to ``count`` frames ahead (kept for :meth:`read`); the real frames left.
+
+        A file whose header promises more than it holds (an MP3 whose Xing header counts
+        frames that are not there) is found out here: when it ends cleanly sooner, its
+        :attr:`frames` become the frames it really has, so fades end at its real end.
+        """
+        self._fill(count)
+        self.end_checked = True
+        if self._source_done and self.error is None:
+            real = self.position + len(self._pending)
+            if real < self.frames:
+                self.frames = max(real, 1)
+        return max(0, self.frames - self.position)
+
+    def _fill(self, wanted_frames: int) -> None:
+        """Decode until ``wanted_frames`` are pending or the file has ended (or broken)."""
         np = self._np
-        while len(self._pending) < count + READ_AHEAD_FRAMES and not self._source_done:
-            missing = count + READ_AHEAD_FRAMES - len(self._pending)
+        while len(self._pending) < wanted_frames and not self._source_done:
+            missing = wanted_frames - len(self._pending)
             wanted = max(1024, math.ceil(missing * self.source_rate / SAMPLE_RATE))
             try:
-                raw = self._file.read(wanted, dtype="float32", always_2d=True)
+                raw = self._read_source(wanted)
             except (RuntimeError, ValueError, OSError) as error:
                 self._source_done = True
                 reason = f"it is damaged part-way ({_reason(error)})"
@@ -104,9 +129,25 @@ class TrackDecoder:
                 piece = self._resampler.resample_chunk(piece, last=last)
             if len(piece):
                 self._pending = np.concatenate([self._pending, piece.astype(np.float32)])
-        out, self._pending = self._pending[:count], self._pending[count:]
-        self.position += len(out)
-        return out
+            if last and self.length_unknown:  # now it is known
+                self.frames = max(1, self.position + len(self._pending))
+
+    def _read_source(self, wanted: int) -> Frames:
+        """Up to ``wanted`` frames from the file, float32, (frames, channels)."""
+        if not self.length_unknown:
+            raw: Frames = self._file.read(wanted, dtype="float32", always_2d=True)
+            return raw
+        # soundfile seeks after each read to keep its place, and that seek fails at the end of
+        # a file of unknown length ("Internal psf_fseek() failed"), losing the last frames.
+        import soundfile
+
+        np = self._np
+        out: Frames = np.empty((wanted, self._channels), dtype=np.float32)
+        pointer = soundfile._ffi.cast("float *", out.ctypes.data)
+        count = int(soundfile._snd.sf_readf_float(self._file._file, pointer, wanted))
+        if count < 0:
+            raise RuntimeError("libsndfile could not read it")
+        return out[:count]
 
     def seek(self, frame: int) -> None:
         """Go to ``frame`` (at the mixer's rate), clamped to the file."""
@@ -144,6 +185,7 @@ def _reason(error: BaseException) -> str:
     return text[:200]
 
 
+UNKNOWN_LENGTH = 2**62  # frame counts from here up mean libsndfile does not know the length
 OGG_TAIL_BYTES = 65536  # more than the largest Ogg page
 
 

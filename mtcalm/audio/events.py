@@ -17,10 +17,15 @@ class PlayerState(StrEnum):
 
 @dataclass(frozen=True)
 class PlayerError:
-    """An audio problem as a value: a short text for a notice and a longer one to explain."""
+    """An audio problem as a value: a short text for a notice and a longer one to explain.
+
+    Both are plain words for the person; ``detail`` keeps the technical reason (SDL's or a
+    library's own message) for a "Details" view, and is empty when there is nothing more.
+    """
 
     short: str
     long: str
+    detail: str = ""
 
 
 class OutputFailure(Exception):

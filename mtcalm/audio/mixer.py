@@ -9,6 +9,7 @@ output frame at which it will be heard.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,14 @@ AMBIENCE_FADE_SECONDS = 3.0
 RESUME_AFTER_TIMER_SECONDS = 1.0  # the timer was extended during its fade-out: come back up
 MAX_CROSSFADE_SECONDS = 12.0
 SHORTEST_TIMER_FADE_SECONDS = 1.0
+# The fade-in and the fade-out together take at most this share of the time there is (the
+# timer's, or the programme's): a 4 s track with a session's 3 s and 4 s fades would otherwise
+# fade out before it has faded in, and be silent. They shrink in proportion, as crossfades do.
+FADE_SHARE = 0.4
+# Near a track's end its last seconds are decoded ahead, so the fade-out or crossfade ends at
+# its real end even when its header promised more frames than it has.
+LOOK_AHEAD_MARGIN_SECONDS = 1.0
+LOOK_AHEAD_LIMIT_SECONDS = 30.0  # beyond this (a very long fade) the header is taken at its word
 
 
 def frames(seconds: float) -> int:
@@ -68,6 +77,12 @@ class Rendered:
     finished: EndReason | None = None  # the programme ended with this block's last frame
 
 
+def _real_frames_left(decoder: TrackDecoder, needed: int) -> int:
+    """Frames left in the file; decoded ahead to be sure only when fewer than ``needed``."""
+    declared = max(0, decoder.frames - decoder.position)
+    return declared if declared >= needed else decoder.look_ahead(needed)
+
+
 def _error(failure: AudioFileError) -> PlayerError:
     return PlayerError(failure.short, failure.long)
 
@@ -92,6 +107,8 @@ class Mixer:
         self._crossfade = 0
         self._fade_in = 0
         self._fade_out = 0
+        self._fades_fitted = False
+        self._skipping: TrackVoice | None = None  # fading out, the next track waits for it
         self._ambience: list[LoopVoice] = []
         self.ambience_path: Path | None = None
         self.rendered = 0
@@ -117,6 +134,7 @@ class Mixer:
         self._played_this_pass = self._played_any = False
         self._crossfade = frames(min(MAX_CROSSFADE_SECONDS, max(0.0, crossfade)))
         self._fade_in, self._fade_out = frames(fade_in), frames(fade_out)
+        self._fades_fitted = False  # fitted to the time there is when the first track opens
         self.rendered = 0
         self.ending = None
         self.opening = Ramp(0.0)
@@ -139,6 +157,22 @@ class Mixer:
         level = self.opening.value * self.closing.value
         self.opening = Ramp(1.0)
         self.closing = Ramp(level)
+
+    def skip(self, fade_out: float) -> bool:
+        """Fade the track being heard out over ``fade_out`` (less if less is left), then go on
+        with the next. False when it is the programme's last track (nothing to go on to)."""
+        current = self._current()
+        if not self.active or self.ending is not None or current is None or current.leaving:
+            return True  # nothing playing to skip, or already on its way out
+        if self._is_last(current):
+            return False
+        # While paused nothing is heard: the next track is simply there when the music resumes.
+        length = max(min(frames(fade_out), current.frames_left), DECLICK_FRAMES)
+        length = 0 if self.paused_silent else length
+        current.leaving = True
+        current.envelope.move_to(0.0, length)
+        self._skipping = current
+        return True
 
     def pause(self) -> None:
         self.hold.move_to(0.0, round(frames(PAUSE_FADE_SECONDS) * self.hold.value))
@@ -255,12 +289,20 @@ class Mixer:
                 result.markers.append(
                     Marker(self.rendered, current.index, current.position, current.frames)
                 )
+            longest = 0
             for voice in self._voices:
-                if voice.mix_into(segment) and not voice.announced:
+                had = voice.mix_into(segment)
+                longest = max(longest, had)
+                if had and not voice.announced:
                     voice.announced = True  # heard from here: it counts as played
                     self._played_this_pass = self._played_any = True
                     event = TrackStarted(voice.index, voice.path)
                     result.events.append((self.rendered, event))
+            if longest < span and self._voices and all(voice.ended for voice in self._voices):
+                # The sound ended sooner than its header said: what follows (the next track, or
+                # the end) comes at once, with no silence padded in.
+                span = longest
+                segment = segment[:span]
             self._mix_ambience(segment, result)
             master = level_gain(self.volume.render(span))
             master *= level_gain(self.opening.render(span))
@@ -298,6 +340,8 @@ class Mixer:
         for ramp in (self.closing, self.hold):
             if ramp.moving and ramp.target == 0.0:
                 points.append(ramp.frames_left)
+        if self._skipping is not None and self._skipping.envelope.moving:
+            points.append(self._skipping.envelope.frames_left)
         return max(1, min(points))
 
     def _crossfade_for(self, current: TrackVoice) -> int:
@@ -316,8 +360,13 @@ class Mixer:
         False when the programme has ended.
         """
         current = self._current()
+        if current is not None and not current.leaving and not current.ended:
+            self._find_real_end(current)
+        skipping = self._skipping is not None and not self._skipping.silent
+        if not skipping:
+            self._skipping = None
         if current is None or current.ended or current.leaving:
-            due, crossfade = True, 0
+            due, crossfade = not skipping, 0  # after a skip, the next begins once it is silent
         else:
             crossfade = min(self._crossfade_for(current), current.frames_left)
             due = current.frames_left <= self._crossfade_for(current)
@@ -352,6 +401,8 @@ class Mixer:
         self._upcoming = None
         if voice is None:
             return False
+        if not self._fades_fitted:
+            self._fit_fades(voice)
         voice.gain = self._levels.level(voice.path).gain
         if current is None or current.ended:
             pass  # nothing to overlap: it starts where the last one stopped
@@ -369,6 +420,51 @@ class Mixer:
         self._voices.append(voice)
         self._upcoming = self._open_next(result)  # know now whether this one is the last
         return True
+
+    def _fit_fades(self, first: TrackVoice) -> None:
+        """Shrink the fades in proportion to take at most FADE_SHARE of the time there is."""
+        self._fades_fitted = True
+        both = self._fade_in + self._fade_out
+        if both == 0:
+            return
+        needed = math.ceil(both / FADE_SHARE)
+        if self.timer_end is not None:
+            time = self.timer_end - self.rendered
+        else:
+            time = self._programme_frames(first, needed)
+        if time >= needed:
+            return
+        scale = FADE_SHARE * max(0, time) / both
+        self._fade_in = round(self._fade_in * scale)
+        self._fade_out = round(self._fade_out * scale)
+        if self.ending is None and self.rendered == 0:
+            self.opening = Ramp(0.0)
+            self.opening.move_to(1.0, self._fade_in)
+
+    def _programme_frames(self, first: TrackVoice, needed: int) -> int:
+        """The programme's real length from ``first`` on, counted only as far as ``needed``."""
+        total = _real_frames_left(first.decoder, needed)
+        for path in self._tracks[first.index + 1 :]:
+            if total >= needed:
+                break
+            try:
+                decoder = TrackDecoder(path)
+            except AudioFileError:
+                continue  # it will be reported when its turn comes
+            try:
+                total += _real_frames_left(decoder, needed - total)
+            finally:
+                decoder.close()
+        return total
+
+    def _find_real_end(self, current: TrackVoice) -> None:
+        """Decode a track's last seconds ahead, so its fade ends where its sound really does."""
+        decoder = current.decoder
+        if decoder.end_checked:
+            return
+        horizon = self._fade_out + self._crossfade + frames(LOOK_AHEAD_MARGIN_SECONDS)
+        if current.frames_left <= min(horizon, frames(LOOK_AHEAD_LIMIT_SECONDS)):
+            decoder.look_ahead(current.frames_left + 1)
 
     def _open_next(self, result: Rendered) -> TrackVoice | None:
         while True:
@@ -443,6 +539,7 @@ class Mixer:
         self.stop()
 
     def _close_voices(self) -> None:
+        self._skipping = None
         for voice in self._voices:
             voice.close()
         self._voices.clear()

@@ -5,13 +5,12 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from mtcalm.audio.output import Clock, PlaybackClock
+from mtcalm.audio.output import QUEUE_AHEAD_FRAMES, Clock, PlaybackClock
 
 if TYPE_CHECKING:
     from mtcalm.audio.decoder import Frames
 
-# Like a sound card's queue: a block playing and one waiting (see player.BLOCK_FRAMES).
-QUEUED_FRAMES = 2 * 4096
+QUEUED_FRAMES = QUEUE_AHEAD_FRAMES  # as much queued ahead as the real output keeps
 
 
 class NullOutput:

@@ -14,6 +14,12 @@ if TYPE_CHECKING:
 
 Clock = Callable[[], float]
 
+# How much sound an output keeps queued ahead of what is heard: 0.2 s. Whatever holds the
+# player's thread up for less than that (Python's lock held by the window, a slow disk) is
+# never heard as a gap; a change (pause, volume, seek, end) is heard at most this much plus
+# one block later.
+QUEUE_AHEAD_FRAMES = SAMPLE_RATE // 5
+
 
 class Output(Protocol):
     """A sound device, real or silent. Called only from the player's control thread."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import queue
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -46,13 +47,22 @@ __all__ = [
     "perceptual_gain",
 ]
 
-# 93 ms: a block playing and one queued give the control thread 90–180 ms of slack, more than
-# the longest pause measured while the window builds a page (about 30 ms).
-BLOCK_FRAMES = 4096
-# While sound is queued the thread wakes this often: a queue slot frees every 93 ms, and then
-# one block (93 ms) is left to play. With nothing queued it sleeps until a command arrives.
-TICK_SECONDS = 0.04
+# 46 ms. The output keeps 0.2 s queued ahead (output.QUEUE_AHEAD_FRAMES), so between 0.17 s
+# and 0.25 s is always waiting: far more than the longest pause measured while the window
+# builds a page (about 30 ms), and little enough that a pause or a seek is heard at once.
+BLOCK_FRAMES = 2048
+# While sound is queued the thread wakes this often to top the queue up. With nothing queued it
+# sleeps until a command arrives.
+TICK_SECONDS = 0.03
+# Python passes its lock between busy threads every 5 ms by default. Rendering a block lets go
+# of the lock and takes it back some twenty times (numpy, libsndfile), and each time another
+# thread busy in Python (the window building a page) keeps it for a whole interval: a block
+# of 4096 frames, 0.6 ms of work, took up to 96 ms, longer than the 93 ms it plays, and the
+# sound starved. At 0.5 ms it took 0.5 ms however busy the caller (measured). Idle threads are
+# not affected: the interval only matters while two threads want the lock.
+SWITCH_INTERVAL_SECONDS = 0.0005
 SWITCH_FADE_SECONDS = 0.5  # play() over a playing programme fades that one out this fast
+SKIP_FADE_SECONDS = 1.5  # skip() fades the track being heard out this fast (less if less is left)
 
 
 class Player:
@@ -86,6 +96,8 @@ class Player:
         self._finish_reason = EndReason.COMPLETED
         self._next_programme: Callable[[], None] | None = None  # play() while one is playing
         self._closed = False
+        if sys.getswitchinterval() > SWITCH_INTERVAL_SECONDS:
+            sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
         self._thread = threading.Thread(target=self._run, name="mtcalm-player", daemon=True)
         self._thread.start()
 
@@ -128,13 +140,34 @@ class Player:
         """End the programme gently: fade out over ``fade_out`` seconds, then stop."""
         self._commands.put(lambda: self._do_end(fade_out, cancel_next=True))
 
+    def skip(self) -> None:
+        """Go on to the programme's next track: the one heard fades out over about 1.5 s.
+
+        The next track is announced with TrackStarted as usual. Skipping the last track ends
+        the programme as :meth:`end` does, with the same short fade: PlaybackEnded then says
+        EndReason.ENDED, since the person ended it before its end.
+        """
+        self._commands.put(self._do_skip)
+
     def seek(self, seconds: float) -> None:
         """Go to ``seconds`` into the track being heard."""
         self._commands.put(lambda: self._do_seek(seconds))
 
     def set_timer(self, seconds: float | None) -> None:
-        """End the session ``seconds`` of listening from now, with the fade-out; None: no timer."""
-        self._commands.put(lambda: self._do_timer(lambda: self._mixer.set_timer(seconds)))
+        """End the session ``seconds`` of listening from now, with the fade-out; None: no timer.
+
+        "From now" is as heard: the sound already queued ahead counts towards it.
+        """
+        self._commands.put(
+            lambda: self._do_timer(lambda: self._mixer.set_timer(self._heard_from_now(seconds)))
+        )
+
+    def _heard_from_now(self, seconds: float | None) -> float | None:
+        """``seconds`` from what is heard now, as seconds from what is rendered."""
+        if seconds is None:
+            return None
+        queued = max(0, self._output.written_frames() - self._output.played_frames())
+        return max(0.0, seconds - queued / SAMPLE_RATE)
 
     def change_timer(self, seconds: float) -> None:
         """Lengthen (positive) or shorten (negative) the running timer."""
@@ -274,6 +307,8 @@ class Player:
             if index < 0 and previous.index >= 0:
                 index, position, duration = previous.index, previous.position, previous.duration
             timer = self._mixer.timer_left()
+            if timer is not None:  # the mixer counts what it has rendered; count what is heard
+                timer += max(0, self._output.written_frames() - played)
             self._status = PlayerStatus(
                 self._state,
                 index,
@@ -359,6 +394,12 @@ class Player:
             self._mixer.hold.move_to(self._mixer.hold.value, 0)
         self._mixer.end(fade_out)
         self._set_state(PlayerState.FADING)
+
+    def _do_skip(self) -> None:
+        if self._state not in (PlayerState.PLAYING, PlayerState.PAUSED) and not self._starting():
+            return
+        if not self._mixer.skip(SKIP_FADE_SECONDS):
+            self._do_end(SKIP_FADE_SECONDS, cancel_next=True)
 
     def _do_seek(self, seconds: float) -> None:
         if self._state not in (PlayerState.PLAYING, PlayerState.PAUSED, PlayerState.FADING):

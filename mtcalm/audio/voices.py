@@ -83,7 +83,7 @@ class TrackVoice:
                 self.error = AudioFileError(
                     "File cut short", f"{self.path} ends part-way through: the rest is missing."
                 )
-            if self.error is not None:
+            if self.error is not None or self.decoder.length_unknown:  # no fade-out was due
                 frames = frames.copy()
                 declick_tail(frames)
         count = len(frames)

@@ -344,10 +344,8 @@ def _files(count: int) -> str:
 
 def device_problem(failure: OutputFailure) -> str:
     """One line for a sound device that would not open: what, and SDL's own words for why."""
-    cause = failure.__cause__
-    if cause is not None and str(cause):
-        return f"{failure.error.short.lower()}: {cause}"
-    return f"{failure.error.short.lower()}: {failure.error.long}"
+    error = failure.error
+    return f"{error.short.lower()}: {error.detail or error.long}"
 
 
 def _wait_until(

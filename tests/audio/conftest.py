@@ -43,8 +43,9 @@ class UnityLevels(LevelAnalyser):
 
 
 def quit_mixer() -> None:
-    """Close SDL's audio, so the next test opens it afresh with its own environment."""
-    pygame.mixer.quit()
+    """Close pygame's own mixer if anything opened it (outputs close SDL's audio themselves)."""
+    if pygame.mixer.get_init():
+        pygame.mixer.quit()
 
 
 class Listener:

@@ -144,7 +144,8 @@ def describe(shares: Sequence[float]) -> str:
 def test_a_fade_in_rises_smoothly_from_silence_to_full_level(
     recorder: Recorder, listen: Listen, make_tone: ToneMaker
 ) -> None:
-    tone = make_tone("steady.wav", 3.0, frequency=440.0, amplitude=AMPLITUDE)
+    # 4 s: the fades (1.3 s) fit within 40% of it, so they keep their lengths.
+    tone = make_tone("steady.wav", 4.0, frequency=440.0, amplitude=AMPLITUDE)
     player = recorder.open_player(volume=1.0)
     listener = listen(player)
     player.play([tone], fade_in=1.0, fade_out=0.3)
@@ -317,6 +318,11 @@ def test_a_caller_busy_in_python_never_starves_the_sound(
     recorder: Recorder, listen: Listen, make_tone: ToneMaker
 ) -> None:
     # The window's thread computing for a second and a half, as a heavy page build might.
+    # Not luck: SDL plays from its own queue without Python's lock, 0.17–0.25 s stays queued
+    # ahead, and the player takes Python's lock back within 0.5 ms (its switch interval), so a
+    # block costs it a few ms however busy the caller; before, a block cost up to 96 ms of
+    # waiting for the lock, more than the 93 ms it played, and an underrun could leave the old
+    # output's queue stuck for good (the "stall" seen on loaded machines).
     tone = make_tone("long.wav", 3.0, frequency=440.0, amplitude=AMPLITUDE)
     player = recorder.open_player(volume=1.0)
     listener = listen(player)

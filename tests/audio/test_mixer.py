@@ -149,7 +149,8 @@ def start(
 def test_a_fade_in_rises_from_silence_evenly_and_is_full_after_exactly_its_length(
     mixer: Mixer, audio: Path
 ) -> None:
-    start(mixer, [write_steady(audio / "steady.wav", 1.0)], fade_in=0.5)
+    # (2 s: the fades take at most 40% of the programme, so a 0.5 s fade-in needs 1.25 s.)
+    start(mixer, [write_steady(audio / "steady.wav", 2.0)], fade_in=0.5)
     gain = render(mixer).left / LEVEL
     length = frames(0.5)
 
