@@ -137,8 +137,8 @@ class SessionFlow:
         self.music_started = False
         self.music_on = False  # started and not yet ended
         self.heard: list[int] = []  # indexes of the tracks heard, in order, once each
-        self._return_step = Step.IDLE  # where grounding or breathing goes back to
-        self._resume_music = False
+        self._returns: list[Step] = []  # where grounding and breathing go back to, innermost last
+        self._resume_music = False  # grounding paused the music: going back resumes it
 
     # -- before the music ---------------------------------------------------------------------
 
@@ -152,6 +152,7 @@ class SessionFlow:
         self.hard_moment = False
         self.music_on = self.music_started = False
         self.heard = []
+        self._returns = []
         self._go(Step.CHECKIN_BEFORE)
 
     def cancel(self) -> None:
@@ -236,6 +237,9 @@ class SessionFlow:
         step = self.step
         if step in (Step.IDLE, Step.SUMMARY, Step.ENDING):
             return
+        if not self.can_end:  # grounding outside a session, or after its summary
+            self.go_back()
+            return
         if self.session is None:  # nothing kept yet: as if the check-in was cancelled
             self.plan = None
             self._go(Step.IDLE)
@@ -258,7 +262,8 @@ class SessionFlow:
         self.music_on = False
         self._finish_listening(completed=completed, listened=self._player().status().listened)
         if self.step in (Step.GROUNDING, Step.BREATHING):
-            self._return_step = self._after_music()  # going back goes on from there
+            after = self._after_music()  # going back to the music goes on from there
+            self._returns = [after if step is Step.LISTENING else step for step in self._returns]
             self._resume_music = False
             return
         if self.step in (Step.LISTENING, Step.ENDING):
@@ -287,7 +292,7 @@ class SessionFlow:
         """Stop and ground: the music pauses, and going back resumes it."""
         if self.step in (Step.GROUNDING, Step.ENDING):
             return
-        self._return_step = Step.LISTENING if self.step is Step.SUPPORT_BEFORE else self.step
+        self._returns.append(Step.LISTENING if self.step is Step.SUPPORT_BEFORE else self.step)
         self._resume_music = False
         if self.music_on and self.step in (Step.LISTENING, Step.BREATHING):
             player = self._player()
@@ -300,31 +305,40 @@ class SessionFlow:
         self._go(Step.GROUNDING)
 
     @property
+    def _return_step(self) -> Step:
+        return self._returns[-1] if self._returns else Step.IDLE
+
+    @property
     def grounding_returns_to_music(self) -> bool:
         """Whether going back from grounding goes to (or starts) the music."""
-        return self._return_step is Step.LISTENING
+        return self._return_step in (Step.LISTENING, Step.BREATHING)
 
     @property
     def grounding_starts_music(self) -> bool:
         return self._return_step is Step.LISTENING and not self.music_started
 
+    @property
+    def can_end(self) -> bool:
+        """Whether a session is under way to end (not outside one, nor after its summary)."""
+        return self.plan is not None and self.summary is None
+
     def breathe(self) -> None:
         """The breathing guide over the music, which plays on."""
         if self.step is Step.LISTENING:
-            self._return_step = Step.LISTENING
+            self._returns.append(Step.LISTENING)
             self._go(Step.BREATHING)
 
     def go_back(self) -> None:
         """Back from grounding or breathing to where the person was (the music resumes)."""
         if self.step not in (Step.GROUNDING, Step.BREATHING):
             return
-        target, self._return_step = self._return_step, Step.IDLE
+        target = self._returns.pop() if self._returns else Step.IDLE
         if target is Step.LISTENING and self.session is not None and not self.music_on:
             if not self.music_started:
                 self._start_music()  # grounding came before the music
                 return
             target = self._after_music()
-        if target is Step.LISTENING and self._resume_music:
+        if target in (Step.LISTENING, Step.BREATHING) and self._resume_music:
             self._player().resume()
         self._resume_music = False
         if target is Step.IDLE and self.session is None:

@@ -476,3 +476,39 @@ def test_a_full_disk_mid_session(small_disk: DiskMaker, playlist, player, view) 
         assert view.problems and "disk is full" in view.problems[-1].long.lower()
         assert flow.check_out(long_note)  # room again: kept, nothing lost
     assert sessions_in_file(folder / "journal.sqlite3")[0][0] == "ended_early"
+
+
+def test_grounding_from_breathing_goes_back_to_breathing_then_the_music(
+    journal, playlist, player, view
+) -> None:
+    """Found walking through the real window: this once left the session behind."""
+    flow = make_flow(journal, player, view)
+    flow.begin(plan(playlist))
+    flow.check_in(CALM_BEFORE)
+    flow.breathe()
+    flow.ground()
+    assert player.names() == ["play", "pause"]
+    flow.go_back()
+    assert at(flow) is Step.BREATHING and player.names()[-1] == "resume"
+    flow.go_back()
+    assert at(flow) is Step.LISTENING and flow.music_on
+    flow.music_ended(completed=True)
+    assert at(flow) is Step.CHECKIN_AFTER
+
+
+def test_after_the_summary_grounding_only_goes_back(journal, playlist, player, view) -> None:
+    """Grounding after the summary has no session to end, and writes nothing twice."""
+    flow = make_flow(journal, player, view)
+    flow.begin(plan(playlist))
+    flow.check_in(CALM_BEFORE)
+    flow.music_ended(completed=True)
+    flow.check_out(AFTER)
+    flow.ground()
+    assert not flow.can_end
+    flow.end()  # as if "End the session" were pressed: it only goes back
+    assert at(flow) is Step.SUMMARY and view.problems == []
+    flow.finish()
+    flow.ground()
+    assert not flow.can_end
+    flow.go_back()
+    assert at(flow) is Step.IDLE and len(journal.sessions()) == 1

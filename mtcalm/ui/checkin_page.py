@@ -66,7 +66,7 @@ def item_words(item: CheckInItem, phase: Phase) -> ItemWords:
             choices=(tr("not at all"), tr("a little"), tr("somewhat"), tr("quite"), tr("very")),
         ),
         "stirred_up": ItemWords(
-            tr("Did the music bring up urges, memories of using, or distressing memories?"),
+            tr("Did the music stir up cravings, urges or hard memories?"),
             choices=(tr("No"), tr("Yes")),
         ),
     }
@@ -462,4 +462,10 @@ class CheckInPage(QWidget):
             self.submitted.emit(self.check_in())
 
     def _skip_all(self) -> None:
-        self.submitted.emit(CheckIn.skipped_in(self.phase))
+        """Skip what is left; answers already given are kept, never thrown away."""
+        answered = self.check_in()
+        given = any(value is not None for value in answered.answers.values())
+        if given or answered.emotions or answered.note:
+            self.submitted.emit(answered)
+        else:
+            self.submitted.emit(CheckIn.skipped_in(self.phase))

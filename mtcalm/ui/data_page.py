@@ -288,7 +288,6 @@ class DataPage(QWidget):
         else:
             first = self.back_up_button
         first.setFocus(Qt.FocusReason.OtherFocusReason)
-        bring_into_view(self.status_place)  # the buttons and where their result will show
         bring_into_view(first)
 
     # -- backing up --------------------------------------------------------------------------

@@ -108,11 +108,13 @@ class GroundingPage(QWidget):
         QWidget.setTabOrder(self.return_button, self.end_button)
         self._show_step(0)
 
-    def begin(self, return_text: str, can_end: bool) -> None:
-        """Start again from the first step; ``can_end`` when there is music to end."""
+    def begin(self, return_text: str, can_end: bool, *, music_paused: bool = False) -> None:
+        """Start again from the first step; ``can_end`` when there is a session to end, and
+        ``music_paused`` when grounding paused its music (said only when true).
+        """
         self.subtitle.setText(
             self.tr("The music is paused. Take this at your own pace.")
-            if can_end
+            if music_paused
             else self.tr("Take this at your own pace.")
         )
         self.return_button.setText(return_text)

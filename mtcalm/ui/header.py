@@ -11,6 +11,8 @@ that wraps, and the header keeps that height on every page.
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
@@ -92,6 +94,11 @@ class Header(QFrame):
         elif not two_rows and on_second_row:
             self._column.removeWidget(self.sections)
             self._top.insertWidget(2, self.sections)
+        if two_rows != on_second_row:  # Tab follows reading order: top row, then the next
+            chain = [*self.buttons.values()]
+            chain = [self.ground_button, *chain] if two_rows else [*chain, self.ground_button]
+            for before, after in itertools.pairwise(chain):
+                QWidget.setTabOrder(before, after)
         # On the narrowest screens the wordmark gives way to "Stop and ground".
         room = width - 2 * MARGIN - GAP - self.ground_button.sizeHint().width()
         self.wordmark.setVisible(room >= self.wordmark.sizeHint().width())

@@ -208,6 +208,7 @@ class SessionTable(QTableView):
         super().__init__(parent)
         self.journal_model = model
         self.setModel(model)
+        self.setTabKeyNavigation(False)  # Tab leaves the table; the arrow keys move in it
         self.setItemDelegate(WrappingDelegate(self))
         self._preferred: list[int] = []
         self._least: list[int] = []

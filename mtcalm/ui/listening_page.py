@@ -926,9 +926,12 @@ class ListeningPage(QWidget):
                 )
             )
         leaving = not flagged and self.skip_now_button.hasFocus()
+        arriving = flagged and not self.flag_box.isVisible()
         self.flag_box.setVisible(flagged)
         if leaving:
             self._focus_main()
+        elif arriving and self.isVisible():  # flagged from under More, low on a small page
+            bring_into_view(self.flag_box)
 
     def _toggle_flag(self) -> None:
         if self._shown_track >= 0:

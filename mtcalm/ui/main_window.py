@@ -145,7 +145,8 @@ class MainWindow(QMainWindow):
         name = self.current_name()
         in_session = self.flow.in_session
         journal_problem = name == "problem" or self.workspace.journal is None
-        section = name if name in SECTIONS and not in_session else ""
+        section = "home" if name == "script_intro" else name  # choosing what to listen to
+        section = section if section in SECTIONS and not in_session else ""
         self.header.show_section(
             section,
             sections=not in_session and not journal_problem,
@@ -155,8 +156,12 @@ class MainWindow(QMainWindow):
             open_at_top(page)
 
     def _escape(self) -> None:
-        """Esc: "Stop and ground" in a session and at home; elsewhere, back home."""
-        if self.flow.in_session or self.current_name() == "home":
+        """Esc: back from grounding; "Stop and ground" in a session and at home; elsewhere,
+        back home.
+        """
+        if self.current_name() == "grounding":
+            self.flow.go_back()
+        elif self.flow.in_session or self.current_name() == "home":
             self.stop_and_ground()
         elif self.current_name() in ("pacer", "library", "journal") or (
             self.current_name() == "data" and self.workspace.journal is not None
@@ -166,6 +171,7 @@ class MainWindow(QMainWindow):
     # -- sections -------------------------------------------------------------------------------
 
     def show_section(self, section: str) -> None:
+        self.flow.finish()  # leaving a summary by the header: that session is over
         sections = self.sections
         {
             "home": self.show_home,
@@ -176,6 +182,7 @@ class MainWindow(QMainWindow):
         }[section]()
 
     def show_home(self) -> None:
+        self.flow.finish()
         self.show_page(self.home)
 
     def stop_and_ground(self) -> None:

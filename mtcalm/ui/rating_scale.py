@@ -241,6 +241,11 @@ class WordScale(RatingScale):
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
 
+    def value_text(self, value: int | None = None) -> str:
+        """The word the person chose ("quite"), or "not answered"."""
+        value = self._value if value is None else value
+        return self.tr("not answered") if value is None else self.anchors[value]
+
     def _describe(self) -> None:
         if self._value is None:
             self.setAccessibleDescription(self.tr("not answered"))

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
     QHBoxLayout,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -52,8 +53,8 @@ def swatch_style(colour: str) -> str:
         f" min-width: {inner}px; max-width: {inner}px; min-height: {inner}px;"
         f" max-height: {inner}px; }}"
         f"QPushButton:hover {{ border-color: {theme.BORDER}; }}"
-        f"QPushButton:focus {{ border-color: {theme.ACCENT}; }}"
-        f"QPushButton:checked {{ border-color: {theme.TEXT}; }}"
+        f"QPushButton:checked {{ border-color: {theme.CONTROL_BORDER}; }}"
+        f"QPushButton:focus {{ border-color: {theme.FOCUS}; }}"  # after :checked, so it shows
     )
 
 
@@ -92,7 +93,7 @@ class ReflectionPage(QWidget):
         self.skip_button = QPushButton(self.tr("Skip"))
         self.skip_button.setProperty("role", "quiet")
         self.skip_button.setToolTip(self.tr("Go on without keeping a reflection"))
-        self.skip_button.clicked.connect(self.skipped.emit)
+        self.skip_button.clicked.connect(self._skip)
         self.keep_button = QPushButton(self.tr("Keep this"))
         self.keep_button.setProperty("role", "primary")
         self.keep_button.setToolTip(self.tr("Keep the note and the drawing in your journal"))
@@ -204,6 +205,24 @@ class ReflectionPage(QWidget):
         self.colour_buttons[DEFAULT_COLOUR].setChecked(True)
         self.full_notice.hide()
         self._update_buttons()
+
+    def _skip(self) -> None:
+        """Go on without a reflection; words or a drawing already made are not lost unasked."""
+        if self.note_text() or not self.drawing().is_empty:
+            box = QMessageBox(self)
+            box.setIcon(QMessageBox.Icon.Question)
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.setWindowTitle(self.tr("mtcalm"))
+            box.setText(self.tr("Leave out what you wrote and drew?"))
+            box.setInformativeText(self.tr("It is not kept unless you choose Keep this."))
+            keep = box.addButton(self.tr("Keep this"), QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(self.tr("Leave it out"), QMessageBox.ButtonRole.DestructiveRole)
+            box.setDefaultButton(keep)
+            box.exec()
+            if box.clickedButton() is keep:
+                self._keep()
+                return
+        self.skipped.emit()
 
     def note_text(self) -> str:
         return self.note.toPlainText().strip()[:MAX_REFLECTION_NOTE_LENGTH]

@@ -12,10 +12,10 @@ from mtcalm.ui.text import minutes_text, plain_label
 
 
 class ScriptIntroPage(QWidget):
-    """Shows a script's title, summary, length, music and its "who this is not for" note.
+    """Shows a script's title, its "who this is not for" note first (it is about safety, so
+    it is never below the fold), then its summary, length and music.
 
-    The note can be long and the text large, so the page scrolls; Go on and Choose something
-    else stay in view below it.
+    The page scrolls when the text is large; Go on and Choose something else stay in view.
     """
 
     accepted = Signal(object)  # the Script
@@ -27,12 +27,6 @@ class ScriptIntroPage(QWidget):
         layout, buttons = page_with_actions(self)
         self.title = plain_label("", "title")
         layout.addWidget(self.title)
-        self.summary = plain_label("")
-        layout.addWidget(self.summary)
-        self.facts = plain_label("", "muted")
-        layout.addWidget(self.facts)
-        layout.addSpacing(theme.SPACING // 2)
-
         panel, note_layout = card((28, 20, 28, 20), spacing=8)
         note_layout.addWidget(plain_label(self.tr("Who this is not for"), "heading"))
         self.not_for = plain_label("")  # from the script's file: plain text
@@ -49,6 +43,12 @@ class ScriptIntroPage(QWidget):
             )
         )
         layout.addWidget(panel)
+        layout.addSpacing(theme.SPACING // 2)
+        self.summary = plain_label("")
+        layout.addWidget(self.summary)
+        self.facts = plain_label("", "muted")
+        layout.addWidget(self.facts)
+
         layout.addStretch(1)
 
         buttons.addStretch(1)
@@ -70,6 +70,7 @@ class ScriptIntroPage(QWidget):
         self.facts.setText(f"{minutes_text(script.duration)} · {music}")
         self.not_for.setText(script.not_for)
         self.accept_button.setAccessibleName(self.tr("Go on to %1").replace("%1", script.title))
+        self.accept_button.setAccessibleDescription(script.not_for)  # heard before going on
 
     def focus_first(self) -> None:
         """Open at the top (the note is read first), with the focus on Go on."""

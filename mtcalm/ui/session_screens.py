@@ -267,13 +267,15 @@ class SessionScreens(QObject):
     def _show_grounding(self, previous: Step) -> None:
         if previous is Step.IDLE:
             self._before_grounding = self.window.pages.currentWidget()
-        if self.flow.grounding_starts_music:
+        flow = self.flow
+        if flow.grounding_starts_music:
             return_text = self.tr("Go on to the music")
-        elif self.flow.grounding_returns_to_music and self.flow.music_on:
-            return_text = self.tr("Return to the music")
+        elif flow.grounding_returns_to_music and flow.music_on:
+            return_text = self.tr("Back to the music")
         else:
             return_text = self.tr("Go back")
-        self.grounding.begin(return_text, can_end=self.flow.session is not None)
+        paused = flow.music_on and flow.grounding_returns_to_music
+        self.grounding.begin(return_text, can_end=flow.can_end, music_paused=paused)
         self.window.show_page(self.grounding)
 
     def _show_summary(self, back: bool) -> None:
@@ -281,8 +283,8 @@ class SessionScreens(QObject):
         if summary is None:
             return
         if not back:
-            hard = self.flow.hard_moment or summary.distress_rose
-            self.summary.show_summary(summary, hard_moment=hard)
+            # Grounding was offered after a hard moment already; distress that rose is new.
+            self.summary.show_summary(summary, hard_moment=summary.distress_rose)
             offers = self.flow.flag_offers()
             if offers:
                 self.summary.offer_flags([(o.index, o.title, o.flagged) for o in offers])

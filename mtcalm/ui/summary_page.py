@@ -23,6 +23,7 @@ from mtcalm.checkin import (
 from mtcalm.journal.store import Outcome
 from mtcalm.session import SessionSummary
 from mtcalm.ui import theme
+from mtcalm.ui.checkin_page import item_words
 from mtcalm.ui.layout import card, page_with_actions, scroll_to_top
 from mtcalm.ui.text import change_words, plain_label, plural, tr
 
@@ -61,10 +62,14 @@ def change_line(change: ItemChange) -> str:
 
 
 def after_line(key: str, value: int) -> str:
-    """``Helpfulness: 3 of 4`` or ``Brought up urges or memories: No``."""
+    """``Helpfulness: quite`` or ``Brought up urges or memories: No``: the words chosen."""
     scale = SCALES.get(key)
+    item = next((item for item in ALL_ITEMS if item.key == key), None)
+    choices = item_words(item, Phase.AFTER).choices if item is not None else ()
     if scale is None or scale == YES_NO_SCALE:
         answer = answer_text(key, value)
+    elif choices and 0 <= value - scale.minimum < len(choices):
+        answer = choices[value - scale.minimum]
     else:
         answer = tr("%1 of %2").replace("%1", str(value)).replace("%2", str(scale.maximum))
     return tr("%1: %2", "item: answer").replace("%1", item_title(key)).replace("%2", answer)

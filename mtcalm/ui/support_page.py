@@ -9,10 +9,10 @@ focused when the page opens. Under the offer is a place for the person's own sup
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from mtcalm.ui import theme
-from mtcalm.ui.layout import READABLE_WIDTH, roomy_page
+from mtcalm.ui.layout import READABLE_WIDTH, FlowLayout, roomy_page
 from mtcalm.ui.text import plain_label
 
 
@@ -29,8 +29,7 @@ class SupportPage(QWidget):
         self.words = plain_label("")
         layout.addWidget(self.words)
         layout.addSpacing(theme.SPACING // 2)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(theme.SPACING)
+        buttons = FlowLayout(spacing=theme.SPACING)  # wraps rather than cutting a word off
         self.ground_button = QPushButton(self.tr("Ground myself first"))
         self.ground_button.setProperty("role", "primary")
         self.ground_button.setDefault(True)
@@ -45,7 +44,6 @@ class SupportPage(QWidget):
         buttons.addWidget(self.ground_button)
         buttons.addWidget(self.carry_on_button)
         buttons.addWidget(self.skip_button)
-        buttons.addStretch(1)
         layout.addLayout(buttons)
         # The person's support contacts go here, under the offer (empty until they exist).
         self.contacts = QWidget()

@@ -113,13 +113,26 @@ def test_answering_a_skipped_item_unskips_it(qtbot):
 def test_skip_check_in_submits_a_skipped_check_in(qtbot):
     page = CheckInPage(Phase.AFTER)
     qtbot.addWidget(page)
-    page.questions[0].scale.set_value(5)
     submitted = []
     page.submitted.connect(submitted.append)
     assert page.skip_all.text() == "Skip these questions"
     page.skip_all.click()
     assert submitted[0].skipped
     assert all(value is None for value in submitted[0].all_answers().values())
+
+
+def test_skipping_the_rest_keeps_the_answers_already_given(qtbot):
+    """Found in a walkthrough: "Skip these questions" once threw answers away."""
+    page = CheckInPage(Phase.AFTER)
+    qtbot.addWidget(page)
+    page.questions[0].scale.set_value(2)
+    page.emotion_buttons["calm"].click()
+    submitted = []
+    page.submitted.connect(submitted.append)
+    page.skip_all.click()
+    assert not submitted[0].skipped
+    assert submitted[0].value("distress") == 2 and submitted[0].emotions == ("calm",)
+    assert submitted[0].value("energy") is None
 
 
 def test_reset_clears_everything_for_the_next_check_in(qtbot):
@@ -267,7 +280,7 @@ def test_answers_read_as_given(qtbot):
     distress.scale.set_value(6)
     assert distress.hint.text() == "Your answer: 6"
     helpfulness.scale.set_value(3)
-    assert helpfulness.hint.text() == "Your answer: 3 · quite"
+    assert helpfulness.hint.text() == "Your answer: quite"
     assert page.check_in().value("stirred_up") == 0
     assert page.check_in().value("helpfulness") == 3
 

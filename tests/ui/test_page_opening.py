@@ -233,3 +233,20 @@ def test_high_distress_puts_the_focus_on_grounding_first(qtbot, data_dir, playli
     assert QApplication.focusWidget() is support.ground_button
     qtbot.keyClick(support.ground_button, Qt.Key.Key_Return)  # Enter takes the safer way
     wait_for_page(qtbot, window, window.screens.grounding)
+
+
+def test_tab_follows_the_two_row_header_in_reading_order(qtbot, data_dir, playlist):
+    window = open_window(qtbot, data_dir, [playlist])
+    header = window.header
+    header.resize(520, header.height())  # a small screen or large text: two rows
+    window.resize(540, 560)
+    qtbot.waitUntil(lambda: header.height() > 60)
+    header.ground_button.setFocus()
+    reached = []
+    for _ in range(6):
+        reached.append(QApplication.focusWidget())
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert reached == [header.ground_button, *header.buttons.values()]
+    after = QApplication.focusWidget()
+    assert after is not None and window.home.isAncestorOf(after), "then on into the page"
+    assert all(b.width() >= b.sizeHint().width() for b in header.buttons.values())

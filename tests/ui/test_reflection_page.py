@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel, QScrollArea
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QScrollArea
 from pytestqt.qtbot import QtBot
 
 from mtcalm.checkin import CheckIn, Phase
@@ -241,10 +241,40 @@ def test_only_words_can_be_kept_too(qtbot: QtBot, page: ReflectionPage) -> None:
     assert kept.args[0] == "Just words" and kept.args[1].is_empty
 
 
-def test_skip_keeps_nothing(qtbot: QtBot, page: ReflectionPage) -> None:
-    draw(page.canvas, *HORIZONTAL)
+def answer_the_question(choice: str) -> None:
+    """Press ``choice`` in the question that opens next (it waits for an answer)."""
+
+    def press() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox), "a question was asked"
+        button = next(b for b in box.buttons() if b.text() == choice)
+        button.click()
+
+    QTimer.singleShot(0, press)
+
+
+def test_skip_with_nothing_made_keeps_nothing_and_asks_nothing(
+    qtbot: QtBot, page: ReflectionPage
+) -> None:
     with qtbot.assertNotEmitted(page.kept), qtbot.waitSignal(page.skipped):
         QTest.mouseClick(page.skip_button, LEFT)
+
+
+def test_skip_after_drawing_asks_first_and_can_leave_it_out(
+    qtbot: QtBot, page: ReflectionPage
+) -> None:
+    draw(page.canvas, *HORIZONTAL)
+    answer_the_question("Leave it out")
+    with qtbot.assertNotEmitted(page.kept), qtbot.waitSignal(page.skipped):
+        QTest.mouseClick(page.skip_button, LEFT)
+
+
+def test_skip_after_writing_asks_first_and_can_keep_it(qtbot: QtBot, page: ReflectionPage) -> None:
+    QTest.keyClicks(page.note, "the sea was loud")
+    answer_the_question("Keep this")
+    with qtbot.assertNotEmitted(page.skipped), qtbot.waitSignal(page.kept) as kept:
+        QTest.mouseClick(page.skip_button, LEFT)
+    assert kept.args[0] == "the sea was loud", "words already written are not lost unasked"
 
 
 def test_the_note_is_limited_in_length_and_says_so(page: ReflectionPage) -> None:

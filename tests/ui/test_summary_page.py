@@ -130,12 +130,12 @@ def test_a_yes_or_no_answer_reads_as_given(page: SummaryPage) -> None:
     page.show_summary(summary(after=after))
     texts = shown_texts(page)
     assert "Brought up urges or memories: Yes" in texts
-    assert "Helpfulness: 3 of 4" in texts
+    assert "Helpfulness: quite" in texts
     after = CheckIn(Phase.AFTER, {"distress": 4, "helpfulness": 0, "stirred_up": 0})
     page.show_summary(summary(after=after))
     texts = shown_texts(page)
     assert "Brought up urges or memories: No" in texts
-    assert "Helpfulness: 0 of 4" in texts
+    assert "Helpfulness: not at all" in texts
     assert not any(text.endswith((": 1", ": 0")) for text in texts)
     assert answer_text("stirred_up", 1) == "Yes" and answer_text("stirred_up", 0) == "No"
     assert answer_text("distress", 1) == "1"

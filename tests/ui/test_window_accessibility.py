@@ -35,7 +35,9 @@ def test_every_page_names_its_controls(qtbot, data_dir, playlist):
     check_page(window.home, missing, "home")
     for section in ("pacer", "library", "journal", "data"):
         click(qtbot, window.header.buttons[section])
-        check_page(window.pages.currentWidget(), missing, section)
+        page = window.pages.currentWidget()
+        assert page is not None
+        check_page(page, missing, section)
         click(qtbot, window.header.buttons["home"])
     check_page(window.header, missing, "header")
 
