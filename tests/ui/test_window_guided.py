@@ -261,3 +261,18 @@ def test_a_flag_set_in_my_music_is_the_windows_own_and_shows_on_home(qtbot, data
     library.flag_tracks([(settle.tracks[0].path, "Track 1")])
     card = window.home.cards[0]
     assert any("1 flagged as a trigger" in label.text() for label in card.findChildren(QLabel))
+
+
+def test_skip_it_now_goes_on_to_the_next_track_and_the_banner_goes(qtbot, data_dir, settle):
+    open_audio, players = recording_audio()
+    window = open_guided_window(qtbot, data_dir, [settle], [], open_audio)
+    click(qtbot, window.home.cards[0].begin_button)
+    click(qtbot, window.screens.checkin_before.skip_all)
+    listening = window.screens.listening
+    qtbot.waitUntil(lambda: listening.now_playing.text() == "Track 1", timeout=WAIT_MS)
+    click(qtbot, listening.more_button)
+    click(qtbot, listening.flag_button)
+    click(qtbot, listening.skip_now_button)
+    qtbot.waitUntil(lambda: listening.now_playing.text() == "Track 2", timeout=WAIT_MS)
+    assert players[0].status().index == 1, "the player itself went on, not just the page"
+    assert not listening.flag_notice.isVisible(), "track 2 is not flagged: no banner"
