@@ -115,8 +115,8 @@ def run_mtcalm(data_dir: str) -> int:
 
     def create_and_watch(*args: Any, **kwargs: Any) -> Any:
         window = create_main_window(*args, **kwargs)
-        INFO["playlists"] = str(len(window.playlists))
-        INFO["tracks"] = str(sum(len(playlist.tracks) for playlist in window.playlists))
+        INFO["playlists"] = str(len(window.catalogue.playlists))
+        INFO["tracks"] = str(sum(len(playlist.tracks) for playlist in window.catalogue.playlists))
         watch_first_frame(window)
         return window
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from mtcalm import __version__
 from mtcalm.datadir import DATA_DIR_VARIABLE, DataDirError, ensure_private_dir, resolve_data_dir
+
+if TYPE_CHECKING:
+    import argparse
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -19,6 +22,8 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     """The whole command line; without ``with_commands`` only what opening the window needs
     (the commands' modules are not loaded: the first frame does not wait for them).
     """
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="mtcalm",
         description="Guided listening and relaxation with a check-in before and after.",
@@ -66,12 +71,14 @@ def command_word(argv: Sequence[str]) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     window = command_word(argv) in (None, "gui")
-    arguments = build_parser(with_commands=not window).parse_args(argv)
     if window:
         from mtcalm.ui.app import run_app  # only the GUI needs Qt
 
-        data_dir = resolve_data_dir(arguments.data_dir, os.environ)
+        # Started from the desktop there is nothing to parse: the window does not wait for it.
+        chosen = build_parser(with_commands=False).parse_args(argv).data_dir if argv else None
+        data_dir = resolve_data_dir(chosen, os.environ)
         return run_app(data_dir, sys.argv[:1])  # it says in a window, too, if the folder fails
+    arguments = build_parser().parse_args(argv)
     from mtcalm.commands.backup import run_backup
     from mtcalm.commands.check import run_check
     from mtcalm.commands.play import run_play
