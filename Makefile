@@ -33,6 +33,8 @@ lint: $(VENV)/.installed-dev
 ## Screenshots of every screen from a real window under Xvfb (needs xvfb-run).
 screenshots: $(VENV)/.installed-dev
 	xvfb-run -a -s '-screen 0 1280x800x24' env QT_QPA_PLATFORM=xcb $(BIN)/python tools/screenshots.py docs/screenshots
+	xvfb-run -a -s '-screen 0 800x600x24' env QT_QPA_PLATFORM=xcb $(BIN)/python tools/screenshots.py docs/screenshots/800x600
+	xvfb-run -a -s '-screen 0 1280x800x24' env QT_QPA_PLATFORM=xcb QT_SCALE_FACTOR=1.5 $(BIN)/python tools/screenshots.py docs/screenshots/scale-1.5
 
 benchmark: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/startup.py

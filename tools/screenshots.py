@@ -29,6 +29,7 @@ from mtcalm.drawing import Drawing, Stroke
 from mtcalm.journal.file import now
 from mtcalm.journal.store import Journal, Outcome
 from mtcalm.ui.app import create_main_window
+from mtcalm.ui.keys import install_key_behaviour
 from mtcalm.ui.main_window import MainWindow
 from mtcalm.ui.theme import apply_theme
 
@@ -75,12 +76,13 @@ def main(argv: list[str]) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     app = QApplication(argv[:1])
     apply_theme(app)
+    install_key_behaviour(app)
     with tempfile.TemporaryDirectory() as temporary:
         data_dir = Path(temporary) / "data"
         data_dir.mkdir(mode=0o700)
         seed_examples(data_dir)
         window = create_main_window(data_dir)
-        window.resize(1100, 780)
+        window.fit_to_screen()  # as the app opens: inside the screen, at any size and scale
         window.show()
         wait(800)
         shoot(window, folder, "1-home")
@@ -100,6 +102,7 @@ def main(argv: list[str]) -> int:
 
         # The same session with a 20-minute timer running and rain under the music.
         listening = window.screens.listening
+        listening.set_more_shown(True)
         listening.timer_choice.setCurrentIndex(listening.timer_choice.findData(20))
         listening.ambience_choice.setCurrentIndex(listening.ambience_choice.findData("rain"))
         wait(3500)
@@ -234,7 +237,7 @@ def shoot_journal_problem(folder: Path, data_dir: Path) -> None:
     manual_backup(journal)
     journal.write_bytes(b"SQLite format 3\x00" + b"\x42" * 9000)
     window = create_main_window(data_dir)
-    window.resize(1100, 780)
+    window.fit_to_screen()
     window.show()
     wait(800)
     shoot(window, folder, "16-journal-problem")

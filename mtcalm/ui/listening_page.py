@@ -811,7 +811,8 @@ class ListeningPage(QWidget):
         self.cue_view.set_reduced_motion(reduced)
 
     def focus_first(self) -> None:
-        """Open at the top, with the focus on Pause (or, guided, on the words)."""
+        """Open at the top, with the focus (and its ring) on Pause; in guided mode the arrow
+        keys move between the words from there too."""
         if self._scroll_area is not None:
             self._scroll_area.verticalScrollBar().setValue(0)
             self._scroll_area.horizontalScrollBar().setValue(0)
@@ -926,12 +927,9 @@ class ListeningPage(QWidget):
                 )
             )
         leaving = not flagged and self.skip_now_button.hasFocus()
-        arriving = flagged and not self.flag_box.isVisible()
         self.flag_box.setVisible(flagged)
         if leaving:
             self._focus_main()
-        elif arriving and self.isVisible():  # flagged from under More, low on a small page
-            bring_into_view(self.flag_box)
 
     def _toggle_flag(self) -> None:
         if self._shown_track >= 0:
@@ -1043,8 +1041,7 @@ class ListeningPage(QWidget):
         self.carry_over.setVisible(self._timer_carried or self._ambience_carried)
 
     def _focus_main(self) -> None:
-        main: QWidget = self.cue_view if self.script is not None else self.pause_button
-        main.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.pause_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_volume(self, value: int) -> None:
         self._describe_level(self.volume)

@@ -75,6 +75,9 @@ def _to_slider(breaths_per_minute: float) -> int:
     return round(breaths_per_minute / RATE_STEP)
 
 
+PACER_WIDTH = 960  # the guide and its controls side by side, not spread to a wide edge
+
+
 class PacerPage(QWidget):
     """A breathing pacer with its controls; ``start()`` when shown, ``stop()`` when left."""
 
@@ -88,7 +91,13 @@ class PacerPage(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
+        row = QHBoxLayout(self)  # a centred column: controls never spread to a wide window's edges
+        row.setContentsMargins(0, 0, 0, 0)
+        column = QWidget()
+        row.addStretch(1)
+        row.addWidget(column, 100)
+        row.addStretch(1)
+        layout = QVBoxLayout(column)
         layout.setContentsMargins(theme.PAGE_MARGIN, 20, theme.PAGE_MARGIN, 24)
         layout.setSpacing(theme.SPACING // 2)
         self.hint = plain_label("", "muted")
@@ -109,6 +118,8 @@ class PacerPage(QWidget):
         self._show_pattern(self.pacer.pattern())
         self._show_motion_hint()
         self._show_paused()
+        # Capped, but never below what its controls need with large text.
+        column.setMaximumWidth(max(PACER_WIDTH, column.minimumSizeHint().width()))
 
     # -- building ------------------------------------------------------------------------------
 

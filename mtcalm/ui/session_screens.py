@@ -234,10 +234,13 @@ class SessionScreens(QObject):
                 self.checkin_before.reset()
             self.window.show_page(self.checkin_before)
         elif step in (Step.SUPPORT_BEFORE, Step.SUPPORT_AFTER):
-            self.support.show_offer(after=step is Step.SUPPORT_AFTER)
+            session = self.flow.session
+            reflects = session is not None and session.script is not None
+            self.support.show_offer(after=step is Step.SUPPORT_AFTER, reflection=reflects)
             self.window.show_page(self.support)
         elif step in (Step.LISTENING, Step.ENDING):
-            self.window.show_page(self.listening, focus=not back and step is Step.LISTENING)
+            # Ending keeps the page as it is while the music fades; listening opens afresh.
+            self.window.show_page(self.listening, focus=step is Step.LISTENING)
         elif step is Step.GROUNDING:
             self._show_grounding(previous)
         elif step is Step.BREATHING:

@@ -58,8 +58,10 @@ class SupportPage(QWidget):
         self._scroll_area = self.findChild(QScrollArea)
         self.show_offer(after=False)
 
-    def show_offer(self, *, after: bool) -> None:
-        """Before the music, or ``after`` it: the same calm choice, grounding first."""
+    def show_offer(self, *, after: bool, reflection: bool = False) -> None:
+        """Before the music, or ``after`` it: the same calm choice, grounding first. After a
+        guided-imagery session (``reflection``) a moment to reflect comes before the questions.
+        """
         if after:
             self.title.setText(self.tr("Take a moment before anything else"))
             self.words.setText(
@@ -71,7 +73,9 @@ class SupportPage(QWidget):
                 )
             )
             self.ground_button.setToolTip(self.tr("A short exercise through the senses"))
-            self.carry_on_button.setText(self.tr("Go on to a few questions"))
+            self.carry_on_button.setText(
+                self.tr("Go on to reflect") if reflection else self.tr("Go on to a few questions")
+            )
         else:
             self.title.setText(self.tr("That sounds like a lot right now"))
             self.words.setText(

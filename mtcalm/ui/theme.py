@@ -124,7 +124,7 @@ SELECTED_STATES: tuple[SelectedState, ...] = (
     SelectedState(ACCENT, None, SURFACE, "the chosen word of the helpfulness scale"),
     SelectedState(ACCENT, TRACK, SURFACE, "an answered slider (fill) against unanswered"),
     SelectedState(ACCENT, None, SURFACE, "a selected row in a table or list"),
-    SelectedState(ACCENT, None, SURFACE, "a quiet toggle that is on (Skip this, More)"),
+    SelectedState(CONTROL_BORDER, None, SURFACE, "a quiet toggle that is on (its outline)"),
 )
 
 
@@ -211,10 +211,10 @@ QPushButton[role="quiet"] {{
 }}
 QPushButton[role="quiet"]:hover {{ background: {HOVER}; }}
 QPushButton[role="quiet"]:pressed {{ background: {PRESSED}; }}
-QPushButton[role="quiet"]:checked {{ background: {ACCENT}; color: {ACCENT_TEXT}; }}
-QPushButton[role="quiet"]:checked:hover {{ background: {ACCENT_HOVER}; }}
+QPushButton[role="quiet"]:checked {{
+    background: {SOFT_ACCENT}; color: {TEXT}; border: 1px solid {CONTROL_BORDER};
+}}
 QPushButton[role="quiet"]:focus {{ {RING} padding: 7px 19px; }}
-QPushButton[role="quiet"]:checked:focus {{ {FILLED_RING} padding: 4px 16px; }}
 QPushButton[role="quiet"]:disabled {{
     background: transparent; color: {DISABLED_TEXT}; border: 1px solid transparent;
 }}
@@ -238,7 +238,6 @@ QPushButton[role="chip"], QPushButton[density="compact"] {{
 }}
 QPushButton[role="chip"] {{ padding: 4px 10px; }}
 QPushButton[density="compact"]:focus {{ {RING} padding: 3px 13px; }}
-QPushButton[density="compact"]:checked:focus {{ {FILLED_RING} padding: 0px 10px; }}
 QPushButton[role="chip"]:focus {{ {RING} padding: 3px 9px; }}
 QPushButton[role="chip"]:checked {{
     background: {ACCENT}; color: {ACCENT_TEXT}; border-color: {ACCENT};
