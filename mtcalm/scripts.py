@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -47,6 +46,9 @@ from pathlib import Path
 from typing import Any
 
 from mtcalm.tomlfile import DocumentError, read_toml
+
+# Category Cc (C0, DEL, C1) except tab and line breaks: one search, not a loop per character.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 SCRIPT_SUFFIX = ".toml"
 SCRIPT_FORMAT = 1
@@ -406,7 +408,7 @@ class _Parser:
             raise self.fail(f"{name} is missing", header, None, occurrence)
         if not isinstance(value, str):
             raise self.fail(f"{name} must be text", header, key, occurrence)
-        if any(unicodedata.category(char) == "Cc" and char not in "\t\n\r" for char in value):
+        if CONTROL_CHARACTER.search(value):
             raise self.fail(f"{name} contains a control character", header, key, occurrence)
         plain = _tidy(value)
         if not plain:
