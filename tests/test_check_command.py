@@ -25,7 +25,7 @@ from tests.conftest import PlaylistMaker, ToneMaker
 
 HEADER = 'format = 1\n[playlist]\ntitle = "Calm"\n'
 FUZZ = settings(
-    max_examples=200, deadline=2000, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 
