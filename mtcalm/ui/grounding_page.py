@@ -22,16 +22,9 @@ from PySide6.QtWidgets import (
 from mtcalm.ui import theme
 from mtcalm.ui.layout import READABLE_WIDTH, card, roomy_page
 from mtcalm.ui.text import plain_label
+from mtcalm.ui.theme import set_role
 
 STEP_KEYS = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}
-
-
-def restyle(button: QPushButton, role: str) -> None:
-    """Give ``button`` the theme's look for ``role`` ("primary", "quiet" or "" for outlined)."""
-    if button.property("role") != role:
-        button.setProperty("role", role)
-        button.style().unpolish(button)
-        button.style().polish(button)
 
 
 class GroundingPage(QWidget):
@@ -164,5 +157,5 @@ class GroundingPage(QWidget):
             self.next_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.back_button.setEnabled(self._step > 0)
         self.next_button.setEnabled(not last)
-        restyle(self.next_button, "" if last else "primary")
-        restyle(self.return_button, "primary" if last else "")
+        set_role(self.next_button, "" if last else "primary")
+        set_role(self.return_button, "primary" if last else "")

@@ -31,19 +31,10 @@ from mtcalm.scripts import Script
 from mtcalm.ui import theme
 from mtcalm.ui.layout import READABLE_WIDTH, scrolling_page
 from mtcalm.ui.text import minutes_text, plain_label, plural
+from mtcalm.ui.theme import set_role
 
 FIRST_STEP_SCRIPT = "grounding"  # the bundled script offered first (see the module's note)
 ROW_MARGINS = (20, 14, 16, 14)
-
-
-def restyle(widget: QWidget, role: str | None) -> None:
-    """Give ``widget`` the theme's ``role`` (None for the default look) and redraw it so."""
-    if widget.property("role") == role:
-        return
-    widget.setProperty("role", role)
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
-    widget.update()
 
 
 def row_title(text: str) -> QLabel:
@@ -338,7 +329,7 @@ class HomePage(QWidget):
         """One filled Begin (the first that can begin), the rest outlined; Tab in reading order."""
         ready = [button for button in self.begin_buttons() if button.isEnabled()]
         for button in self.begin_buttons():
-            restyle(button, "primary" if ready and button is ready[0] else None)
+            set_role(button, "primary" if ready and button is ready[0] else None)
         self._order_focus()
 
     def _order_focus(self) -> None:

@@ -54,10 +54,10 @@ from mtcalm.ui.library_playlists import (
     make_table,
     on_enter,
     problems_text,
-    set_role,
 )
 from mtcalm.ui.library_worker import BackgroundTask, ProgressCallback
 from mtcalm.ui.text import minutes_text, plain_label, plural, tr, when_text
+from mtcalm.ui.theme import set_role
 
 # The formats the library reads (mtcalm.library.LibraryTrack.format), for the column's width.
 FORMAT_NAMES = ("Ogg Vorbis", "Opus", "FLAC", "MP3", "WAV")

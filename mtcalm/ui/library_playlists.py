@@ -214,16 +214,6 @@ def button(text: str, accessible_name: str = "", tooltip: str = "") -> QPushButt
     return widget
 
 
-def set_role(widget: QWidget, role: str | None) -> None:
-    """Give ``widget`` the theme's ``role`` (None: the default look) and redraw it."""
-    if widget.property("role") == role:
-        return
-    widget.setProperty("role", role)
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
-    widget.update()
-
-
 def problems_text(problems: Sequence[str]) -> str:
     """The first few problems, one a line, and how many more there are."""
     shown = list(problems[:MAX_PROBLEMS_SHOWN])

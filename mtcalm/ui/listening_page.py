@@ -56,6 +56,7 @@ from mtcalm.ui import theme
 from mtcalm.ui.cue_view import CueView
 from mtcalm.ui.layout import bring_into_view, card, roomy_page
 from mtcalm.ui.text import clock_text, plain_label, tr
+from mtcalm.ui.theme import set_role
 
 SEEK_STEP_MS = 5_000  # arrow keys on the track's slider
 SEEK_PAGE_MS = 30_000  # Page Up / Page Down
@@ -121,14 +122,6 @@ def ambience_carry_text(title: str, as_last_time: bool) -> str:
     if as_last_time:
         return tr("%1 in the background, as last time.").replace("%1", title)
     return tr("%1 in the background.").replace("%1", title)
-
-
-def restyle(button: QPushButton, role: str, compact: bool = False) -> None:
-    """Give ``button`` the theme's look for ``role`` ("primary", "quiet" or "" for outlined)."""
-    button.setProperty("role", role)
-    button.setProperty("density", "compact" if compact else "")
-    button.style().unpolish(button)
-    button.style().polish(button)
 
 
 def keep_width(button: QPushButton, texts: Sequence[str]) -> None:
@@ -395,7 +388,7 @@ class ListeningPage(QWidget):
         self.message = plain_label("", "notice")
         row.addWidget(self.message, 1)
         self.details_button = QPushButton(self.tr("Details"))
-        restyle(self.details_button, "quiet", compact=True)
+        set_role(self.details_button, "quiet", compact=True)
         self.details_button.setCheckable(True)
         self.details_button.setToolTip(self.tr("Show or hide what the computer said exactly"))
         self.details_button.toggled.connect(self._show_details)
@@ -416,7 +409,7 @@ class ListeningPage(QWidget):
         self.flag_notice = plain_label("", "notice")
         flag_row.addWidget(self.flag_notice, 1)
         self.skip_now_button = QPushButton(self.tr("Skip it now"))
-        restyle(self.skip_now_button, "", compact=True)
+        set_role(self.skip_now_button, "", compact=True)
         self.skip_now_button.setToolTip(self.tr("Go on to the next track now"))
         self.skip_now_button.clicked.connect(self.skip_requested.emit)
         flag_row.addWidget(self.skip_now_button, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -538,7 +531,7 @@ class ListeningPage(QWidget):
         row.setSpacing(4)
         words = Sentence("muted")
         change = QPushButton(self.tr("Change"))
-        restyle(change, "quiet", compact=True)
+        set_role(change, "quiet", compact=True)
         change.setAccessibleName(change_name)
         change.setToolTip(change_name)
         fill(row, [None, words, change, None])
@@ -564,7 +557,7 @@ class ListeningPage(QWidget):
         self.more_button.setAccessibleName(self.tr("More controls"))
         self.more_button.toggled.connect(self._show_more)
         for button in (self.next_button, self.breathe_button, self.more_button):
-            restyle(button, "quiet")
+            set_role(button, "quiet")
         return row
 
     def _build_more_panel(self) -> QWidget:
@@ -657,7 +650,7 @@ class ListeningPage(QWidget):
         self._panel_buttons = QHBoxLayout()
         self._panel_buttons.setSpacing(8)
         self.flag_button = QPushButton(self.tr("Flag this track"))
-        restyle(self.flag_button, "")
+        set_role(self.flag_button, "")
         self.flag_button.setToolTip(
             self.tr("This track brings up urges or hard memories: skip it in future sessions")
         )
@@ -741,9 +734,9 @@ class ListeningPage(QWidget):
         for widget in (self.track_card, self.main_row, self.quiet_row, self.timer_group):
             widget.setVisible(not guided)
         self.guided_line.setVisible(guided)
-        restyle(self.pause_button, "" if guided else "primary", compact=guided)
-        restyle(self.end_button, "quiet" if guided else "", compact=guided)
-        restyle(self.more_button, "quiet", compact=guided)
+        set_role(self.pause_button, "" if guided else "primary", compact=guided)
+        set_role(self.end_button, "quiet" if guided else "", compact=guided)
+        set_role(self.more_button, "quiet", compact=guided)
         keep_width(self.pause_button, (self.tr("Pause"), self.tr("Resume")))
         keep_width(self.more_button, (self.tr("More"), self.tr("Less")))
         # Under More, beside the background sound's own volume, say whose volume it is.

@@ -26,6 +26,7 @@ from mtcalm.ui import theme
 from mtcalm.ui.checkin_page import item_words
 from mtcalm.ui.layout import card, page_with_actions, scroll_to_top
 from mtcalm.ui.text import change_words, plain_label, plural, tr
+from mtcalm.ui.theme import set_role
 
 SCALES = {item.key: item.scale for item in ALL_ITEMS}
 
@@ -94,14 +95,6 @@ def listened_text(outcome: Outcome, seconds: float) -> str:
         tr("You listened for %n minute", None, minutes),
         tr("You listened for %n minutes", None, minutes),
     )
-
-
-def set_role(button: QPushButton, role: str) -> None:
-    """Give ``button`` a style role ("primary", "quiet" or "" for outlined) and restyle it."""
-    if button.property("role") != role:
-        button.setProperty("role", role)
-        button.style().unpolish(button)
-        button.style().polish(button)
 
 
 class SummaryPage(QWidget):

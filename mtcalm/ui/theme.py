@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 # -- colours ---------------------------------------------------------------------------------
 
@@ -375,3 +375,19 @@ def apply_theme(app: QApplication) -> None:
     font.setPointSizeF(max(font.pointSizeF(), 11.5))
     app.setFont(font)
     app.setStyleSheet(STYLE_SHEET)
+
+
+def set_role(widget: QWidget, role: str | None, *, compact: bool | None = None) -> None:
+    """Give ``widget`` the look of ``role`` ("primary", "quiet", "" or None for the outlined
+    default) and, when ``compact`` is given, the compact density; restyled only on a change.
+    """
+    density = None if compact is None else ("compact" if compact else "")
+    same_density = density is None or widget.property("density") == density
+    if widget.property("role") == role and same_density:
+        return
+    widget.setProperty("role", role)
+    if density is not None:
+        widget.setProperty("density", density)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+    widget.update()
