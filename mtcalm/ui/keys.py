@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
-from mtcalm.ui.layout import bring_into_view
+from mtcalm.ui.layout import bring_into_view, scroll_area_of
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 WATCHED = "mtcalmEnterPresses"  # a dynamic property: the button has the filter already
@@ -53,3 +53,29 @@ def install_key_behaviour(app: QApplication) -> EnterPressesButtons:
     keys = EnterPressesButtons(app)
     app.focusChanged.connect(keys.watch)
     return keys
+
+
+class WheelScrollsThePage(QObject):
+    """A wheel turned over a slider or a list box that does not have the focus scrolls the page
+    instead of changing the control (the volume once rose from 70 to 85% while a person
+    scrolled past it).
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.Wheel or not isinstance(watched, QWidget):
+            return False
+        if watched.hasFocus():
+            return False
+        area = scroll_area_of(watched)
+        if area is not None:
+            QApplication.sendEvent(area.verticalScrollBar(), event)
+        return True
+
+
+def wheel_only_when_focused(*widgets: QWidget) -> None:
+    """Let ``widgets`` take the wheel only when focused; otherwise it scrolls their page."""
+    for widget in widgets:
+        existing = widget.findChild(WheelScrollsThePage)
+        if existing is None:
+            widget.installEventFilter(WheelScrollsThePage(widget))
+        widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # not WheelFocus: a wheel never grabs it

@@ -54,6 +54,7 @@ from mtcalm.scripts import Script, cue_at, next_cue_start, previous_cue_start
 from mtcalm.settings import TIMER_MINUTES
 from mtcalm.ui import theme
 from mtcalm.ui.cue_view import CueView
+from mtcalm.ui.keys import wheel_only_when_focused
 from mtcalm.ui.layout import bring_into_view, card, roomy_page
 from mtcalm.ui.text import clock_text, plain_label, tr
 from mtcalm.ui.theme import set_role
@@ -368,6 +369,13 @@ class ListeningPage(QWidget):
             self._scroll_area.installEventFilter(self)
         for button in self.findChildren(QAbstractButton):
             button.installEventFilter(self)  # Left and Right (see the module's docstring)
+        wheel_only_when_focused(
+            self.position,
+            self.volume,
+            self.timer_choice,
+            self.ambience_choice,
+            self.ambience_volume,
+        )
         self._show_more(False)
 
     # -- building ------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from mtcalm.breathing import (
     next_ratio,
 )
 from mtcalm.ui import theme
+from mtcalm.ui.keys import wheel_only_when_focused
 from mtcalm.ui.layout import ReflowRow, scroll_to_top
 from mtcalm.ui.pacer import PacerWidget
 from mtcalm.ui.text import plain_label, tr
@@ -118,6 +119,7 @@ class PacerPage(QWidget):
         self._show_pattern(self.pacer.pattern())
         self._show_motion_hint()
         self._show_paused()
+        wheel_only_when_focused(self.rate, self.ratio)
         # Capped, but never below what its controls need with large text.
         column.setMaximumWidth(max(PACER_WIDTH, column.minimumSizeHint().width()))
 

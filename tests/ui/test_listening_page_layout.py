@@ -448,3 +448,44 @@ def test_at_800x600_the_music_and_its_controls_show_without_scrolling(qtbot, pag
         top_left = widget.mapTo(viewport, QPoint(0, 0))
         assert viewport.rect().contains(top_left), widget
         assert top_left.y() + widget.height() <= viewport.height(), widget
+
+
+def test_a_wheel_over_an_unfocused_slider_scrolls_the_page_not_the_volume(qtbot):
+    """Found in a walkthrough: scrolling past the volume raised it from 70 to 85%."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    page = ListeningPage()
+    qtbot.addWidget(page)
+    page.resize(530, 350)  # small: the page scrolls
+    page.show()
+    qtbot.waitExposed(page)
+    page.set_more_shown(True)
+    page.pause_button.setFocus()
+    before = page.volume.value()
+    area = page.findChild(QScrollArea)
+    assert area is not None and area.verticalScrollBar().maximum() > 0
+    scrolled = area.verticalScrollBar().value()
+
+    def wheel(widget, steps: int) -> None:
+        centre = QPointF(widget.rect().center())
+        event = QWheelEvent(
+            centre,
+            QPointF(widget.mapToGlobal(widget.rect().center())),
+            QPoint(0, 0),
+            QPoint(0, steps * 120),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
+        QApplication.sendEvent(widget, event)
+
+    wheel(page.volume, -2)
+    assert page.volume.value() == before, "the volume is left as it was"
+    assert area.verticalScrollBar().value() != scrolled, "the page scrolled instead"
+    page.volume.setFocus()
+    qtbot.waitUntil(page.volume.hasFocus)
+    wheel(page.volume, 2)
+    assert page.volume.value() != before, "a focused slider still takes the wheel"
