@@ -50,7 +50,7 @@ def test_only_the_ui_imports_qt():
 
 def test_the_core_works_without_qt_loaded():
     probe = (
-        "import sys, mtcalm.cli, mtcalm.session, mtcalm.workspace, mtcalm.playlists,"
+        "import sys, mtcalm.cli, mtcalm.session.record, mtcalm.workspace, mtcalm.playlists,"
         " mtcalm.audio.backends;"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pygame')))"
     )

@@ -13,7 +13,7 @@ from mtcalm.checkin import CheckIn, ItemChange, Phase
 from mtcalm.journal.store import EventKind, Journal, Outcome
 from mtcalm.playlists import Playlist, load_playlist
 from mtcalm.scripts import load_script
-from mtcalm.session import PROGRESS_SAVE_SECONDS, ListeningSession, SessionSummary
+from mtcalm.session.record import PROGRESS_SAVE_SECONDS, ListeningSession, SessionSummary
 from tests.conftest import PlaylistMaker, ToneMaker
 
 BEFORE = CheckIn(Phase.BEFORE, {"distress": 6, "pleasantness": 4, "energy": 5}, note="tense")

@@ -17,8 +17,8 @@ from mtcalm.journal.file import JournalError, JournalWriteFailed
 from mtcalm.journal.store import Journal, Outcome
 from mtcalm.playlists import Playlist, load_playlist
 from mtcalm.scripts import Script, load_script
-from mtcalm.session import ListeningSession
-from mtcalm.session_flow import FlowView, SessionFlow, SessionPlan, Step
+from mtcalm.session.flow import FlowView, SessionFlow, SessionPlan, Step
+from mtcalm.session.record import ListeningSession
 from mtcalm.track_flags import TriggerFlags
 from tests.conftest import DiskMaker, PlaylistMaker, ToneMaker, fill_disk
 

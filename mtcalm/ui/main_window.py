@@ -1,6 +1,6 @@
 """The main window: the header, and the pages of each section and of a session.
 
-What comes after what in a session is :class:`mtcalm.session_flow.SessionFlow`'s; the
+What comes after what in a session is :class:`mtcalm.session.flow.SessionFlow`'s; the
 session's pages are :class:`mtcalm.ui.session_screens.SessionScreens`'. The window moves
 between sections, opens every page the same way (at its top, focus on its first control),
 and closes everything down once.

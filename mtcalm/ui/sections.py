@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from mtcalm.session_flow import Step
+from mtcalm.session.flow import Step
 
 PREVIEW_FADE_SECONDS = 0.5
 

@@ -1,6 +1,6 @@
 """The pages of a session, shown as the flow moves, and the sound that goes with them.
 
-:class:`mtcalm.session_flow.SessionFlow` decides what comes after what and keeps the journal;
+:class:`mtcalm.session.flow.SessionFlow` decides what comes after what and keeps the journal;
 this shows the page for each step, forwards the person's actions and the player's events to
 the flow, and handles what belongs to the listening page alone (volume, timer, background
 sound), which the settings remember.
@@ -20,14 +20,14 @@ from mtcalm.checkin import Phase
 from mtcalm.journal.file import JournalError
 from mtcalm.playlists import Playlist, Track
 from mtcalm.scripts import Script
-from mtcalm.session_flow import SessionFlow, SessionPlan, Step
+from mtcalm.session.flow import SessionFlow, SessionPlan, Step
 from mtcalm.ui.text import plural
 
 if TYPE_CHECKING:
     from mtcalm.ambience import Ambience
     from mtcalm.audio.events import PlayerError, PlayerStatus
     from mtcalm.audio.player import Player
-    from mtcalm.session import ListeningSession
+    from mtcalm.session.record import ListeningSession
     from mtcalm.ui.checkin_page import CheckInPage
     from mtcalm.ui.grounding_page import GroundingPage
     from mtcalm.ui.listening_page import ListeningPage

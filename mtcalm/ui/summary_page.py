@@ -21,7 +21,7 @@ from mtcalm.checkin import (
     items_for,
 )
 from mtcalm.journal.store import Outcome
-from mtcalm.session import SessionSummary
+from mtcalm.session.record import SessionSummary
 from mtcalm.ui import theme
 from mtcalm.ui.checkin_page import item_words
 from mtcalm.ui.layout import card, page_with_actions, scroll_to_top

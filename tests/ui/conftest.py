@@ -19,7 +19,7 @@ def themed_app(qapp: QApplication) -> QApplication:
 @pytest.fixture(autouse=True)
 def short_fades(monkeypatch: pytest.MonkeyPatch) -> None:
     """Sessions fade in and out over a fraction of a second, so tests do not wait for them."""
-    from mtcalm import session_flow
+    from mtcalm.session import flow as session_flow
 
     monkeypatch.setattr(session_flow, "FADE_IN_SECONDS", 0.2)
     monkeypatch.setattr(session_flow, "FADE_OUT_SECONDS", 0.3)

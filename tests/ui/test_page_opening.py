@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QScrollArea, QWidget
 
 from mtcalm.playlists import load_playlist
-from mtcalm.session_flow import Step
+from mtcalm.session.flow import Step
 from mtcalm.ui.layout import first_focusable
 from tests.ui.helpers import WAIT_MS, click, open_window, type_rating, wait_for_page
 

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from mtcalm.checkin import CheckIn, ItemChange, Phase
 from mtcalm.journal.store import Outcome
-from mtcalm.session import SessionSummary
+from mtcalm.session.record import SessionSummary
 from mtcalm.ui.summary_page import SummaryPage, answer_text, listened_text
 from tests.ui.helpers import click
 from tests.ui.page_checks import SMALL_PAGE, clipped_widgets, larger_text, unnamed_controls

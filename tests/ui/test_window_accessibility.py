@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtWidgets import QAbstractSlider, QWidget
 
 from mtcalm.playlists import load_playlist
-from mtcalm.session_flow import Step
+from mtcalm.session.flow import Step
 from tests.ui.helpers import click, open_window, type_rating, wait_for_page
 from tests.ui.page_checks import unnamed_controls
 

@@ -25,7 +25,7 @@ from mtcalm.journal.file import JournalError
 from mtcalm.journal.store import EventKind, Journal
 from mtcalm.playlists import Playlist, Track
 from mtcalm.scripts import Script
-from mtcalm.session import ListeningSession, SessionSummary
+from mtcalm.session.record import ListeningSession, SessionSummary
 from mtcalm.track_flags import TriggerFlags
 
 FADE_IN_SECONDS = 3.0
