@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
 from mtcalm.audio.events import PlayerState, PlayerStatus
 from mtcalm.audio.metadata import AudioInfo
 from mtcalm.playlists import Playlist, Track
-from mtcalm.ui.listening_page import CONTENT_WIDTH, ListeningPage, OneLine
+from mtcalm.ui.listening_page import CONTENT_WIDTH, ListeningPage
+from mtcalm.ui.listening_parts import OneLine
 from mtcalm.ui.theme import HEADER_HEIGHT
 from tests.ui.helpers import click
 from tests.ui.page_checks import SMALL_PAGE, clipped_widgets, larger_text, unnamed_controls
