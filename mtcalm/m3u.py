@@ -197,7 +197,11 @@ def _entry_path(line: str, folder: Path, number: int, playlist: M3UPlaylist) -> 
 
 
 def _file_url_path(url: str, number: int, playlist: M3UPlaylist) -> Path | None:
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:  # "file://[": an address that is not one (urllib reads a broken IPv6 host)
+        playlist.issues.append(M3UIssue(number, f"not a valid file:// address: {url}"))
+        return None
     if parts.netloc not in ("", "localhost"):
         playlist.issues.append(
             M3UIssue(number, f"a file on another computer ({parts.netloc}) is not supported")

@@ -287,3 +287,13 @@ def test_import_survives_overlong_titles_and_paths(tmp_path: Path, own: OwnPlayl
     [track] = playlist.tracks
     assert len(track.title) == MAX_TEXT
     assert any("line 3: the path is too long" in problem for problem in problems)
+
+
+def test_a_broken_file_address_is_an_issue_not_an_error(tmp_path: Path) -> None:
+    """Found by the fuzzer: "file://[" made urllib raise ValueError (an unclosed IPv6 host)."""
+    listing = tmp_path / "odd.m3u"
+    listing.write_text("file://[\nfile://[::1\n", encoding="utf-8")
+    playlist = read_m3u(listing)
+    assert playlist.entries == []
+    assert [issue.line for issue in playlist.issues] == [1, 2]
+    assert all("not a valid file:// address" in issue.message for issue in playlist.issues)
