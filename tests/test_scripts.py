@@ -455,7 +455,7 @@ def load_or_refuse(path: Path) -> None:
 
 FUZZ = settings(
     max_examples=150,
-    deadline=2000,
+    deadline=None,  # a busy CI machine must not turn slowness into a failure
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
