@@ -36,7 +36,7 @@ from mtcalm.journal.restore import (
 )
 from mtcalm.ui.daily_backup import DailyBackup
 from mtcalm.ui.layout import READABLE_WIDTH, bring_into_view, card, scrolling_page
-from mtcalm.ui.library_playlists import list_style
+from mtcalm.ui.library_widgets import list_style
 from mtcalm.ui.library_worker import BackgroundJob, BackgroundTask
 from mtcalm.ui.text import plain_label, plain_tooltip, plural, tr
 from mtcalm.workspace import Workspace

@@ -46,8 +46,8 @@ from mtcalm.ui.library_models import (
     cell_tooltip,
     flag_text,
 )
-from mtcalm.ui.library_playlists import (
-    PlaylistsSection,
+from mtcalm.ui.library_playlists import PlaylistsSection
+from mtcalm.ui.library_widgets import (
     button,
     button_row,
     fitted_list,
