@@ -26,12 +26,13 @@ from mtcalm.ui.home_page import HomePage
 from mtcalm.ui.journal_problems import JournalProblems
 from mtcalm.ui.layout import open_at_top
 from mtcalm.ui.sections import Sections
-from mtcalm.ui.session_screens import AudioOpener, SessionScreens
 from mtcalm.workspace import Workspace
 
 if TYPE_CHECKING:  # the other pages are built, and their modules loaded, on first use
     from mtcalm.audio.events import PlayerError
     from mtcalm.audio.info_cache import AudioInfoCache
+    from mtcalm.session.flow import SessionFlow
+    from mtcalm.ui.session_screens import AudioOpener, SessionScreens
 
 PageT = TypeVar("PageT", bound=QWidget)
 
@@ -62,6 +63,8 @@ class MainWindow(QMainWindow):
         self._shut_down = False
         self._built: dict[str, QWidget] = {}
         self._audio_requested = False
+        self._open_audio = open_audio
+        self._screens: SessionScreens | None = None
         self.setWindowTitle(self.tr("mtcalm"))
         self.resize(PREFERRED_WIDTH, PREFERRED_HEIGHT)
         self.setMinimumSize(MINIMUM_WIDTH, MINIMUM_HEIGHT)
@@ -78,13 +81,11 @@ class MainWindow(QMainWindow):
         column.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
-        self.screens = SessionScreens(self, open_audio)
-        self.flow = self.screens.flow
         self.problems = JournalProblems(self)
         self.sections = Sections(self)
         self.home = HomePage()
-        self.home.begin_requested.connect(self.screens.begin)
-        self.home.script_requested.connect(self.screens.begin_script)
+        self.home.begin_requested.connect(lambda playlist: self.screens.begin(playlist))
+        self.home.script_requested.connect(lambda script: self.screens.begin_script(script))
         self._add_page("home", self.home)
         self.sections.refresh_content()
         if workspace.notices:
@@ -94,6 +95,26 @@ class MainWindow(QMainWindow):
             self.problems.show()
         else:
             self.show_home()
+
+    @property
+    def screens(self) -> SessionScreens:
+        """The session's pages and sound, made (and the session's modules loaded) when first
+        needed: the first frame does not wait for them.
+        """
+        if self._screens is None:
+            from mtcalm.ui.session_screens import SessionScreens
+
+            self._screens = SessionScreens(self, self._open_audio)
+        return self._screens
+
+    @property
+    def flow(self) -> SessionFlow:
+        """The session's flow: what comes after what, and the journal writes."""
+        return self.screens.flow
+
+    @property
+    def in_session(self) -> bool:
+        return self._screens is not None and self._screens.flow.in_session
 
     def fit_to_screen(self) -> None:
         """Open inside the screen, whatever its size and text scale (800×600, 1.5×)."""
@@ -112,8 +133,12 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.UpdateRequest and not self._audio_requested:
             # The first frame is on screen: open the sound device soon, off the start-up path.
             self._audio_requested = True
-            QTimer.singleShot(AUDIO_OPEN_DELAY_MS, self.screens.ensure_audio)
+            QTimer.singleShot(AUDIO_OPEN_DELAY_MS, self._open_audio_device)
         return handled
+
+    def _open_audio_device(self) -> None:
+        if not self._shut_down:
+            self.screens.ensure_audio()
 
     # -- pages, built on first use, opened the same way --------------------------------------
 
@@ -143,7 +168,7 @@ class MainWindow(QMainWindow):
         """
         self.pages.setCurrentWidget(page)
         name = self.current_name()
-        in_session = self.flow.in_session
+        in_session = self.in_session
         journal_problem = name == "problem" or self.workspace.journal is None
         section = "home" if name == "script_intro" else name  # choosing what to listen to
         section = section if section in SECTIONS and not in_session else ""
@@ -161,7 +186,7 @@ class MainWindow(QMainWindow):
         """
         if self.current_name() == "grounding":
             self.flow.go_back()
-        elif self.flow.in_session or self.current_name() == "home":
+        elif self.in_session or self.current_name() == "home":
             self.stop_and_ground()
         elif self.current_name() in ("pacer", "library", "journal") or (
             self.current_name() == "data" and self.workspace.journal is not None
@@ -171,7 +196,7 @@ class MainWindow(QMainWindow):
     # -- sections -------------------------------------------------------------------------------
 
     def show_section(self, section: str) -> None:
-        self.flow.finish()  # leaving a summary by the header: that session is over
+        self._finish_session()  # leaving a summary by the header: that session is over
         sections = self.sections
         {
             "home": self.show_home,
@@ -182,8 +207,12 @@ class MainWindow(QMainWindow):
         }[section]()
 
     def show_home(self) -> None:
-        self.flow.finish()
+        self._finish_session()
         self.show_page(self.home)
+
+    def _finish_session(self) -> None:
+        if self._screens is not None:
+            self._screens.flow.finish()
 
     def stop_and_ground(self) -> None:
         """Pause whatever is happening and go to the grounding exercise."""
@@ -224,7 +253,8 @@ class MainWindow(QMainWindow):
 
     def save_now(self) -> None:
         """The desktop is about to end the session: keep what listening and the settings say."""
-        self.screens.save_progress()
+        if self._screens is not None:
+            self._screens.save_progress()
         with contextlib.suppress(WriteFailed):
             self.workspace.save_settings()
 
@@ -245,7 +275,8 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             return
         self._shut_down = True
-        self.screens.shut_down()
+        if self._screens is not None:
+            self._screens.shut_down()
         if "library" in self._built:
             self.sections.library.shutdown()
         if "data" in self._built:

@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from mtcalm.session.flow import Step
-
 PREVIEW_FADE_SECONDS = 0.5
 
 if TYPE_CHECKING:
@@ -58,7 +56,7 @@ class Sections(QObject):
 
     def _preview(self, path: Path) -> None:
         """Play a track of My music on its own, briefly faded; never during a session."""
-        if self.window.flow.in_session:
+        if self.window.in_session:
             return
         audio = self.window.screens.ensure_audio()
         if not self._listening_for_previews:
@@ -206,6 +204,8 @@ class Sections(QObject):
         page.start()
 
     def _leave_pacer(self) -> None:
+        from mtcalm.session.flow import Step
+
         self.pacer.stop()
         if self._pacer_in_session and self.window.flow.step is Step.BREATHING:
             self.window.flow.go_back()
