@@ -208,7 +208,6 @@ class HomePage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setStyleSheet(self._style())
         self._layout = scrolling_page(self, max_width=READABLE_WIDTH)
         self._layout.addWidget(plain_label(self.tr("What would you like to listen to?"), "title"))
         self._layout.addWidget(
@@ -250,14 +249,6 @@ class HomePage(QWidget):
         self.script_cards: list[ScriptCard] = []  # in the order shown
         self.scroll_area = self.findChild(QScrollArea)
         self._order_focus()
-
-    @staticmethod
-    def _style() -> str:
-        """The kinds of row look different: guided imagery has an accent edge."""
-        return (
-            f'QFrame[role="card"][kind="imagery"] {{ border-left: 4px solid {theme.ACCENT}; }}'
-            f" QFrame#homeNotice {{ background: {theme.NOTICE}; border-radius: 8px; }}"
-        )
 
     def _section(self, heading: str, intro: str) -> tuple[QWidget, QVBoxLayout]:
         section = QWidget()

@@ -7,12 +7,15 @@ read :data:`STYLE_SHEET` itself, so a colour change cannot quietly break them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QColor, QFont, QPalette
+
+if TYPE_CHECKING:  # painting is loaded by the widgets that paint, after the first frame
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QPainter, QPen
+    from PySide6.QtWidgets import QApplication, QWidget
 
 # -- colours ---------------------------------------------------------------------------------
 
@@ -67,8 +70,7 @@ NON_TEXT_MINIMUM = 3.0  # what a person must see to use a control (WCAG 1.4.11),
 DISABLED_MINIMUM = 3.0  # our own floor: exempt from WCAG, still legible
 
 
-@dataclass(frozen=True)
-class ContrastPair:
+class ContrastPair(NamedTuple):
     """``foreground`` must reach ``minimum`` against ``background``; ``what`` says where."""
 
     foreground: str
@@ -108,8 +110,7 @@ CONTRAST_PAIRS: tuple[ContrastPair, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class SelectedState:
+class SelectedState(NamedTuple):
     """A selected look must stand out from its surface more than the unselected look does."""
 
     selected: str
@@ -133,6 +134,9 @@ SELECTED_STATES: tuple[SelectedState, ...] = (
 
 def focus_pen() -> QPen:
     """The pen of the one focus ring, for widgets that paint their own."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QPen
+
     pen = QPen(QColor(FOCUS), FOCUS_WIDTH)
     pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
     return pen
@@ -140,6 +144,9 @@ def focus_pen() -> QPen:
 
 def paint_focus_ring(painter: QPainter, rect: QRectF, radius: float = 10.0) -> None:
     """Draw the focus ring just inside ``rect`` (a widget's own rect, say)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QPainter
+
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(focus_pen())
@@ -180,6 +187,8 @@ QLabel[role="notice"] {{
 QFrame[role="card"] {{
     background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 12px;
 }}
+QFrame[role="card"][kind="imagery"] {{ border-left: 4px solid {ACCENT}; }}
+QFrame#homeNotice {{ background: {NOTICE}; border-radius: 8px; }}
 QFrame[role="header"] {{ background: {SURFACE}; border-bottom: 1px solid {BORDER}; }}
 
 QPushButton {{
