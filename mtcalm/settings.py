@@ -10,7 +10,6 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from mtcalm.breathing import EXHALE_RATIOS, MAX_BREATHS_PER_MINUTE, MIN_BREATHS_PER_MINUTE
 from mtcalm.datadir import read_start, write_failed, write_file_atomically
 from mtcalm.journal.file import now
 
@@ -147,6 +146,8 @@ def _from_dict(raw: object) -> Settings:
         settings = settings.with_changes(ambience=defaults.ambience)
     if not 0.0 <= settings.ambience_volume <= 1.0:
         settings = settings.with_changes(ambience_volume=defaults.ambience_volume)
+    from mtcalm.breathing import EXHALE_RATIOS, MAX_BREATHS_PER_MINUTE, MIN_BREATHS_PER_MINUTE
+
     if not MIN_BREATHS_PER_MINUTE <= settings.breaths_per_minute <= MAX_BREATHS_PER_MINUTE:
         settings = settings.with_changes(breaths_per_minute=defaults.breaths_per_minute)
     if settings.exhale_ratio not in EXHALE_RATIOS:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mtcalm.checkin import (
     ALL_ITEMS,
@@ -24,7 +25,6 @@ from mtcalm.checkin import (
     compare,
     distress_rose,
 )
-from mtcalm.drawing import MAX_TEXT_BYTES, Drawing, DrawingError, from_json, to_json
 from mtcalm.journal.file import (
     SCHEMA_STEPS,
     JournalWriteFailed,
@@ -33,6 +33,9 @@ from mtcalm.journal.file import (
     open_connection,
     write_failure,
 )
+
+if TYPE_CHECKING:  # drawings are read and written with reflections, never at start-up
+    from mtcalm.drawing import Drawing
 
 
 class Outcome(StrEnum):
@@ -264,6 +267,8 @@ class Journal:
         if len(note) > MAX_REFLECTION_NOTE_LENGTH:
             raise ValueError(f"the note is longer than {MAX_REFLECTION_NOTE_LENGTH} characters")
         prompt = prompt[:MAX_PROMPT_LENGTH]
+        from mtcalm.drawing import to_json
+
         stored_drawing = "" if drawing.is_empty else to_json(drawing)
         with self._transaction() as cursor:
             cursor.execute(
@@ -294,6 +299,8 @@ class Journal:
 
     def reflection(self, session_id: int) -> Reflection | None:
         """The reflection kept for a session, or None; a damaged drawing never raises."""
+        from mtcalm.drawing import MAX_TEXT_BYTES, Drawing, DrawingError, from_json
+
         # A drawing too large to be ours (put there by another tool) is not even read.
         row = self._connection.execute(
             "SELECT recorded_at, prompt, note, CASE WHEN length(CAST(drawing AS BLOB)) <= ?"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -93,6 +92,8 @@ def plain_tooltip(text: str) -> str:
     """A tooltip that shows ``text`` as it is: Qt guesses whether a tooltip is HTML, so a file
     name such as ``<b>x</b>.sqlite3`` is escaped inside a paragraph that is certainly HTML.
     """
+    import html
+
     return f"<p style='white-space:pre'>{html.escape(text)}</p>"
 
 
