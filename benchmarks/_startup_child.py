@@ -1,6 +1,6 @@
 """One measured start, run by ``benchmarks/startup.py`` in a fresh process. Not for direct use.
 
-Usage: ``python benchmarks/_startup_child.py {floor|mtcalm} DATA_DIR``
+Usage: ``python benchmarks/_startup_child.py {floor|page|mtcalm} DATA_DIR``
 
 Both variants run this same file and are observed the same way: an event filter on the top-level
 window waits for its first ``QEvent.Paint``; a zero-delay timer posted from there fires once that
@@ -13,6 +13,11 @@ The marks are printed, one per line, after the event loop has ended (outside the
 ``MARK <name> <nanoseconds>``, then ``INFO <key> <value>`` lines.
 
 - ``floor``: import PySide6.QtWidgets, create a QApplication and a bare QMainWindow, show it.
+- ``page``: a bare PySide6 window that shows what mtcalm's first frame shows (the header, the
+  home page's headings and rows of wrapped plain text with a Begin button each), built with
+  plain Qt calls from ``DATA_DIR/page.json``, which ``startup.py`` writes from the bundled
+  content and mtcalm's style sheet. No mtcalm code runs: it is the cost of the content itself,
+  the floor that any app showing that page pays.
 - ``mtcalm``: the real entry point, ``mtcalm.cli.main(["--data-dir", DATA_DIR])``, i.e. the same
   code the ``mtcalm`` command runs (argument parsing, data folder, ``run_app``: QApplication set-up,
   ``apply_theme``, ``create_main_window``, ``show``, ``exec``). To see inside it, three functions
@@ -104,6 +109,92 @@ def run_floor() -> int:
     return app.exec()
 
 
+def run_page(data_dir: str) -> int:
+    import json
+    from pathlib import Path
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import (
+        QApplication,
+        QFrame,
+        QHBoxLayout,
+        QLabel,
+        QMainWindow,
+        QPushButton,
+        QScrollArea,
+        QVBoxLayout,
+        QWidget,
+    )
+
+    page = json.loads((Path(data_dir) / "page.json").read_text(encoding="utf-8"))
+    mark("imported")
+    app = QApplication(sys.argv[:1])
+    font = app.font()
+    font.setPointSizeF(max(font.pointSizeF(), page["point_size"]))
+    app.setFont(font)
+    app.setStyleSheet(page["style_sheet"])
+    mark("app_created")
+
+    def label(text: str, role: str = "") -> QLabel:
+        shown = QLabel()
+        shown.setTextFormat(Qt.TextFormat.PlainText)
+        shown.setText(text)
+        shown.setWordWrap(True)
+        if role:
+            shown.setProperty("role", role)
+        return shown
+
+    window = QMainWindow()
+    window.resize(1040, 760)
+    central = QWidget()
+    column = QVBoxLayout(central)
+    column.setContentsMargins(0, 0, 0, 0)
+    header = QFrame()
+    header.setProperty("role", "header")
+    header.setFixedHeight(58)
+    top = QHBoxLayout(header)
+    top.addWidget(label(page["wordmark"], "wordmark"))
+    top.addStretch(1)
+    for name in page["sections"]:
+        top.addWidget(QPushButton(name))
+    column.addWidget(header)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    body = QWidget()
+    scroll.setWidget(body)
+    centring = QHBoxLayout(body)
+    content = QWidget()
+    content.setMaximumWidth(760)
+    centring.addStretch(1)
+    centring.addWidget(content, 100)
+    centring.addStretch(1)
+    rows = QVBoxLayout(content)
+    rows.addWidget(label(page["title"], "title"))
+    rows.addWidget(label(page["intro"], "muted"))
+    for section in page["groups"]:
+        rows.addWidget(label(section["heading"], "heading"))
+        rows.addWidget(label(section["intro"], "muted"))
+        for lines in section["rows"]:
+            card = QFrame()
+            card.setProperty("role", "card")
+            row = QHBoxLayout(card)
+            text = QVBoxLayout()
+            for line in lines:
+                text.addWidget(label(line))
+            row.addLayout(text, 1)
+            row.addWidget(QPushButton(page["begin"]), 0, Qt.AlignmentFlag.AlignVCenter)
+            rows.addWidget(card)
+    rows.addStretch(1)
+    column.addWidget(scroll, 1)
+    window.setCentralWidget(central)
+    watch_first_frame(window)
+    mark("window_created")
+    window.show()
+    mark("shown")
+    return app.exec()
+
+
 def run_mtcalm(data_dir: str) -> int:
     import mtcalm.cli
     import mtcalm.ui.app as app_module
@@ -128,6 +219,8 @@ def main() -> int:
     variant, data_dir = sys.argv[1], sys.argv[2]
     if variant == "floor":
         status = run_floor()
+    elif variant == "page":
+        status = run_page(data_dir)
     elif variant == "mtcalm":
         status = run_mtcalm(data_dir)
     else:
