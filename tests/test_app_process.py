@@ -24,6 +24,7 @@ from mtcalm.assets import assets_dir
 from mtcalm.checkin import CheckIn, Phase
 from mtcalm.journal.file import SCHEMA_STEPS
 from mtcalm.journal.store import Journal, Outcome
+from tests.legacy_journals import write_old_session
 
 pytestmark = pytest.mark.slow
 
@@ -273,7 +274,9 @@ def test_two_windows_started_together_on_an_old_journal_make_one(
         data_dir = tmp_path / f"data{attempt}"
         data_dir.mkdir(mode=0o700)
         with Journal.open(data_dir / "journal.sqlite3", schema_steps=SCHEMA_STEPS[:1]) as old:
-            old.start_session("playlist:settle", "Settle", CheckIn(Phase.BEFORE, {"distress": 6}))
+            write_old_session(
+                old, "playlist:settle", "Settle", CheckIn(Phase.BEFORE, {"distress": 6})
+            )
         pair = [RunningApp(data_dir, tmp_path / f"out{attempt}-{n}.raw") for n in range(2)]
         apps.extend(pair)
         deadline = time.monotonic() + START_WAIT

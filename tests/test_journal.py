@@ -489,10 +489,15 @@ def session_columns(path: Path) -> list[str]:
     return [str(row[1]) for row in raw_rows(path, "PRAGMA table_info(sessions)")]
 
 
+CURRENT = len(SCHEMA_STEPS)
+NEXT_STEPS: list[SchemaStep] = [*SCHEMA_STEPS, add_mood_tag]  # as if a later mtcalm came
+
+
 def one_step_journal(path: Path, sessions: int = 2) -> list[int]:
+    """A journal of the current version, one upgrade step behind ``NEXT_STEPS``."""
     ids = []
-    with Journal.open(path, schema_steps=SCHEMA_STEPS[:1]) as journal:
-        assert journal.schema_version == 1
+    with Journal.open(path) as journal:
+        assert journal.schema_version == CURRENT
         for index in range(sessions):
             ids.append(
                 journal.start_session(
@@ -507,24 +512,24 @@ def test_a_migration_backs_up_first_and_keeps_the_data(journal_path: Path) -> No
     ids = one_step_journal(journal_path)
     old_digest = sha256(journal_path)
 
-    steps: list[SchemaStep] = [SCHEMA_STEPS[0], add_mood_tag]
+    steps = NEXT_STEPS
     with Journal.open(journal_path, schema_steps=steps) as journal:
-        assert journal.schema_version == 2
+        assert journal.schema_version == CURRENT + 1
         assert sorted(record.id for record in journal.sessions()) == ids
         assert journal.session(ids[0]).before == BEFORE
         assert journal.session(ids[0]).after == AFTER
 
     assert "mood_tag" in session_columns(journal_path)
     [backup] = list((journal_path.parent / "backups").iterdir())
-    assert backup.name.startswith("journal-v1-")
+    assert backup.name.startswith(f"journal-v{CURRENT}-")
     assert backup.suffix == ".sqlite3"
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
-    assert raw_rows(backup, "PRAGMA user_version") == [(1,)]
+    assert raw_rows(backup, "PRAGMA user_version") == [(CURRENT,)]
     assert "mood_tag" not in session_columns(backup)
     titles = raw_rows(backup, "SELECT content_title FROM sessions ORDER BY id")
     assert titles == [("Session 0",), ("Session 1",)]
     assert raw_rows(backup, "SELECT note FROM checkins WHERE phase = 'after'") == [(AFTER.note,)]
-    with Journal.open(backup, schema_steps=SCHEMA_STEPS[:1]) as restored:
+    with Journal.open(backup, schema_steps=SCHEMA_STEPS) as restored:
         assert restored.session(ids[0]).before == BEFORE
     assert old_digest != sha256(journal_path)
 
@@ -532,7 +537,7 @@ def test_a_migration_backs_up_first_and_keeps_the_data(journal_path: Path) -> No
 def test_a_backup_can_go_to_a_folder_of_choice(journal_path: Path, tmp_path: Path) -> None:
     one_step_journal(journal_path)
     elsewhere = tmp_path / "elsewhere"
-    Journal.open(journal_path, backup_dir=elsewhere, schema_steps=[SCHEMA_STEPS[0], add_mood_tag])
+    Journal.open(journal_path, backup_dir=elsewhere, schema_steps=NEXT_STEPS)
     assert len(list(elsewhere.iterdir())) == 1
     assert not (journal_path.parent / "backups").exists()
 
@@ -541,18 +546,18 @@ def test_a_failed_migration_leaves_the_old_version_and_data(journal_path: Path) 
     ids = one_step_journal(journal_path)
 
     with pytest.raises(JournalWriteFailed):
-        Journal.open(journal_path, schema_steps=[SCHEMA_STEPS[0], add_column_then_fail])
+        Journal.open(journal_path, schema_steps=[*SCHEMA_STEPS, add_column_then_fail])
 
-    assert raw_rows(journal_path, "PRAGMA user_version") == [(1,)]
+    assert raw_rows(journal_path, "PRAGMA user_version") == [(CURRENT,)]
     assert "mood_tag" not in session_columns(journal_path)  # not half-migrated
     [backup] = list((journal_path.parent / "backups").iterdir())
     assert raw_rows(backup, "SELECT count(*) FROM sessions") == [(2,)]
-    with Journal.open(journal_path, schema_steps=SCHEMA_STEPS[:1]) as journal:
+    with Journal.open(journal_path, schema_steps=SCHEMA_STEPS) as journal:
         assert sorted(record.id for record in journal.sessions()) == ids
         assert journal.session(ids[0]).after == AFTER
     # Once the step is fixed, the upgrade goes through.
-    with Journal.open(journal_path, schema_steps=[SCHEMA_STEPS[0], add_mood_tag]) as journal:
-        assert journal.schema_version == 2
+    with Journal.open(journal_path, schema_steps=NEXT_STEPS) as journal:
+        assert journal.schema_version == CURRENT + 1
         assert len(journal.sessions()) == 2
 
 
@@ -564,8 +569,8 @@ def test_a_migration_step_with_a_bug_leaves_the_old_version(journal_path: Path) 
         raise RuntimeError("a bug in the step")
 
     with pytest.raises(RuntimeError):
-        Journal.open(journal_path, schema_steps=[SCHEMA_STEPS[0], buggy_step])
-    assert raw_rows(journal_path, "PRAGMA user_version") == [(1,)]
+        Journal.open(journal_path, schema_steps=[*SCHEMA_STEPS, buggy_step])
+    assert raw_rows(journal_path, "PRAGMA user_version") == [(CURRENT,)]
     assert "mood_tag" not in session_columns(journal_path)
     assert raw_rows(journal_path, "SELECT count(*) FROM sessions") == [(2,)]
 
@@ -585,10 +590,10 @@ def test_a_migration_that_fills_the_disk_says_so_and_keeps_the_old_version(
         )
 
     with pytest.raises(JournalWriteFailed) as raised:
-        Journal.open(journal_path, schema_steps=[SCHEMA_STEPS[0], step_on_a_full_disk])
+        Journal.open(journal_path, schema_steps=[*SCHEMA_STEPS, step_on_a_full_disk])
 
     assert "disk is full" in raised.value.long
-    assert raw_rows(journal_path, "PRAGMA user_version") == [(1,)]
+    assert raw_rows(journal_path, "PRAGMA user_version") == [(CURRENT,)]
     assert "mood_tag" not in session_columns(journal_path)
     assert raw_rows(journal_path, "SELECT count(*) FROM sessions") == [(2,)]
 
@@ -600,24 +605,24 @@ def test_two_migrations_in_the_same_second_keep_both_backups(
     monkeypatch.setattr(backups_module, "now", lambda: moment)
     one_step_journal(journal_path, sessions=1)
     first_copy = journal_path.read_bytes()
-    steps: list[SchemaStep] = [SCHEMA_STEPS[0], add_mood_tag]
+    steps = NEXT_STEPS
     Journal.open(journal_path, schema_steps=steps).close()
     backups = journal_path.parent / "backups"
     [first_backup] = list(backups.iterdir())
     first_digest = sha256(first_backup)
 
-    # The same version-1 journal again (restored by hand), with a session added, then upgraded.
+    # The same journal again (restored by hand), with a session added, then upgraded.
     journal_path.write_bytes(first_copy)
-    with Journal.open(journal_path, schema_steps=SCHEMA_STEPS[:1]) as journal:
+    with Journal.open(journal_path, schema_steps=SCHEMA_STEPS) as journal:
         journal.start_session("playlist:b", "Added later", BEFORE)
     Journal.open(journal_path, schema_steps=steps).close()
 
     assert sorted(path.name for path in backups.iterdir()) == [
-        "journal-v1-20240506-210000-1.sqlite3",
-        "journal-v1-20240506-210000.sqlite3",
+        f"journal-v{CURRENT}-20240506-210000-1.sqlite3",
+        f"journal-v{CURRENT}-20240506-210000.sqlite3",
     ]
     assert sha256(first_backup) == first_digest
-    second_backup = backups / "journal-v1-20240506-210000-1.sqlite3"
+    second_backup = backups / f"journal-v{CURRENT}-20240506-210000-1.sqlite3"
     assert raw_rows(first_backup, "SELECT count(*) FROM sessions") == [(1,)]
     assert raw_rows(second_backup, "SELECT count(*) FROM sessions") == [(2,)]
 

@@ -35,6 +35,7 @@ from mtcalm.journal.store import (
     Outcome,
     Reflection,
 )
+from tests.legacy_journals import write_old_session
 
 BEFORE = CheckIn(Phase.BEFORE, {"distress": 6}, note="tight chest")
 AFTER = CheckIn(Phase.AFTER, {"distress": 3, "helpfulness": 3})
@@ -449,14 +450,22 @@ def test_a_read_only_journal_keeps_no_reflection(journal: Journal) -> None:
 
 def test_a_version_1_journal_upgrades_with_a_backup_and_nothing_lost(journal_path: Path) -> None:
     with Journal.open(journal_path, schema_steps=SCHEMA_STEPS[:1]) as old:
-        ids = [a_session(old, f"Session {index}") for index in range(3)]
+        ids = [
+            write_old_session(
+                old, "script:safe-place", f"Session {index}", BEFORE, after=AFTER, started_at=START
+            )
+            for index in range(3)
+        ]
         old.record_event(ids[0], EventKind.GROUNDING, "5-4")
-        before_upgrade = old.sessions()
     assert raw(journal_path, "PRAGMA user_version") == [(1,)]
 
     with Journal.open(journal_path) as upgraded:
-        assert upgraded.schema_version == 2
-        assert upgraded.sessions() == before_upgrade
+        assert upgraded.schema_version == len(SCHEMA_STEPS)
+        records = sorted(upgraded.sessions(), key=lambda record: record.id)
+        assert [record.content_title for record in records] == [f"Session {i}" for i in range(3)]
+        assert all(record.before == BEFORE and record.after == AFTER for record in records)
+        assert len({record.uid for record in records}) == 3  # each got its own identity
+        assert all(len(record.uid) == 32 for record in records)
         assert [event.detail for event in upgraded.events(ids[0])] == ["5-4"]
         assert upgraded.reflection(ids[0]) is None
         assert upgraded.flagged_tracks() == {}
@@ -476,7 +485,7 @@ def test_a_version_1_journal_upgrades_with_a_backup_and_nothing_lost(journal_pat
     assert len(list((journal_path.parent / "backups").iterdir())) == 1
 
 
-def test_a_version_2_journal_is_refused_by_a_build_that_knows_only_version_1(
+def test_a_journal_of_the_current_version_is_refused_by_a_build_that_knows_one_less(
     journal_path: Path,
 ) -> None:
     with Journal.open(journal_path) as journal:
@@ -485,9 +494,11 @@ def test_a_version_2_journal_is_refused_by_a_build_that_knows_only_version_1(
     before = journal_path.read_bytes()
 
     with pytest.raises(JournalTooNew) as raised:
-        Journal.open(journal_path, schema_steps=SCHEMA_STEPS[:1])
+        Journal.open(journal_path, schema_steps=SCHEMA_STEPS[:-1])
 
-    assert "format 2" in raised.value.long and "knows up to 1" in raised.value.long
+    current = len(SCHEMA_STEPS)
+    assert f"format {current}" in raised.value.long
+    assert f"knows up to {current - 1}" in raised.value.long
     assert journal_path.read_bytes() == before
 
 

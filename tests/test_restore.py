@@ -23,6 +23,7 @@ from mtcalm.journal.file import SCHEMA_STEPS
 from mtcalm.journal.restore import MAX_RESTORE_BYTES, RestoreRefused, restore_journal
 from mtcalm.journal.store import Journal
 from mtcalm.workspace import Workspace
+from tests.legacy_journals import write_old_session
 
 BEFORE = CheckIn(Phase.BEFORE, {"distress": 4})
 
@@ -39,7 +40,10 @@ def titles(path: Path) -> list[str]:
 def add(path: Path, *names: str, steps: int = len(SCHEMA_STEPS)) -> None:
     with Journal.open(path, schema_steps=SCHEMA_STEPS[:steps]) as journal:
         for name in names:
-            journal.start_session("playlist:a", name, BEFORE)
+            if steps < len(SCHEMA_STEPS):  # as that older version wrote it
+                write_old_session(journal, "playlist:a", name, BEFORE)
+            else:
+                journal.start_session("playlist:a", name, BEFORE)
 
 
 @pytest.fixture

@@ -163,6 +163,68 @@ def _create_v2(connection: sqlite3.Connection) -> None:
     )
 
 
+def _create_v3(connection: sqlite3.Connection) -> None:
+    """Journal 3: what the journal to read together needs (issue 11)."""
+    _run_script(
+        connection,
+        """
+        -- A stable identity that an export carries and an import matches on.
+        ALTER TABLE sessions ADD COLUMN uid TEXT;
+        UPDATE sessions SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL;
+        CREATE UNIQUE INDEX sessions_by_uid ON sessions (uid);
+        -- 'checkin': a check-in on its own ("Just check in"), with one check-in and no music.
+        ALTER TABLE sessions ADD COLUMN kind TEXT NOT NULL DEFAULT 'listening'
+            CHECK (kind IN ('listening', 'checkin'));
+        -- The background sound last chosen in the session ('' for none).
+        ALTER TABLE sessions ADD COLUMN ambience TEXT NOT NULL DEFAULT '';
+        CREATE INDEX sessions_by_content ON sessions (content_ref, started_at);
+        CREATE INDEX session_events_by_session ON session_events (session_id);
+        -- What each item asked meant when it was asked: answers point here, so changing or
+        -- removing an item never changes an old answer's meaning.
+        CREATE TABLE item_definitions (
+            id INTEGER PRIMARY KEY,
+            item TEXT NOT NULL,
+            label TEXT NOT NULL DEFAULT '',
+            scale TEXT NOT NULL,
+            scale_min INTEGER NOT NULL,
+            scale_max INTEGER NOT NULL,
+            low_anchor TEXT NOT NULL DEFAULT '',
+            high_anchor TEXT NOT NULL DEFAULT '',
+            UNIQUE (item, label, scale, scale_min, scale_max, low_anchor, high_anchor)
+        );
+        ALTER TABLE answers ADD COLUMN definition_id INTEGER REFERENCES item_definitions (id);
+        -- The optional items the person (or a therapist's homework) switched on, in order.
+        CREATE TABLE chosen_items (
+            item TEXT PRIMARY KEY,
+            label TEXT NOT NULL DEFAULT '',
+            low_anchor TEXT NOT NULL DEFAULT '',
+            high_anchor TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL,
+            set_by TEXT NOT NULL DEFAULT 'person'
+        );
+        -- People to reach when it is hard, entered by the person (or a therapist's homework).
+        CREATE TABLE support_contacts (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+            reach TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL,
+            set_by TEXT NOT NULL DEFAULT 'person',
+            added_at TEXT NOT NULL
+        );
+        -- The tracks of a session and how long each was actually heard.
+        CREATE TABLE session_tracks (
+            session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            track_key TEXT NOT NULL,
+            title TEXT NOT NULL,
+            heard_seconds REAL NOT NULL DEFAULT 0 CHECK (heard_seconds >= 0),
+            PRIMARY KEY (session_id, position)
+        );
+        """,
+    )
+
+
 def _run_script(connection: sqlite3.Connection, script: str) -> None:
     """Run statements one by one inside the caller's transaction.
 
@@ -181,7 +243,7 @@ def _run_script(connection: sqlite3.Connection, script: str) -> None:
 SchemaStep = Callable[[sqlite3.Connection], None]
 
 # SCHEMA_STEPS[n] upgrades a journal from version n to n + 1. Append; never edit a shipped step.
-SCHEMA_STEPS: tuple[SchemaStep, ...] = (_create_v1, _create_v2)
+SCHEMA_STEPS: tuple[SchemaStep, ...] = (_create_v1, _create_v2, _create_v3)
 
 # How long a connection waits for another one's write (an upgrade's backup holds the lock).
 BUSY_TIMEOUT_SECONDS = 30.0

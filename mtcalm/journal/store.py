@@ -1,13 +1,16 @@
 """The journal: every session with its check-ins, kept in one SQLite file.
 
-Nothing else in mtcalm touches the database (``mtcalm.journal.file`` opens it safely). Every
-write is one transaction; a session is written when it starts and updated as it goes.
+Nothing outside ``mtcalm.journal`` touches the database (``mtcalm.journal.file`` opens it
+safely; the package's other modules read and write through :meth:`Journal.reading` and
+:meth:`Journal.writing`). Every write is one transaction; a session is written when it starts
+and updated as it goes.
 """
 
 from __future__ import annotations
 
 import contextlib
 import sqlite3
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,12 +19,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mtcalm.checkin import (
-    ALL_ITEMS,
+    BOTH,
     EMOTION_WORDS,
+    KNOWN_ITEMS,
     CheckIn,
     CheckInError,
+    CheckInItem,
     ItemChange,
     Phase,
+    Scale,
     compare,
     distress_rose,
 )
@@ -44,6 +50,16 @@ class Outcome(StrEnum):
     IN_PROGRESS = "in_progress"
     COMPLETED = "completed"
     ENDED_EARLY = "ended_early"
+
+
+class SessionKind(StrEnum):
+    """A listening session, or a check-in on its own."""
+
+    LISTENING = "listening"
+    CHECKIN = "checkin"
+
+
+CHECKIN_ONLY_REF = "checkin"  # the content_ref of a check-in on its own
 
 
 class EventKind(StrEnum):
@@ -75,6 +91,9 @@ class SessionRecord:
     outcome: Outcome
     before: CheckIn | None
     after: CheckIn | None
+    uid: str = ""
+    kind: SessionKind = SessionKind.LISTENING
+    ambience: str = ""
 
     @property
     def changes(self) -> tuple[ItemChange, ...]:
@@ -85,6 +104,12 @@ class SessionRecord:
         """Flagged: distress went up by the flagging margin or more."""
         return distress_rose(self.changes)
 
+
+SESSION_COLUMNS = (
+    "id, started_at, ended_at, content_ref, content_title, planned_seconds, listened_seconds,"
+    " outcome, uid, kind, ambience"
+)
+CHUNK = 500  # ids per query when reading many sessions' check-ins
 
 # Limits on what a reflection and a flag keep; the UI limits typing to the same.
 MAX_REFLECTION_NOTE_LENGTH = 20_000
@@ -203,13 +228,62 @@ class Journal:
         stamp = _stamp(started_at)
         with self._transaction() as cursor:
             cursor.execute(
-                "INSERT INTO sessions (started_at, updated_at, content_ref, content_title,"
-                " planned_seconds) VALUES (?, ?, ?, ?, ?)",
-                (stamp, stamp, content_ref, content_title, planned_seconds),
+                "INSERT INTO sessions (uid, started_at, updated_at, content_ref, content_title,"
+                " planned_seconds) VALUES (?, ?, ?, ?, ?, ?)",
+                (new_uid(), stamp, stamp, content_ref, content_title, planned_seconds),
             )
             session_id = int(cursor.lastrowid or 0)
             _insert_checkin(cursor, session_id, before, stamp)
         return session_id
+
+    def record_checkin(self, checkin: CheckIn, *, recorded_at: datetime | None = None) -> int:
+        """Keep a check-in taken on its own ("Just check in"); returns its entry's id."""
+        if checkin.phase is not Phase.BEFORE:
+            raise CheckInError("a check-in on its own is taken as one before listening")
+        stamp = _stamp(recorded_at)
+        with self._transaction() as cursor:
+            cursor.execute(
+                "INSERT INTO sessions (uid, kind, started_at, updated_at, ended_at, content_ref,"
+                " content_title, outcome) VALUES (?, ?, ?, ?, ?, ?, '', ?)",
+                (
+                    new_uid(),
+                    SessionKind.CHECKIN.value,
+                    stamp,
+                    stamp,
+                    stamp,
+                    CHECKIN_ONLY_REF,
+                    Outcome.COMPLETED.value,
+                ),
+            )
+            session_id = int(cursor.lastrowid or 0)
+            _insert_checkin(cursor, session_id, checkin, stamp)
+        return session_id
+
+    def set_ambience(self, session_id: int, key: str) -> None:
+        """The background sound chosen in the session ('' for none); the last one is kept."""
+        with self._transaction() as cursor:
+            cursor.execute("UPDATE sessions SET ambience = ? WHERE id = ?", (key, session_id))
+            _require_row(cursor, session_id)
+
+    def record_track_heard(
+        self, session_id: int, position: int, track_key: str, title: str, heard_seconds: float
+    ) -> None:
+        """How long the track at ``position`` of the session has been heard (never less than
+        was kept before: a later, shorter report does not undo listening).
+        """
+        with self._transaction() as cursor:
+            cursor.execute(
+                "INSERT INTO session_tracks (session_id, position, track_key, title,"
+                " heard_seconds) VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, position)"
+                " DO UPDATE SET heard_seconds = max(heard_seconds, excluded.heard_seconds)",
+                (
+                    session_id,
+                    position,
+                    track_key[:MAX_TRACK_KEY_LENGTH],
+                    title[:MAX_TRACK_TITLE_LENGTH],
+                    max(0.0, heard_seconds),
+                ),
+            )
 
     def record_progress(self, session_id: int, listened_seconds: float) -> None:
         """Update how long the session has been listened to so far."""
@@ -350,19 +424,50 @@ class Journal:
         )
 
     def sessions(self, limit: int | None = None) -> list[SessionRecord]:
-        """Sessions, newest first."""
-        rows = self._connection.execute(
-            "SELECT id, started_at, ended_at, content_ref, content_title, planned_seconds,"
-            " listened_seconds, outcome FROM sessions ORDER BY started_at DESC, id DESC"
-            " LIMIT ?",
+        """Sessions, newest first (the ``limit`` newest)."""
+        return self._records(
+            f"SELECT {SESSION_COLUMNS} FROM sessions ORDER BY started_at DESC, id DESC LIMIT ?",
             (-1 if limit is None else limit,),
+        )
+
+    def session(self, session_id: int) -> SessionRecord:
+        records = self._records(
+            f"SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,)
+        )
+        if not records:
+            raise KeyError(session_id)
+        return records[0]
+
+    def records(self, sql: str, parameters: Sequence[object] = ()) -> list[SessionRecord]:
+        """The sessions a query selects, in its order, with their check-ins. ``sql`` selects
+        :data:`SESSION_COLUMNS` from ``sessions`` (for the package's own paged reads).
+        """
+        return self._records(sql, parameters)
+
+    def events(self, session_id: int) -> list[SessionEvent]:
+        rows = self._connection.execute(
+            "SELECT at, kind, detail FROM session_events WHERE session_id = ? ORDER BY id",
+            (session_id,),
         ).fetchall()
+        return [SessionEvent(_moment(at), kind, detail) for at, kind, detail in rows]
+
+    def tracks_heard(self, session_id: int) -> list[tuple[str, float]]:
+        """The session's tracks in order, with the seconds each was heard."""
+        rows = self._connection.execute(
+            "SELECT title, heard_seconds FROM session_tracks WHERE session_id = ?"
+            " ORDER BY position",
+            (session_id,),
+        ).fetchall()
+        return [(str(title), float(seconds)) for title, seconds in rows]
+
+    def _records(self, sql: str, parameters: Sequence[object]) -> list[SessionRecord]:
+        rows = self._connection.execute(sql, parameters).fetchall()
         checkins = self._checkins_for([row[0] for row in rows])
         return [
             SessionRecord(
                 id=row[0],
-                started_at=datetime.fromisoformat(row[1]),
-                ended_at=datetime.fromisoformat(row[2]) if row[2] else None,
+                started_at=_moment(row[1]),
+                ended_at=_moment(row[2]) if row[2] else None,
                 content_ref=row[3],
                 content_title=row[4],
                 planned_seconds=row[5],
@@ -370,24 +475,23 @@ class Journal:
                 outcome=Outcome(row[7]),
                 before=checkins.get((row[0], Phase.BEFORE)),
                 after=checkins.get((row[0], Phase.AFTER)),
+                uid=row[8] or "",
+                kind=SessionKind(row[9]),
+                ambience=row[10],
             )
             for row in rows
         ]
 
-    def session(self, session_id: int) -> SessionRecord:
-        for record in self.sessions():
-            if record.id == session_id:
-                return record
-        raise KeyError(session_id)
-
-    def events(self, session_id: int) -> list[SessionEvent]:
-        rows = self._connection.execute(
-            "SELECT at, kind, detail FROM session_events WHERE session_id = ? ORDER BY id",
-            (session_id,),
-        ).fetchall()
-        return [SessionEvent(datetime.fromisoformat(at), kind, detail) for at, kind, detail in rows]
-
     def _checkins_for(self, session_ids: list[int]) -> dict[tuple[int, Phase], CheckIn]:
+        """The check-ins of the sessions named, read in chunks (one SQL variable per id would
+        fail past SQLite's limit on a long list).
+        """
+        result: dict[tuple[int, Phase], CheckIn] = {}
+        for start in range(0, len(session_ids), CHUNK):
+            result.update(self._checkins_chunk(session_ids[start : start + CHUNK]))
+        return result
+
+    def _checkins_chunk(self, session_ids: list[int]) -> dict[tuple[int, Phase], CheckIn]:
         if not session_ids:
             return {}
         marks = ",".join("?" * len(session_ids))
@@ -398,16 +502,23 @@ class Journal:
         ).fetchall()
         by_id = {row[0]: row for row in checkin_rows}
         answers: dict[int, dict[str, int | None]] = {checkin_id: {} for checkin_id in by_id}
+        items: dict[int, list[CheckInItem]] = {checkin_id: [] for checkin_id in by_id}
         emotions: dict[int, list[str]] = {checkin_id: [] for checkin_id in by_id}
-        scales = {item.key: item.scale.key for item in ALL_ITEMS}
         id_marks = ",".join("?" * len(by_id)) or "NULL"
-        for checkin_id, item, value, scale in self._connection.execute(
-            f"SELECT checkin_id, item, value, scale FROM answers WHERE checkin_id IN ({id_marks})",
+        for row in self._connection.execute(
+            "SELECT a.checkin_id, a.item, a.value, a.scale, a.scale_min, a.scale_max,"
+            " d.label, d.low_anchor, d.high_anchor FROM answers a"
+            " LEFT JOIN item_definitions d ON d.id = a.definition_id"
+            f" WHERE a.checkin_id IN ({id_marks}) ORDER BY a.checkin_id, a.rowid",
             list(by_id),
         ):
-            # An answer given on another scale is kept in the file but never reinterpreted.
-            if scales.get(item) == scale:
-                answers[checkin_id][item] = value
+            checkin_id, key, value = row[0], row[1], row[2]
+            phase = Phase(by_id[checkin_id][2])
+            item = _stored_item(key, phase, *row[3:])
+            if item is None or (value is not None and not item.scale.contains(value)):
+                continue  # kept in the file, never shown as something it was not
+            items[checkin_id].append(item)
+            answers[checkin_id][key] = value
         for checkin_id, word in self._connection.execute(
             f"SELECT checkin_id, word FROM emotions WHERE checkin_id IN ({id_marks})"
             " ORDER BY rowid",
@@ -419,12 +530,25 @@ class Journal:
         for checkin_id, session_id, phase, skipped, note in checkin_rows:
             result[(session_id, Phase(phase))] = CheckIn(
                 phase=Phase(phase),
-                answers=answers[checkin_id],
-                emotions=tuple(emotions[checkin_id]),
+                answers={} if skipped else answers[checkin_id],
+                emotions=() if skipped else tuple(emotions[checkin_id]),
                 note=note,
                 skipped=bool(skipped),
+                items=tuple(items[checkin_id]) or _no_items(Phase(phase)),
             )
         return result
+
+    # -- for the journal package's own modules ---------------------------------------------
+
+    def reading(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[object, ...]]:
+        """The rows of one read-only query."""
+        return [tuple(row) for row in self._connection.execute(sql, parameters).fetchall()]
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[sqlite3.Cursor]:
+        """One write transaction (a failure rolls it back and raises JournalWriteFailed)."""
+        with self._transaction() as cursor:
+            yield cursor
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Cursor]:
@@ -465,26 +589,84 @@ def _insert_checkin(cursor: sqlite3.Cursor, session_id: int, checkin: CheckIn, s
         (session_id, checkin.phase.value, stamp, int(checkin.skipped), checkin.note),
     )
     checkin_id = cursor.lastrowid
-    items = {item.key: item for item in ALL_ITEMS}
     cursor.executemany(
-        "INSERT INTO answers (checkin_id, item, value, scale, scale_min, scale_max)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO answers (checkin_id, item, value, scale, scale_min, scale_max,"
+        " definition_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 checkin_id,
-                key,
-                value,
-                items[key].scale.key,
-                items[key].scale.minimum,
-                items[key].scale.maximum,
+                item.key,
+                checkin.answers.get(item.key),
+                item.scale.key,
+                item.scale.minimum,
+                item.scale.maximum,
+                definition_id(cursor, item),
             )
-            for key, value in checkin.all_answers().items()
+            for item in checkin.items
         ],
     )
     cursor.executemany(
         "INSERT INTO emotions (checkin_id, word) VALUES (?, ?)",
         [(checkin_id, word) for word in dict.fromkeys(checkin.emotions)],
     )
+
+
+def definition_id(cursor: sqlite3.Cursor, item: CheckInItem) -> int:
+    """The id of ``item``'s definition, kept once however many answers point to it."""
+    values = (
+        item.key,
+        item.label,
+        item.scale.key,
+        item.scale.minimum,
+        item.scale.maximum,
+        item.low_anchor,
+        item.high_anchor,
+    )
+    cursor.execute(
+        "INSERT INTO item_definitions (item, label, scale, scale_min, scale_max, low_anchor,"
+        " high_anchor) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        values,
+    )
+    row = cursor.execute(
+        "SELECT id FROM item_definitions WHERE item = ? AND label = ? AND scale = ?"
+        " AND scale_min = ? AND scale_max = ? AND low_anchor = ? AND high_anchor = ?",
+        values,
+    ).fetchone()
+    return int(row[0])
+
+
+def _stored_item(
+    key: str,
+    phase: Phase,
+    scale: str,
+    minimum: int,
+    maximum: int,
+    label: str | None,
+    low_anchor: str | None,
+    high_anchor: str | None,
+) -> CheckInItem | None:
+    """The item an answer was given to, as it was then: mtcalm's own item when it is the same
+    question on the same scale, else the stored definition; None for rows that make no sense.
+    """
+    known = KNOWN_ITEMS.get(key)
+    stored_scale = Scale(str(scale), int(minimum), int(maximum))
+    if known is not None:  # mtcalm's own words go with its own scale only
+        return known if known.scale == stored_scale and phase in known.phases else None
+    if not isinstance(key, str) or not key or minimum > maximum:
+        return None
+    return CheckInItem(key, stored_scale, BOTH, label or "", low_anchor or "", high_anchor or "")
+
+
+def _no_items(phase: Phase) -> tuple[CheckInItem, ...]:
+    """A check-in stored with no answer rows asked nothing the journal can show."""
+    from mtcalm.checkin import items_for
+
+    return items_for(phase)
+
+
+def new_uid() -> str:
+    """A session's lasting identity: 32 hex digits, random."""
+    return uuid.uuid4().hex
 
 
 def _require_row(cursor: sqlite3.Cursor, session_id: int) -> None:
