@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -666,6 +665,8 @@ def _no_items(phase: Phase) -> tuple[CheckInItem, ...]:
 
 def new_uid() -> str:
     """A session's lasting identity: 32 hex digits, random."""
+    import uuid  # not on the start-up path: a session is made after the window is up
+
     return uuid.uuid4().hex
 
 
