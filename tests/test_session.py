@@ -211,3 +211,39 @@ def test_a_session_left_open_stays_in_progress(journal: Journal, playlist: Playl
         record = reopened.session(session.session_id)
     assert record.outcome is Outcome.IN_PROGRESS
     assert record.listened_seconds == PROGRESS_SAVE_SECONDS
+
+
+def test_how_long_each_track_was_heard_is_kept(journal: Journal, playlist: Playlist) -> None:
+    session = ListeningSession.begin(journal, playlist, BEFORE)
+    session.note_progress(0.0, -1)  # before the first track: nothing to anyone
+    session.note_progress(4.0, 0)
+    session.note_progress(4.0, 0)  # paused: the time does not grow
+    session.note_progress(7.5, 1)  # on to the second track
+    assert journal.tracks_heard(session.session_id) == []  # not saved yet: under ten seconds
+    session.note_progress(PROGRESS_SAVE_SECONDS + 1, 1)
+    heard = journal.tracks_heard(session.session_id)
+    assert [title for title, _ in heard] == ["Track 1", "Track 2"]
+    assert heard[0][1] == pytest.approx(4.0)
+    assert heard[1][1] == pytest.approx(PROGRESS_SAVE_SECONDS + 1 - 4.0)
+    session.note_progress(PROGRESS_SAVE_SECONDS + 3, 0)  # back to the first (a replay)
+    session.finish_listening(completed=False, listened_seconds=PROGRESS_SAVE_SECONDS + 3)
+    heard = journal.tracks_heard(session.session_id)
+    assert heard[0][1] == pytest.approx(6.0)  # saved when the music stopped
+    keys = [
+        row[0]
+        for row in sqlite3.connect(journal.path).execute(
+            "SELECT track_key FROM session_tracks ORDER BY position"
+        )
+    ]
+    assert all(key.endswith(".wav") for key in keys)
+
+
+def test_the_background_sound_is_kept_with_the_session(
+    journal: Journal, playlist: Playlist
+) -> None:
+    session = ListeningSession.begin(journal, playlist, BEFORE)
+    session.note_ambience("rain")
+    session.note_ambience("")  # turned off: the last choice is what is kept
+    assert journal.session(session.session_id).ambience == ""
+    session.note_ambience("stream")
+    assert journal.session(session.session_id).ambience == "stream"

@@ -220,10 +220,19 @@ class SessionFlow:
             self._record(EventKind.TRACK_FAILED, f"{track.path.name}: {short}")
         return track
 
-    def progress(self, listened_seconds: float) -> None:
+    def progress(self, listened_seconds: float, index: int = -1) -> None:
+        """The player has played ``listened_seconds`` of the programme, now in track ``index``."""
         if self.session is not None and self.music_on:
             try:
-                self.session.note_progress(listened_seconds)
+                self.session.note_progress(listened_seconds, index)
+            except JournalError as error:
+                self.view.journal_failed(error)
+
+    def ambience_chosen(self, key: str) -> None:
+        """The background sound changed ('' for none): the session keeps the last one."""
+        if self.session is not None and self.in_session:
+            try:
+                self.session.note_ambience(key)
             except JournalError as error:
                 self.view.journal_failed(error)
 

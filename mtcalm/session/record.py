@@ -63,6 +63,8 @@ class ListeningSession:
         self._ended_as = Outcome.ENDED_EARLY  # what a check-out keeps if finishing failed
         self.listened_seconds = 0.0
         self._saved_listened = 0.0
+        self.heard_seconds: dict[int, float] = {}  # by track index, pauses excluded
+        self._unsaved_tracks: set[int] = set()
 
     @classmethod
     def begin(
@@ -83,12 +85,40 @@ class ListeningSession:
         session_id = journal.start_session(ref, title, before, planned_seconds=planned or None)
         return cls(journal, playlist, session_id, before, tracks=programme, script=script)
 
-    def note_progress(self, listened_seconds: float) -> None:
-        """Keep the listened time; saved every few seconds so a crash loses little."""
+    def note_progress(self, listened_seconds: float, index: int = -1) -> None:
+        """Keep the listened time, and what of it track ``index`` (the one heard now) had;
+        saved every few seconds so a crash loses little.
+        """
+        gained = listened_seconds - self.listened_seconds
+        if gained > 0 and 0 <= index < len(self.tracks):
+            self.heard_seconds[index] = self.heard_seconds.get(index, 0.0) + gained
+            self._unsaved_tracks.add(index)
         self.listened_seconds = max(self.listened_seconds, listened_seconds)
         if self.listened_seconds - self._saved_listened >= PROGRESS_SAVE_SECONDS:
             self.journal.record_progress(self.session_id, self.listened_seconds)
             self._saved_listened = self.listened_seconds
+            self.save_tracks_heard()
+
+    def save_tracks_heard(self) -> None:
+        """Write how long each track changed since the last save was heard."""
+        from mtcalm.assets import assets_dir
+        from mtcalm.track_flags import track_key
+
+        root = assets_dir()
+        for index in sorted(self._unsaved_tracks):
+            track = self.tracks[index]
+            self.journal.record_track_heard(
+                self.session_id,
+                index,
+                track_key(track.path, root),
+                track.title,
+                self.heard_seconds[index],
+            )
+            self._unsaved_tracks.discard(index)
+
+    def note_ambience(self, key: str) -> None:
+        """The background sound chosen now ('' for none); the last one is kept."""
+        self.journal.set_ambience(self.session_id, key)
 
     def note_event(self, kind: EventKind, detail: str = "") -> None:
         self.journal.record_event(self.session_id, kind, detail)
@@ -99,6 +129,7 @@ class ListeningSession:
         self._ended_as = Outcome.COMPLETED if completed else Outcome.ENDED_EARLY
         self.journal.finish_session(self.session_id, self._ended_as, self.listened_seconds)
         self.outcome = self._ended_as
+        self.save_tracks_heard()
 
     def check_out(self, after: CheckIn) -> SessionSummary:
         """Record the check-in after listening and say what changed."""

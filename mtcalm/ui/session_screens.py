@@ -320,6 +320,8 @@ class SessionScreens(QObject):
         player.set_volume(settings.volume)
         player.set_ambience_volume(settings.ambience_volume)
         self._play_ambience(ambience)
+        if ambience:  # carried over from last time: the session keeps it too
+            self.flow.ambience_chosen(ambience)
 
     def journal_failed(self, error: JournalError) -> None:
         if self.flow.step in (Step.LISTENING, Step.ENDING):
@@ -406,7 +408,7 @@ class SessionScreens(QObject):
     def _on_progress(self, status: PlayerStatus) -> None:
         if self.flow.music_on:
             self.listening.show_progress(status)
-            self.flow.progress(status.listened)
+            self.flow.progress(status.listened, status.index)
 
     def _pause(self) -> None:
         if self.audio:
@@ -438,6 +440,7 @@ class SessionScreens(QObject):
     def _choose_ambience(self, key: str) -> None:
         self._remember(ambience=key)
         self._play_ambience(key)
+        self.flow.ambience_chosen(key)
 
     def _play_ambience(self, key: str) -> None:
         """Fade the background sound ``key`` in ("" fades it out); the same one carries on."""
