@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
@@ -32,6 +33,9 @@ from mtcalm.ui.rating_scale import RatingScale, WordScale
 from mtcalm.ui.text import emotion_name, plain_label, plural, tr
 
 VIEW_MARGIN = 24  # room kept above and below a control scrolled into view
+BUILT_IN_KEYS = frozenset(
+    {"distress", "pleasantness", "energy", "helpfulness", "stirred_up", "craving", "tension"}
+)
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,15 @@ class ItemWords:
 
 
 def item_words(item: CheckInItem, phase: Phase) -> ItemWords:
-    """The question and answer words for ``item``, translated."""
+    """The question and answer words for ``item``, translated; an item a person named asks
+    its own name, with its own words at the ends.
+    """
+    if item.is_custom or item.key not in BUILT_IN_KEYS:
+        return ItemWords(
+            item.label or item.key,
+            item.low_anchor or tr("not at all"),
+            item.high_anchor or tr("very much"),
+        )
     now = tr("right now") if phase is Phase.BEFORE else tr("now, after listening")
     words = {
         "distress": ItemWords(
@@ -61,6 +73,16 @@ def item_words(item: CheckInItem, phase: Phase) -> ItemWords:
             tr("How unpleasant or pleasant do you feel?"), tr("unpleasant"), tr("pleasant")
         ),
         "energy": ItemWords(tr("How much energy do you have?"), tr("very low"), tr("very high")),
+        "craving": ItemWords(
+            tr("How strong is any craving or urge to use %1?").replace("%1", now),
+            tr("none at all"),
+            tr("the strongest you can imagine"),
+        ),
+        "tension": ItemWords(
+            tr("How much tension or pain do you feel in your body?"),
+            tr("none at all"),
+            tr("the worst you can imagine"),
+        ),
         "helpfulness": ItemWords(
             tr("How helpful was this session?"),
             choices=(tr("not at all"), tr("a little"), tr("somewhat"), tr("quite"), tr("very")),
@@ -212,6 +234,18 @@ class CheckInQuestion(QFrame):
         """Answered, or deliberately skipped."""
         return self.skip_button.isChecked() or self.value() is not None
 
+    def restore(self, value: int | None, *, skipped: bool = False) -> None:
+        """Show ``value`` as the answer (or the question as skipped)."""
+        self.reset()
+        if skipped:
+            self.skip_button.setChecked(True)
+        elif value is not None:
+            if self.scale is not None:
+                self.scale.set_value(value)
+            if self.choice is not None:
+                self.choice.set_value(value)
+        self._update_hint()
+
     def reset(self) -> None:
         self.skip_button.setChecked(False)
         if self.scale is not None:
@@ -253,10 +287,12 @@ class CheckInPage(QWidget):
 
     submitted = Signal(object)
     cancel_requested = Signal()
+    questions_requested = Signal()  # the person wants to add or change optional questions
 
     def __init__(self, phase: Phase, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.phase = phase
+        self.optional_items: tuple[CheckInItem, ...] = ()
         layout = scrolling_page(self, max_width=READABLE_WIDTH)
         scroll_area = self.findChild(QScrollArea)
         assert scroll_area is not None
@@ -302,12 +338,23 @@ class CheckInPage(QWidget):
         )
         layout.addWidget(self.intro)
 
-        self.questions = [CheckInQuestion(item, phase) for item in items_for(phase)]
-        for question in self.questions:
-            question.changed.connect(self._update_continue)
-            if question.scale is not None:
-                question.scale.submitted.connect(lambda asked=question: self._advance_focus(asked))
-            layout.addWidget(question)
+        self._question_list = QVBoxLayout()
+        self._question_list.setSpacing(theme.SPACING)
+        layout.addLayout(self._question_list)
+        self.questions: list[CheckInQuestion] = []
+        self._add_questions(items_for(phase))
+        self.change_questions = QPushButton(
+            self.tr("Add or change questions…") if before else self.tr("Change questions…")
+        )
+        self.change_questions.setProperty("role", "quiet")
+        self.change_questions.setToolTip(
+            self.tr("Ask about craving, tension, or something of your own, from now on")
+        )
+        self.change_questions.clicked.connect(self.questions_requested)
+        more = QHBoxLayout()
+        more.addWidget(self.change_questions)
+        more.addStretch(1)
+        layout.addLayout(more)
         layout.addWidget(self._build_emotions())
         note_label = plain_label(self.tr("A note, if you like"), "heading")
         layout.addWidget(note_label)
@@ -338,10 +385,66 @@ class CheckInPage(QWidget):
         layout.addLayout(buttons)
         layout.addStretch(1)
 
-        for widget in self.findChildren(QWidget):
+        self._watch_focus(self)
+        self.reset()
+
+    def _add_questions(self, items: tuple[CheckInItem, ...]) -> None:
+        for item in items:
+            question = CheckInQuestion(item, self.phase)
+            question.changed.connect(self._update_continue)
+            if question.scale is not None:
+                question.scale.submitted.connect(lambda asked=question: self._advance_focus(asked))
+            self._question_list.addWidget(question)
+            self.questions.append(question)
+
+    def _watch_focus(self, root: QWidget) -> None:
+        for widget in root.findChildren(QWidget):
             if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
                 widget.installEventFilter(self)  # a focused control is always in view
-        self.reset()
+
+    def set_optional_items(self, items: tuple[CheckInItem, ...]) -> None:
+        """Ask these optional items too (after the core ones); answers already given to a
+        question that stays are kept.
+        """
+        items = tuple(item for item in items if self.phase in item.phases)
+        if items == self.optional_items:
+            return
+        self.optional_items = items
+        kept = {q.item.key: (q.value(), q.skip_button.isChecked()) for q in self.questions}
+        for question in self.questions:
+            question.hide()
+            question.setParent(None)
+            question.deleteLater()
+        self.questions = []
+        self._add_questions(items_for(self.phase, items))
+        for question in self.questions:
+            value, skipped = kept.get(question.item.key, (None, False))
+            question.restore(value, skipped=skipped)
+            self._watch_focus(question)
+        self._order_focus()
+        self._update_continue()
+
+    def _order_focus(self) -> None:
+        """Tab in reading order: new questions are made after the rest of the page."""
+        chain: list[QWidget] = []
+        for widget in self.findChildren(QWidget):
+            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisibleTo(self):
+                chain.append(widget)
+        ordered = sorted(chain, key=self._reading_place)
+        for before, after in itertools.pairwise(ordered):
+            QWidget.setTabOrder(before, after)
+
+    def _reading_place(self, widget: QWidget) -> tuple[int, int, int]:
+        """Where ``widget`` comes when the page is read: questions in their order, the rest by
+        its place in the page's layout.
+        """
+        for number, question in enumerate(self.questions):
+            if question.isAncestorOf(widget):
+                inside = question.findChildren(QWidget).index(widget)
+                return (1, number, inside)
+        order = self.findChildren(QWidget)  # the order things were put on the page
+        section = 0 if order.index(widget) < order.index(self.change_questions) else 2
+        return (section, 0, order.index(widget))
 
     def _build_emotions(self) -> QWidget:
         """The words, a group to a row while they fit (they wrap when the window is narrow)."""
@@ -394,6 +497,7 @@ class CheckInPage(QWidget):
         """The check-in as currently entered."""
         return CheckIn(
             phase=self.phase,
+            items=tuple(question.item for question in self.questions),
             answers={question.item.key: question.value() for question in self.questions},
             emotions=tuple(
                 word for word, button in self.emotion_buttons.items() if button.isChecked()

@@ -9,6 +9,7 @@ sound), which the settings remember.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
-from mtcalm.checkin import Phase
+from mtcalm.checkin import CheckInItem, Phase
 from mtcalm.journal.file import JournalError
 from mtcalm.playlists import Playlist, Track
 from mtcalm.scripts import Script
@@ -75,6 +76,7 @@ class SessionScreens(QObject):
         from mtcalm.ui.checkin_page import CheckInPage
 
         page = CheckInPage(phase)
+        page.questions_requested.connect(lambda: self._choose_questions(page))
         if phase is Phase.BEFORE:
             page.submitted.connect(self.flow.check_in)
             page.cancel_requested.connect(self.flow.cancel)
@@ -222,6 +224,36 @@ class SessionScreens(QObject):
         # Measure untagged tracks' levels during the check-in, so the music starts at once.
         self.ensure_audio().player.prepare([track.path for track in programme if track.playable])
 
+    # -- the check-in's optional questions -----------------------------------------------------
+
+    def _chosen_items(self) -> tuple[CheckInItem, ...]:
+        from mtcalm.journal.personal import chosen_items
+
+        journal = self.window.workspace.journal
+        try:
+            return chosen_items(journal) if journal is not None else ()
+        except sqlite3.Error:
+            return ()  # the questions the journal cannot tell: the core ones are asked
+
+    def _choose_questions(self, page: CheckInPage) -> None:
+        """Add or change the optional questions; they are asked from this check-in on."""
+        from mtcalm.journal.personal import choose_items
+        from mtcalm.ui.checkin_items_dialog import CheckInItemsDialog
+
+        journal = self.window.workspace.journal
+        if journal is None:
+            return
+        dialog = CheckInItemsDialog(self._chosen_items(), self.window)
+        if not dialog.exec():
+            return
+        try:
+            choose_items(journal, dialog.chosen())
+        except JournalError as error:
+            self.window.tell(error.short, error.long)
+            return
+        page.set_optional_items(dialog.chosen())
+        page.focus_first()
+
     # -- the flow's view -----------------------------------------------------------------------
 
     def step_changed(self, step: Step) -> None:
@@ -231,6 +263,7 @@ class SessionScreens(QObject):
             self._show_idle(previous)
         elif step is Step.CHECKIN_BEFORE:
             if not back:
+                self.checkin_before.set_optional_items(self._chosen_items())
                 self.checkin_before.reset()
             self.window.show_page(self.checkin_before)
         elif step in (Step.SUPPORT_BEFORE, Step.SUPPORT_AFTER):
@@ -252,6 +285,9 @@ class SessionScreens(QObject):
             self.window.show_page(self.reflection)
         elif step is Step.CHECKIN_AFTER:
             if previous is not Step.GROUNDING:
+                session = self.flow.session
+                asked = session.before.items if session is not None else ()
+                self.checkin_after.set_optional_items(asked)  # the same questions as before
                 self.checkin_after.reset()
             self.window.show_page(self.checkin_after)
         elif step is Step.SUMMARY:
