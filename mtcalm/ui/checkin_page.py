@@ -289,9 +289,11 @@ class CheckInPage(QWidget):
     cancel_requested = Signal()
     questions_requested = Signal()  # the person wants to add or change optional questions
 
-    def __init__(self, phase: Phase, parent: QWidget | None = None) -> None:
+    def __init__(self, phase: Phase, parent: QWidget | None = None, *, alone: bool = False) -> None:
+        """``alone``: a check-in on its own ("Just check in"), kept without listening."""
         super().__init__(parent)
         self.phase = phase
+        self.alone = alone
         self.optional_items: tuple[CheckInItem, ...] = ()
         layout = scrolling_page(self, max_width=READABLE_WIDTH)
         scroll_area = self.findChild(QScrollArea)
@@ -312,7 +314,9 @@ class CheckInPage(QWidget):
         self.skip_all.clicked.connect(self._skip_all)
         way_out = QHBoxLayout()
         if before:
-            self.back_button = QPushButton(self.tr("Choose something else"))
+            self.back_button = QPushButton(
+                self.tr("Back home") if alone else self.tr("Choose something else")
+            )
             self.back_button.setProperty("role", "quiet")
             self.back_button.setToolTip(self.tr("Go back without starting a session"))
             self.back_button.clicked.connect(self.cancel_requested)
@@ -323,9 +327,14 @@ class CheckInPage(QWidget):
             way_out.addWidget(self.skip_all)
         layout.addLayout(way_out)
         title = self.tr("Before you listen") if before else self.tr("After listening")
-        layout.addWidget(plain_label(title, "title"))
+        layout.addWidget(plain_label(self.tr("How are you now?") if alone else title, "title"))
         self.intro = plain_label(
             self.tr(
+                "A check-in on its own, kept in your journal beside your sessions. Place each "
+                "slider where it feels right, and skip anything you prefer not to answer."
+            )
+            if alone
+            else self.tr(
                 "A short check-in: place each slider where it feels right. There are no right "
                 "answers. Skip anything you prefer not to answer."
             )
@@ -373,11 +382,13 @@ class CheckInPage(QWidget):
         self.waiting.setMinimumHeight(self.waiting.fontMetrics().lineSpacing())
         layout.addWidget(self.waiting)
         buttons = FlowLayout(spacing=theme.SPACING, right=True)
-        if before:
+        if before and not alone:  # a check-in on its own is nothing but its answers
             buttons.addWidget(self.skip_all)
-        self.continue_button = QPushButton(
-            self.tr("Continue to listening") if before else self.tr("See what changed")
-        )
+        elif alone:
+            self.skip_all.setParent(self)
+            self.skip_all.hide()
+        go_on = self.tr("Continue to listening") if before else self.tr("See what changed")
+        self.continue_button = QPushButton(self.tr("Keep this check-in") if alone else go_on)
         self.continue_button.setProperty("role", "primary")
         self.continue_button.setAutoDefault(False)  # looks and acts like the other buttons
         self.continue_button.clicked.connect(self._submit)

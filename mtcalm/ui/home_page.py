@@ -205,6 +205,7 @@ class HomePage(QWidget):
 
     begin_requested = Signal(object)  # Playlist
     script_requested = Signal(object)  # Script
+    checkin_requested = Signal()  # a check-in on its own
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -216,6 +217,18 @@ class HomePage(QWidget):
                 "muted",
             )
         )
+        self.checkin_button = QPushButton(self.tr("Just check in"))
+        self.checkin_button.setProperty("role", "quiet")
+        self.checkin_button.setToolTip(
+            self.tr("Note how you are now, without listening: it goes into your journal")
+        )
+        self.checkin_button.setAccessibleName(self.checkin_button.text())
+        self.checkin_button.setAccessibleDescription(self.checkin_button.toolTip())
+        self.checkin_button.clicked.connect(self.checkin_requested)
+        checkin_row = QHBoxLayout()
+        checkin_row.addWidget(self.checkin_button)
+        checkin_row.addStretch(1)
+        self._layout.addLayout(checkin_row)
         self.notice_box = Notice()
         self.notice_box.hide()
         self.notice = self.notice_box.text
@@ -324,8 +337,10 @@ class HomePage(QWidget):
         self._order_focus()
 
     def _order_focus(self) -> None:
-        """Tab goes through the page as it reads: the notice's Details, then each Begin."""
-        chain: list[QWidget] = [self.details_button, *self.begin_buttons()]
+        """Tab goes through the page as it reads: Just check in, the notice's Details, then
+        each Begin.
+        """
+        chain: list[QWidget] = [self.checkin_button, self.details_button, *self.begin_buttons()]
         for before, after in itertools.pairwise(chain):
             QWidget.setTabOrder(before, after)
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # the other pages are built, and their modules loaded, on fir
     from mtcalm.audio.events import PlayerError
     from mtcalm.audio.info_cache import AudioInfoCache
     from mtcalm.session.flow import SessionFlow
+    from mtcalm.ui.checkin_alone import CheckInAlone
     from mtcalm.ui.session_screens import AudioOpener, SessionScreens
 
 PageT = TypeVar("PageT", bound=QWidget)
@@ -86,6 +87,8 @@ class MainWindow(QMainWindow):
         self.home = HomePage()
         self.home.begin_requested.connect(lambda playlist: self.screens.begin(playlist))
         self.home.script_requested.connect(lambda script: self.screens.begin_script(script))
+        self.home.checkin_requested.connect(self._check_in_alone)
+        self._checkin_alone: CheckInAlone | None = None
         self._add_page("home", self.home)
         self.sections.refresh_content()
         if workspace.notices:
@@ -188,7 +191,7 @@ class MainWindow(QMainWindow):
             self.flow.go_back()
         elif self.in_session or self.current_name() == "home":
             self.stop_and_ground()
-        elif self.current_name() in ("pacer", "library", "journal") or (
+        elif self.current_name() in ("pacer", "library", "journal", "checkin_alone") or (
             self.current_name() == "data" and self.workspace.journal is not None
         ):
             self.show_home()
@@ -209,6 +212,14 @@ class MainWindow(QMainWindow):
     def show_home(self) -> None:
         self._finish_session()
         self.show_page(self.home)
+
+    def _check_in_alone(self) -> None:
+        """A check-in on its own, kept in the journal without listening."""
+        if self._checkin_alone is None:
+            from mtcalm.ui.checkin_alone import CheckInAlone
+
+            self._checkin_alone = CheckInAlone(self)
+        self._checkin_alone.start()
 
     def _finish_session(self) -> None:
         if self._screens is not None:

@@ -76,7 +76,7 @@ class SessionScreens(QObject):
         from mtcalm.ui.checkin_page import CheckInPage
 
         page = CheckInPage(phase)
-        page.questions_requested.connect(lambda: self._choose_questions(page))
+        page.questions_requested.connect(lambda: self.choose_questions(page))
         if phase is Phase.BEFORE:
             page.submitted.connect(self.flow.check_in)
             page.cancel_requested.connect(self.flow.cancel)
@@ -226,7 +226,8 @@ class SessionScreens(QObject):
 
     # -- the check-in's optional questions -----------------------------------------------------
 
-    def _chosen_items(self) -> tuple[CheckInItem, ...]:
+    def chosen_items(self) -> tuple[CheckInItem, ...]:
+        """The optional questions the person switched on (none if the journal cannot say)."""
         from mtcalm.journal.personal import chosen_items
 
         journal = self.window.workspace.journal
@@ -235,7 +236,7 @@ class SessionScreens(QObject):
         except sqlite3.Error:
             return ()  # the questions the journal cannot tell: the core ones are asked
 
-    def _choose_questions(self, page: CheckInPage) -> None:
+    def choose_questions(self, page: CheckInPage) -> None:
         """Add or change the optional questions; they are asked from this check-in on."""
         from mtcalm.journal.personal import choose_items
         from mtcalm.ui.checkin_items_dialog import CheckInItemsDialog
@@ -243,7 +244,7 @@ class SessionScreens(QObject):
         journal = self.window.workspace.journal
         if journal is None:
             return
-        dialog = CheckInItemsDialog(self._chosen_items(), self.window)
+        dialog = CheckInItemsDialog(self.chosen_items(), self.window)
         if not dialog.exec():
             return
         try:
@@ -263,7 +264,7 @@ class SessionScreens(QObject):
             self._show_idle(previous)
         elif step is Step.CHECKIN_BEFORE:
             if not back:
-                self.checkin_before.set_optional_items(self._chosen_items())
+                self.checkin_before.set_optional_items(self.chosen_items())
                 self.checkin_before.reset()
             self.window.show_page(self.checkin_before)
         elif step in (Step.SUPPORT_BEFORE, Step.SUPPORT_AFTER):
