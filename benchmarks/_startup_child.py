@@ -172,6 +172,8 @@ def run_page(data_dir: str) -> int:
     rows = QVBoxLayout(content)
     rows.addWidget(label(page["title"], "title"))
     rows.addWidget(label(page["intro"], "muted"))
+    for action in page.get("actions", []):
+        rows.addWidget(QPushButton(action))
     for section in page["groups"]:
         rows.addWidget(label(section["heading"], "heading"))
         rows.addWidget(label(section["intro"], "muted"))
