@@ -88,6 +88,8 @@ class CheckInItemsDialog(QDialog):
         self.setWindowTitle(self.tr("Questions in your check-in"))
         self.setMinimumWidth(520)
         column = QVBoxLayout(self)
+        column.setContentsMargins(24, 20, 24, 20)
+        column.setSpacing(12)
         column.addWidget(
             plain_label(
                 self.tr(
