@@ -36,6 +36,7 @@ class Settings:
     reduced_motion: bool = False  # the pacer and cues change without growing or moving
     play_flagged_tracks: bool = False  # tracks flagged as triggers are skipped unless this is on
     introduced_scripts: tuple[str, ...] = ()  # scripts whose "who this is not for" was shown
+    first_run_shown: bool = False  # the first-run welcome (what mtcalm is and is not) was shown
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)

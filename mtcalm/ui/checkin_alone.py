@@ -56,7 +56,7 @@ class CheckInAlone(QObject):
         if suggests_support_first(checkin):
             message += " " + self.tr(
                 "That sounds like a hard moment. “Stop and ground” at the top is there "
-                "whenever you want it, and so are the people you chose to reach."
+                "whenever you want it, and “Get support” shows the people you chose to reach."
             )
         self.window.show_home()
         self.window.home.show_notice(message)

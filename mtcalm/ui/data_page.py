@@ -116,6 +116,13 @@ class DataPage(QWidget):
         )
         layout.addWidget(self._build_backups())  # what the person comes for, first
         layout.addWidget(self._build_place())
+        about_row = QHBoxLayout()
+        self.about_button = QPushButton(tr("About mtcalm"))
+        self.about_button.setProperty("role", "quiet")
+        self.about_button.clicked.connect(self._show_about)
+        about_row.addWidget(self.about_button)
+        about_row.addStretch(1)
+        layout.addLayout(about_row)
         layout.addStretch(1)
 
     # -- building -----------------------------------------------------------------------------
@@ -464,6 +471,12 @@ class DataPage(QWidget):
         if not folder.is_dir():
             folder = self.workspace.data_dir
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def _show_about(self) -> None:
+        """What mtcalm is and is not, over this page."""
+        from mtcalm.ui.about import show_about
+
+        show_about(self)
 
 
 def _kind_text(kind: BackupKind) -> str:

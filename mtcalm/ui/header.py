@@ -1,9 +1,14 @@
-"""The header: the wordmark, the sections, and "Stop and ground" on every page but grounding.
+"""The header: the wordmark, the sections, "Get support" on every page, and "Stop and ground"
+on every page but grounding.
 
 The section buttons are plain buttons, each its own Tab stop in reading order (an exclusive
 button group would let Tab reach only the checked one, move between sections on the arrow
 keys, and keep a section highlighted after leaving it). The window says which section is
 current; no section is highlighted on pages that belong to none (a session, its summary).
+
+"Get support" opens the person's own contacts over whatever is shown (nothing stops); it sits
+just before "Stop and ground", outlined and quiet beside that warm button, so the two never
+look like one.
 
 When one row does not fit (a small screen, large text), the sections move to a second row
 that wraps, and the header keeps that height on every page.
@@ -32,6 +37,7 @@ class Header(QFrame):
 
     section_requested = Signal(str)  # one of SECTIONS
     ground_requested = Signal()
+    support_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,6 +70,13 @@ class Header(QFrame):
             button.clicked.connect(lambda _=False, s=section: self._request(s))
             self.buttons[section] = button
             self._flow.addWidget(button)
+        self.support_button = QPushButton(self.tr("Get support"))
+        self.support_button.setToolTip(self.tr("The people you can reach, as you entered them"))
+        self.support_button.setAccessibleDescription(
+            self.tr("Shows your support contacts; whatever you are doing carries on")
+        )
+        self.support_button.clicked.connect(self.support_requested)
+        self._top.addWidget(self.support_button)
         self.ground_button = QPushButton(self.tr("Stop and ground"))
         self.ground_button.setProperty("role", "ground")
         self.ground_button.setToolTip(self.tr("Pause and do a short grounding exercise (Esc)"))
@@ -75,7 +88,11 @@ class Header(QFrame):
 
     def _one_row_width(self) -> int:
         """The width everything needs side by side."""
-        widths = [self.wordmark.sizeHint().width(), self._flow.sizeHint().width()]
+        widths = [
+            self.wordmark.sizeHint().width(),
+            self._flow.sizeHint().width(),
+            self.support_button.sizeHint().width(),
+        ]
         if self.ground_button.isVisibleTo(self):
             widths.append(self.ground_button.sizeHint().width())
         return sum(widths) + GAP * (len(widths) + 2) + 2 * MARGIN
@@ -95,12 +112,15 @@ class Header(QFrame):
             self._column.removeWidget(self.sections)
             self._top.insertWidget(2, self.sections)
         if two_rows != on_second_row:  # Tab follows reading order: top row, then the next
-            chain = [*self.buttons.values()]
-            chain = [self.ground_button, *chain] if two_rows else [*chain, self.ground_button]
+            sections = [*self.buttons.values()]
+            ways_out = [self.support_button, self.ground_button]
+            chain = [*ways_out, *sections] if two_rows else [*sections, *ways_out]
             for before, after in itertools.pairwise(chain):
                 QWidget.setTabOrder(before, after)
-        # On the narrowest screens the wordmark gives way to "Stop and ground".
-        room = width - 2 * MARGIN - GAP - self.ground_button.sizeHint().width()
+        # On the narrowest screens the wordmark gives way to "Get support" and "Stop and ground".
+        room = width - 2 * MARGIN - 2 * GAP - self.support_button.sizeHint().width()
+        if self.ground_button.isVisibleTo(self):
+            room -= self.ground_button.sizeHint().width()
         self.wordmark.setVisible(room >= self.wordmark.sizeHint().width())
         height = HEADER_HEIGHT
         if two_rows and self.sections.isVisibleTo(self):

@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.header = Header()
         self.header.section_requested.connect(self.show_section)
         self.header.ground_requested.connect(self.stop_and_ground)
+        self.header.support_requested.connect(self.open_support)
         column.addWidget(self.header)
         self.pages = QStackedWidget()
         column.addWidget(self.pages, 1)
@@ -98,6 +99,10 @@ class MainWindow(QMainWindow):
             self.problems.show()
         else:
             self.show_home()
+            if not workspace.settings.first_run_shown:  # said once: what mtcalm is, and is not
+                from mtcalm.ui.about import welcome_on_first_run
+
+                welcome_on_first_run(workspace, self.home)
 
     @property
     def screens(self) -> SessionScreens:
@@ -231,6 +236,19 @@ class MainWindow(QMainWindow):
             if self.current_name() == "pacer":
                 self.sections.pacer.stop()
             self.flow.ground()
+
+    def open_support(self) -> None:
+        """The person's support contacts over the page shown; the session goes on as it was."""
+        from mtcalm.ui.contacts_page import SupportDialog
+
+        can_ground = self.header.ground_button.isVisibleTo(self.header)
+        dialog = SupportDialog(
+            self.workspace.journal, self, in_session=self.in_session, can_ground=can_ground
+        )
+        dialog.ground_requested.connect(self.stop_and_ground)
+        if self._screens is not None:  # the offers after a hard moment show the list as it is
+            dialog.page.changed.connect(self._screens.show_contacts)
+        dialog.open()
 
     # -- messages ---------------------------------------------------------------------------------
 

@@ -93,6 +93,7 @@ class SessionScreens(QObject):
             page.grounding_requested.connect(self.flow.ground)
             page.carry_on_requested.connect(self.flow.carry_on)
             page.skip_requested.connect(self.flow.end)
+            page.contacts_requested.connect(self.window.open_support)
             return page
 
         return self.window.page("support", build)
@@ -156,6 +157,7 @@ class SessionScreens(QObject):
             )
             page.grounding_requested.connect(self.flow.ground)
             page.flag_requested.connect(self._flag_from_summary)
+            page.contacts_requested.connect(self.window.open_support)
             return page
 
         return self.window.page("summary", build)
@@ -271,6 +273,7 @@ class SessionScreens(QObject):
             session = self.flow.session
             reflects = session is not None and session.script is not None
             self.support.show_offer(after=step is Step.SUPPORT_AFTER, reflection=reflects)
+            self.show_contacts()
             self.window.show_page(self.support)
         elif step in (Step.LISTENING, Step.ENDING):
             # Ending keeps the page as it is while the music fades; listening opens afresh.
@@ -329,6 +332,7 @@ class SessionScreens(QObject):
             if offers:
                 self.summary.offer_flags([(o.index, o.title, o.flagged) for o in offers])
             self.window.sections.daily_backup.start_if_due()  # a session ended: today's copy
+        self.show_contacts()
         self.window.show_page(self.summary)
 
     def music_starting(self, session: ListeningSession, playlist: Playlist) -> None:
@@ -365,6 +369,18 @@ class SessionScreens(QObject):
             self.listening.show_problem(error.short, error.long)
         else:
             self.window.tell(error.short, error.long)  # the page and its answers stay
+
+    # -- the person's support contacts, under the offers after a hard moment ------------------
+
+    def show_contacts(self) -> None:
+        """Give the support page and the summary (those built) the contacts as kept now."""
+        from mtcalm.ui.contact_parts import read_contacts
+
+        contacts = read_contacts(self.window.workspace.journal)
+        if self.window.built("support") is not None:
+            self.support.show_contacts(contacts)
+        if self.window.built("summary") is not None:
+            self.summary.show_contacts(contacts)
 
     # -- leaving, and flags --------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """After a session: how long the person listened, and what changed, in plain, kind words.
 
 Stopping is always allowed, so the page never says "ended early" (that stays as data in the
-journal). After a hard moment the offer to ground comes first and has the focus.
+journal). After a hard moment (distress that rose by 2 or more, a high-distress start) the offer
+to ground comes first and has the focus, with the person's own contacts under it.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from mtcalm.checkin import (
     Phase,
     items_for,
 )
+from mtcalm.journal.personal import SupportContact
 from mtcalm.journal.store import Outcome
 from mtcalm.session.record import SessionSummary
 from mtcalm.ui import theme
 from mtcalm.ui.checkin_page import item_words
+from mtcalm.ui.contact_parts import ContactsList
 from mtcalm.ui.layout import card, page_with_actions, scroll_to_top
 from mtcalm.ui.text import change_words, plain_label, plural, tr
 from mtcalm.ui.theme import set_role
@@ -104,6 +107,7 @@ class SummaryPage(QWidget):
     journal_requested = Signal()
     grounding_requested = Signal()
     flag_requested = Signal(int, bool)  # a heard track's index; True to flag it as a trigger
+    contacts_requested = Signal()  # the person wants to add or change their contacts
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,6 +128,9 @@ class SummaryPage(QWidget):
         ground_row.addWidget(self.ground_button)
         ground_row.addStretch(1)
         care.addLayout(ground_row)
+        self.contacts_list = ContactsList()  # shown once the window gives the contacts
+        self.contacts_list.edit_requested.connect(self.contacts_requested.emit)
+        care.addWidget(self.contacts_list)
         self.care_panel.hide()
         layout.addWidget(self.care_panel)
 
@@ -248,6 +255,12 @@ class SummaryPage(QWidget):
         else:
             button.setAccessibleName(self.tr("Flag “%1” as a trigger").replace("%1", title))
             button.setAccessibleDescription("")
+
+    def show_contacts(self, contacts: Sequence[SupportContact] | None) -> None:
+        """The person's contacts, shown under the offer to ground after a hard moment; none
+        says so and offers to add someone; None: they cannot be read just now.
+        """
+        self.contacts_list.show_contacts(contacts)
 
     def focus_first(self) -> None:
         """Open at the top, with the focus on the main action: grounding after a hard moment."""

@@ -2,16 +2,21 @@
 start, or leaving from grounding) before any questions: choices, never a diagnosis.
 
 The safer choice, grounding first, is the main action: filled, first in reading order and
-focused when the page opens. Under the offer is a place for the person's own support contacts
-(:attr:`SupportPage.contacts`), which a later issue fills; the page scrolls when they are many.
+focused when the page opens. Under the offer are the person's own support contacts
+(:attr:`SupportPage.contacts`), or, with none, a line saying so and a way to add someone; the
+page scrolls when they are many. The same offer follows a craving of 8 or more.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from mtcalm.journal.personal import SupportContact
 from mtcalm.ui import theme
+from mtcalm.ui.contact_parts import ContactsList
 from mtcalm.ui.layout import READABLE_WIDTH, FlowLayout, roomy_page
 from mtcalm.ui.text import plain_label
 
@@ -20,6 +25,7 @@ class SupportPage(QWidget):
     grounding_requested = Signal()
     carry_on_requested = Signal()  # on to the music; after it, on to a few questions
     skip_requested = Signal()  # after the music: no questions this time
+    contacts_requested = Signal()  # the person wants to add or change their contacts
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,11 +51,14 @@ class SupportPage(QWidget):
         buttons.addWidget(self.carry_on_button)
         buttons.addWidget(self.skip_button)
         layout.addLayout(buttons)
-        # The person's support contacts go here, under the offer (empty until they exist).
+        # The person's support contacts go here, under the offer (hidden until given).
         self.contacts = QWidget()
         self.contacts_layout = QVBoxLayout(self.contacts)
         self.contacts_layout.setContentsMargins(0, theme.SPACING, 0, 0)
         self.contacts_layout.setSpacing(theme.SPACING // 2)
+        self.contacts_list = ContactsList()
+        self.contacts_list.edit_requested.connect(self.contacts_requested.emit)
+        self.contacts_layout.addWidget(self.contacts_list)
         self.contacts.hide()
         layout.addWidget(self.contacts)
         layout.addStretch(1)
@@ -90,6 +99,11 @@ class SupportPage(QWidget):
             )
             self.carry_on_button.setText(self.tr("Go on to the music"))
         self.skip_button.setVisible(after)
+
+    def show_contacts(self, contacts: Sequence[SupportContact] | None) -> None:
+        """The person's contacts under the offer; none says so; None: they cannot be read."""
+        self.contacts_list.show_contacts(contacts)
+        self.contacts.show()
 
     def focus_first(self) -> None:
         """Open at the top, with the focus on the safer choice: grounding first."""

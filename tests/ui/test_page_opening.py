@@ -163,10 +163,10 @@ def test_tab_reaches_every_section_and_stop_and_ground(qtbot, data_dir, playlist
     header = window.header
     header.buttons["home"].setFocus()
     reached = []
-    for _ in range(6):
+    for _ in range(7):
         reached.append(QApplication.focusWidget())
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-    expected = [*header.buttons.values(), header.ground_button]
+    expected = [*header.buttons.values(), header.support_button, header.ground_button]
     assert reached == expected, "each section is its own Tab stop, in reading order"
     header.buttons["home"].setFocus()
     qtbot.keyClick(header.buttons["home"], Qt.Key.Key_Right)
@@ -241,12 +241,12 @@ def test_tab_follows_the_two_row_header_in_reading_order(qtbot, data_dir, playli
     header.resize(520, header.height())  # a small screen or large text: two rows
     window.resize(540, 560)
     qtbot.waitUntil(lambda: header.height() > 60)
-    header.ground_button.setFocus()
+    header.support_button.setFocus()
     reached = []
-    for _ in range(6):
+    for _ in range(7):
         reached.append(QApplication.focusWidget())
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-    assert reached == [header.ground_button, *header.buttons.values()]
+    assert reached == [header.support_button, header.ground_button, *header.buttons.values()]
     after = QApplication.focusWidget()
     assert after is not None and window.home.isAncestorOf(after), "then on into the page"
     assert all(b.width() >= b.sizeHint().width() for b in header.buttons.values())
