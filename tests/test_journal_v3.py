@@ -187,3 +187,13 @@ def test_support_contacts_are_the_persons_own(journal: Journal) -> None:
         SupportContact("   ")
     with pytest.raises(ValueError):
         SupportContact("Sam", note="x" * 501)
+
+
+def test_an_answer_another_tool_stored_as_text_is_not_shown(journal: Journal) -> None:
+    session_id = journal.start_session("playlist:a", "A", CheckIn(Phase.BEFORE, {"distress": 4}))
+    connection = sqlite3.connect(journal.path)
+    with connection:
+        connection.execute("UPDATE answers SET value = 'seven' WHERE item = 'distress'")
+    connection.close()
+    before = journal.session(session_id).before
+    assert before is not None and before.value("distress") is None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -514,7 +514,9 @@ class Journal:
             checkin_id, key, value = row[0], row[1], row[2]
             phase = Phase(by_id[checkin_id][2])
             item = _stored_item(key, phase, *row[3:])
-            if item is None or (value is not None and not item.scale.contains(value)):
+            if item is None:
+                continue
+            if value is not None and (not isinstance(value, int) or not item.scale.contains(value)):
                 continue  # kept in the file, never shown as something it was not
             items[checkin_id].append(item)
             answers[checkin_id][key] = value
@@ -539,7 +541,9 @@ class Journal:
 
     # -- for the journal package's own modules ---------------------------------------------
 
-    def reading(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[object, ...]]:
+    def reading(
+        self, sql: str, parameters: Sequence[object] | Mapping[str, object] = ()
+    ) -> list[tuple[object, ...]]:
         """The rows of one read-only query."""
         return [tuple(row) for row in self._connection.execute(sql, parameters).fetchall()]
 
