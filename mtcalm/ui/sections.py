@@ -90,18 +90,18 @@ class Sections(QObject):
         def build() -> JournalPage:
             from mtcalm.ui.journal_page import JournalPage
 
-            return JournalPage()
+            return JournalPage(self.window.pages)  # made in place: no restyling when added
 
         return self.window.page("journal", build)
 
     def show_journal(self) -> None:
+        """The journal page: read the first time, and afterwards only what is new."""
         journal = self.window.workspace.journal
         if journal is None:
             return
-        session = self.window.flow.session
-        active = session.session_id if session is not None and self.window.flow.in_session else None
-        self.journal.show_records(journal.sessions(), active, reflections=journal)
-        self.window.show_page(self.journal)
+        page = self.journal
+        page.show_journal(journal)
+        self.window.show_page(page)
 
     @property
     def daily_backup(self) -> DailyBackup:

@@ -18,7 +18,8 @@ from mtcalm.checkin import CheckIn, Phase
 from mtcalm.drawing import Drawing, Stroke
 from mtcalm.journal.store import Journal, Outcome
 from mtcalm.scripts import load_script
-from mtcalm.ui.journal_page import JournalPage, fitted_widths
+from mtcalm.ui.journal_model import Column
+from mtcalm.ui.journal_page import JournalPage
 from mtcalm.ui.layout import ReflowRow
 from mtcalm.ui.pacer_page import PacerPage
 from mtcalm.ui.problem_page import JournalProblemPage, ProblemActions
@@ -60,7 +61,7 @@ def reflection_page() -> QWidget:
 def journal_page(journal: Journal) -> QWidget:
     page = JournalPage()
     fill_journal(journal)
-    page.show_records(journal.sessions(), reflections=journal)
+    page.show_journal(journal)
     return page
 
 
@@ -230,38 +231,28 @@ def test_a_reflow_row_stacks_when_its_items_do_not_fit_and_unstacks_when_they_do
     assert row.sizeHint().width() == row.side_by_side_width()
 
 
-def test_journal_columns_fill_the_width_and_give_way_in_order() -> None:
-    preferred, least = [200, 180, 100, 120, 500, 150], [80, 90, 90, 100, 120, 100]
-    assert fitted_widths(preferred, least, 1400, 4) == [200, 180, 100, 120, 650, 150]
-    narrower = fitted_widths(preferred, least, 1100, 4, (1, 4))
-    assert sum(narrower) == 1100
-    assert narrower[0] == 200 and narrower[2] == 100, "short columns keep their width"
-    assert narrower[4] < 500 and narrower[1] < 180
-    tight = fitted_widths(preferred, least, 600, 4, (1, 4))
-    assert sum(tight) == 600
-    assert all(width >= low for width, low in zip(tight, least, strict=True))
-
-
-def test_a_narrow_journal_folds_its_short_columns_under_the_date(
+def test_a_narrow_journal_keeps_when_what_and_distress_and_says_the_rest_in_tooltips(
     qtbot: QtBot, journal: Journal
 ) -> None:
     page = build("journal", journal)
     assert isinstance(page, JournalPage)
-    show(qtbot, page, (1280, 740))
+    show(qtbot, page, (1400, 740))
     table, model = page.table, page.model
     assert not any(table.isColumnHidden(column) for column in range(model.columnCount()))
-    assert "\n" not in model.index(0, 0).data()
-    page.resize(420, 600)
-    qtbot.waitUntil(lambda: table.isColumnHidden(2))
-    assert table.isColumnHidden(3) and table.isColumnHidden(5)
-    when = model.index(0, 0).data()
-    assert when.endswith("12 min · completed")
-    assert model.index(0, 3).data() == "completed", "the model's columns keep their meaning"
-    assert model.index(0, 1).data() == "Morning light\nwords and a drawing"
+    page.resize(520, 600)
+    qtbot.waitUntil(lambda: table.isColumnHidden(Column.ENERGY))
+    assert [column for column in Column if not table.isColumnHidden(column)] == [
+        Column.WHEN,
+        Column.WHAT,
+        Column.DISTRESS,
+    ]
+    tip = model.index(0, Column.WHAT).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Listened for 12 minutes" in tip and "Pleasantness 4 → 6" in tip
+    assert "With a written reflection, a drawing" in tip
+    assert model.index(0, Column.WHAT).data() == "Morning light", "the text keeps its meaning"
     qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0)  # once laid out
-    page.resize(1280, 740)
-    qtbot.waitUntil(lambda: not table.isColumnHidden(2))
-    assert "\n" not in model.index(0, 0).data()
+    page.resize(1400, 740)
+    qtbot.waitUntil(lambda: not table.isColumnHidden(Column.ENERGY))
 
 
 def test_header_titles_have_tooltips(qtbot: QtBot) -> None:

@@ -25,8 +25,10 @@ from mtcalm.drawing import (
 )
 from mtcalm.journal.store import MAX_REFLECTION_NOTE_LENGTH, Journal, Outcome
 from mtcalm.ui.drawing_canvas import DrawingCanvas, render_drawing
+from mtcalm.ui.journal_model import Column
 from mtcalm.ui.journal_page import JournalPage
 from mtcalm.ui.reflection_page import ReflectionPage
+from mtcalm.ui.session_detail import ReflectionView
 
 PROMPT = "Draw or write what the safe place felt like."
 LEFT = Qt.MouseButton.LeftButton
@@ -379,6 +381,13 @@ def journal_page(qtbot: QtBot) -> JournalPage:
     return widget
 
 
+def open_first(journal_page: JournalPage, journal: Journal) -> ReflectionView:
+    """Show the journal and open its newest session; its reflection view."""
+    journal_page.show_journal(journal)
+    journal_page.open_row(0)
+    return journal_page.detail.reflection_view
+
+
 def test_the_journal_shows_a_kept_reflection(
     qtbot: QtBot, journal: Journal, journal_page: JournalPage
 ) -> None:
@@ -387,11 +396,9 @@ def test_the_journal_shows_a_kept_reflection(
     drawing = Drawing((Stroke("rose", 0.04, HORIZONTAL),))
     journal.record_reflection(session_id, PROMPT, note, drawing)
 
-    journal_page.show_records(journal.sessions(), reflections=journal)
-
-    model = journal_page.model
-    assert model.index(0, 5).data() == "words and a drawing"
-    view = journal_page.reflection_view
+    journal_page.show_journal(journal)
+    assert journal_page.model.index(0, Column.NOTES).data() == "notes, drawing"
+    view = open_first(journal_page, journal)
     assert view.isVisible()
     assert view.note.text() == note, "shown as plain text, exactly as written"
     assert view.note.textFormat() == Qt.TextFormat.PlainText
@@ -419,16 +426,17 @@ def test_the_journal_shows_each_sessions_own_reflection(
     journal.record_reflection(older, "", "only words", Drawing())
     a_session(journal, "Newer, no reflection")
 
-    journal_page.show_records(journal.sessions(), reflections=journal)
-
-    titles = [journal_page.model.index(row, 1).data() for row in range(2)]
+    journal_page.show_journal(journal)
+    model = journal_page.model
+    titles = [model.index(row, Column.WHAT).data() for row in range(2)]
     row_of_older = titles.index("Older")
-    assert journal_page.model.index(row_of_older, 5).data() == "words"
-    assert journal_page.model.index(1 - row_of_older, 5).data() == ""
-    journal_page.table.selectRow(1 - row_of_older)
-    assert not journal_page.reflection_view.isVisible()
-    journal_page.table.selectRow(row_of_older)
-    view = journal_page.reflection_view
+    assert model.index(row_of_older, Column.NOTES).data() == "notes"
+    assert model.index(1 - row_of_older, Column.NOTES).data() == ""
+    journal_page.open_row(1 - row_of_older)
+    view = journal_page.detail.reflection_view
+    assert not view.isVisible()
+    journal_page.back_to_list()
+    journal_page.open_row(row_of_older)
     assert view.isVisible() and view.note.text() == "only words"
     assert not view.canvas.isVisible() and not view.open_button.isVisible()
 
@@ -444,24 +452,21 @@ def test_a_damaged_drawing_in_the_journal_shows_the_note_and_a_calm_notice(
         raw.execute('UPDATE reflections SET drawing = \'{"format": 1, "strokes": [[[[\'')
     raw.close()
 
-    journal_page.show_records(journal.sessions(), reflections=journal)
-
-    view = journal_page.reflection_view
+    view = open_first(journal_page, journal)
     assert view.note.text() == "still here"
     assert view.problem.isVisible() and "cannot be shown" in view.problem.text()
     assert not view.canvas.isVisible()
 
 
-def test_without_a_reflection_source_the_journal_looks_as_before(
+def test_a_session_without_a_reflection_shows_none(
     journal: Journal, journal_page: JournalPage
 ) -> None:
-    session_id = a_session(journal, "Safe place")
-    journal.record_reflection(session_id, PROMPT, "note", Drawing())
-    journal_page.show_records(journal.sessions())
-    assert journal_page.model.index(0, 5).data() == ""
-    assert not journal_page.reflection_view.isVisible()
+    a_session(journal, "Safe place")
+    view = open_first(journal_page, journal)
+    assert journal_page.model.index(0, Column.NOTES).data() == ""
+    assert not view.isVisible()
     texts = [label.text() for label in journal_page.findChildren(QLabel) if label.isVisible()]
-    assert "Journal" in texts
+    assert "Safe place" in texts
 
 
 # -- hierarchy and opening ------------------------------------------------------------------------
@@ -516,13 +521,12 @@ def test_the_journals_note_is_read_only_text_not_a_box(
 ) -> None:
     session_id = a_session(journal, "Safe place")
     journal.record_reflection(session_id, PROMPT, "Warm sand", Drawing())
-    journal_page.show_records(journal.sessions(), reflections=journal)
-    note = journal_page.reflection_view.note
+    note = open_first(journal_page, journal).note
     assert isinstance(note, QLabel), "shown as text, without an input field's look"
     assert note.text() == "Warm sand"
     assert note.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
     assert not note.textInteractionFlags() & Qt.TextInteractionFlag.TextEditable
-    assert note.accessibleName() == "Your note"
+    assert note.accessibleName() == "Your reflection"
 
 
 def test_a_long_link_in_the_journals_note_wraps_instead_of_widening_the_page(
@@ -531,7 +535,6 @@ def test_a_long_link_in_the_journals_note_wraps_instead_of_widening_the_page(
     session_id = a_session(journal, "Safe place")
     link = "https://example.org/" + "a" * 300
     journal.record_reflection(session_id, PROMPT, f"see {link}", Drawing())
-    journal_page.show_records(journal.sessions(), reflections=journal)
-    note = journal_page.reflection_view.note
+    note = open_first(journal_page, journal).note
     assert note.text().replace("\u200b", "") == f"see {link}", "the same words"
     assert note.minimumSizeHint().width() < 400

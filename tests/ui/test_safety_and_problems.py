@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from mtcalm.journal.store import Journal
 from mtcalm.playlists import load_playlist
+from mtcalm.ui.journal_model import Column
 from tests.ui.helpers import WAIT_MS, click, open_window, type_rating, wait_for_page
 
 
@@ -59,8 +61,10 @@ def test_distress_that_rose_is_flagged_and_grounding_offered(qtbot, data_dir, pl
     click(qtbot, window.screens.grounding.return_button)
     assert window.pages.currentWidget() is window.screens.summary
     click(qtbot, window.screens.summary.journal_button)
-    outcome = window.sections.journal.model.index(0, 3).data()
-    assert outcome == "completed · distress rose"
+    model = window.sections.journal.model
+    assert model.index(0, Column.FLAGGED).data() == "Flagged"
+    reason = model.index(0, Column.FLAGGED).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert reason == "Flagged: Distress went up by 2 or more"
 
 
 def test_a_damaged_journal_is_kept_and_a_fresh_one_started_beside_it(qtbot, data_dir, playlist):

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel
 from mtcalm.audio.events import PlayerState
 from mtcalm.journal.store import Journal, Outcome
 from mtcalm.playlists import load_playlist
+from mtcalm.ui.journal_model import Column
 from tests.ui.helpers import (
     WAIT_MS,
     click,
@@ -111,9 +112,10 @@ def test_whole_loop_from_choice_to_journal(qtbot, data_dir, playlist):
     model = window.sections.journal.model
     assert model.rowCount() == 1
     row = [model.index(0, column).data() for column in range(model.columnCount())]
-    assert row[1] == "Evening calm"
-    assert row[3] == "ended early"
-    assert "distress 7 → 4" in row[4] and "energy – → 3" in row[4]
+    assert row[Column.WHAT] == "Evening calm"
+    assert row[Column.DISTRESS] == "7 → 4" and row[Column.ENERGY] == "– → 3"
+    tip = model.index(0, Column.WHAT).data(Qt.ItemDataRole.ToolTipRole)
+    assert "stopped before the end" in tip, "how it went, kept as data"
 
     stored = journal_rows(data_dir)[0]
     assert stored.outcome is Outcome.ENDED_EARLY
