@@ -1,0 +1,526 @@
+"""A printable summary for a therapy session: the period, flags, charts, sessions and notes.
+
+Written with Qt's own PDF support (QPdfWriter and QPainter; no other dependency), in black on
+white so it reads the same printed in black and white. Every piece of the person's text (notes,
+titles, the words of their own items) is laid out as plain text by QTextLayout, never as rich
+text, so ``<b>`` stays ``<b>``. Sessions are read a page at a time, so a long journal never sits
+in memory whole; the PDF is built in memory and then written to its file in one step
+(temporary file beside it, fsync, rename; owner-only).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+    QTextLayout,
+    QTextOption,
+)
+
+from mtcalm.checkin import HELPFULNESS, STIRRED_UP, CheckIn, Phase
+from mtcalm.datadir import why_not_written, write_file_atomically
+from mtcalm.journal.store import Journal, Outcome, SessionKind, SessionRecord
+from mtcalm.journal.trends import (
+    FlaggedSession,
+    flagged_sessions,
+    range_totals,
+    sessions_between,
+    trends,
+    triggers_heard,
+)
+from mtcalm.ui.charts import (
+    PRINT_INK,
+    day_text,
+    item_title,
+    paint_trend,
+    table_headings,
+    table_rows,
+)
+from mtcalm.ui.text import change_words, emotion_name, minutes_text, plural, tr
+
+RESOLUTION = 300  # dots per inch of the page's coordinates
+BODY_POINTS = 10.0
+CHART_HEIGHT_MM = 70.0
+MARGIN_MM = 18.0
+BLACK = "#000000"
+GREY = "#404040"
+
+
+class ReportNotWritten(OSError):
+    """The PDF could not be written; ``str()`` is one plain sentence, and nothing was left
+    half-written where the file was to go.
+    """
+
+    def __init__(self, code: int | None, message: str, path: Path) -> None:
+        super().__init__(code, message, str(path))
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def write_report_pdf(
+    journal: Journal,
+    output: Path,
+    *,
+    since: date | None,
+    until: date | None,
+    include_notes: bool,
+) -> None:
+    """Write the summary of the sessions from ``since`` to ``until`` (local dates, both
+    included; None: open-ended) to ``output``, replacing a file there (the caller asks first).
+
+    Raises :class:`ReportNotWritten` (an OSError) for a missing or unwritable folder or a
+    full disk, and ValueError when ``since`` is after ``until``.
+    """
+    if since is not None and until is not None and since > until:
+        raise ValueError("the period starts after it ends")
+    folder = output.parent
+    if not folder.is_dir():
+        raise ReportNotWritten(
+            errno.ENOENT, tr("The folder %1 does not exist.").replace("%1", str(folder)), output
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        denied = PermissionError(errno.EACCES, "permission denied")
+        raise ReportNotWritten(errno.EACCES, why_not_written(denied, folder), output)
+    gui_application()  # fonts need one; PySide keeps it for the rest of the process
+    data = _render(journal, since, until, include_notes)
+    try:
+        write_file_atomically(output, data)
+    except OSError as error:
+        raise ReportNotWritten(error.errno, why_not_written(error, folder), output) from error
+
+
+def gui_application() -> QGuiApplication:
+    """The running QGuiApplication, or a new one without a screen (the command line makes a
+    PDF without a window: the offscreen platform needs no display).
+    """
+    running = QGuiApplication.instance()
+    if isinstance(running, QGuiApplication):
+        return running
+    if running is not None:
+        raise RuntimeError("a PDF needs a QGuiApplication, and a plain QCoreApplication runs")
+    return QGuiApplication(["mtcalm", "-platform", "offscreen"])
+
+
+def period_text(since: date | None, until: date | None) -> str:
+    if since and until:
+        return tr("%1 to %2").replace("%1", day_text(since)).replace("%2", day_text(until))
+    if since:
+        return tr("From %1 on").replace("%1", day_text(since))
+    if until:
+        return tr("Everything up to %1").replace("%1", day_text(until))
+    return tr("Every session in the journal")
+
+
+# -- the document ------------------------------------------------------------------------------
+
+
+def _render(journal: Journal, since: date | None, until: date | None, notes: bool) -> bytes:
+    content = QByteArray()
+    buffer = QBuffer(content)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setResolution(RESOLUTION)
+    writer.setTitle(tr("mtcalm summary: %1").replace("%1", period_text(since, until)))
+    writer.setCreator("mtcalm")
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM),
+            QPageLayout.Unit.Millimeter,
+        )
+    )
+    pages = _Pages(writer, period_text(since, until))
+    try:
+        _header(pages, journal, since, until, notes)
+        _flags(pages, journal, since, until)
+        _charts(pages, journal, since, until)
+        _sessions(pages, journal, since, until, notes)
+    finally:
+        pages.finish()
+        buffer.close()
+    return bytes(content.data())
+
+
+def _header(
+    pages: _Pages, journal: Journal, since: date | None, until: date | None, notes: bool
+) -> None:
+    pages.text(tr("mtcalm: a summary of sessions"), size=1.8, bold=True, after=0.3)
+    pages.text(period_text(since, until), size=1.25, after=0.2)
+    pages.text(tr("Made on %1").replace("%1", day_text(date.today())), colour=GREY, after=0.8)
+    pages.boxed(
+        tr(
+            "mtcalm is a relaxation and self-help tool used alongside care; it does not "
+            "diagnose. The numbers are the person's own check-ins before and after listening, "
+            "as they gave them (0 to 10 unless said otherwise)."
+        )
+    )
+    totals = range_totals(journal, since, until)
+    pages.text(
+        tr("%1, %2 listened in all; %3.")
+        .replace(
+            "%1",
+            plural(
+                totals.listening_sessions, tr("1 listening session"), tr("%n listening sessions")
+            ),
+        )
+        .replace("%2", minutes_text(totals.minutes_listened * 60))
+        .replace(
+            "%3",
+            plural(
+                totals.checkins_alone, tr("1 check-in on its own"), tr("%n check-ins on their own")
+            ),
+        ),
+        after=0.2,
+    )
+    if not notes:
+        pages.text(tr("Notes and reflections are left out of this summary."), colour=GREY)
+    pages.space(1.0)
+
+
+def _flags(pages: _Pages, journal: Journal, since: date | None, until: date | None) -> None:
+    pages.heading(tr("Flags"))
+    flagged = flagged_sessions(journal, since, until)
+    heard = triggers_heard(journal, since, until)
+    tracks = journal.flagged_tracks()
+    rose = [each for each in flagged if each.distress_rose]
+    stirred = [each for each in flagged if each.stirred_up]
+    if not (rose or stirred or tracks):
+        pages.text(tr("No flags in this period."), after=1.0)
+        return
+    lists: tuple[tuple[str, list[FlaggedSession], Callable[[FlaggedSession], str]], ...] = (
+        (tr("Distress rose by 2 or more after listening"), rose, _rose_text),
+        (tr("Said yes: the music brought up urges or hard memories"), stirred, _flag_text),
+    )
+    for heading, found, words in lists:
+        pages.text(f"{heading}: {len(found)}", bold=True, after=0.2)
+        for each in found:
+            pages.text(f"•  {words(each)}", indent=1.2)
+        pages.space(0.5)
+    pages.text(f"{tr('Tracks flagged as triggers')}: {len(tracks)}", bold=True, after=0.2)
+    for flag in tracks.values():
+        played = heard.get(flag.key, 0)
+        pages.text(
+            f"•  {flag.title or flag.key} — "
+            + tr("flagged on %1").replace("%1", day_text(flag.flagged_at.date()))
+            + "; "
+            + plural(
+                played,
+                tr("played in 1 session of this period"),
+                tr("played in %n sessions of this period"),
+            ),
+            indent=1.2,
+        )
+    pages.space(1.0)
+
+
+def _flag_text(flag: FlaggedSession) -> str:
+    return f"{_when(flag.started_at)} · {flag.title or tr('Untitled')}"
+
+
+def _rose_text(flag: FlaggedSession) -> str:
+    change = f"{flag.distress_before} → {flag.distress_after}"
+    return f"{_flag_text(flag)} · {tr('distress')} {change}"
+
+
+def _charts(pages: _Pages, journal: Journal, since: date | None, until: date | None) -> None:
+    pages.heading(tr("Before and after over time"))
+    found = trends(journal, since=since, until=until)
+    if not found.items:
+        pages.text(tr("No session in this period has a check-in both before and after."), after=1.0)
+        return
+    line = pages.line_height()
+    for trend in found.items:
+        height = CHART_HEIGHT_MM / 25.4 * RESOLUTION
+        pages.ensure(height + line * 3)
+        area = QRectF(0, pages.y, pages.width, height)
+        paint_trend(pages.painter, area, found, trend, PRINT_INK)
+        pages.y += height + line * 0.5
+        pages.table(table_headings(found.period), table_rows(found, trend))
+        pages.space(1.0)
+
+
+def _sessions(
+    pages: _Pages, journal: Journal, since: date | None, until: date | None, notes: bool
+) -> None:
+    pages.heading(tr("Sessions"))
+    marks = journal.reflection_marks() if notes else {}  # one read, not one per session
+    shown = 0
+    for record in sessions_between(journal, since, until):
+        shown += 1
+        pages.ensure(pages.line_height() * 3)
+        pages.rule()
+        pages.text(_session_heading(record), bold=True, after=0.1)
+        lines = _session_lines(record, notes)
+        mark = marks.get(record.id)
+        reflection = journal.reflection(record.id) if mark and mark.has_note else None
+        if reflection is not None and reflection.note.strip():
+            lines.append(tr("Reflection: %1").replace("%1", reflection.note))
+        if mark is not None and mark.has_drawing:
+            lines.append(tr("A drawing was made after this session (not shown here)."))
+        for line in lines:
+            pages.text(line, indent=1.2, after=0.1)
+        pages.space(0.4)
+    if not shown:
+        pages.text(tr("No sessions in this period."))
+
+
+def _session_heading(record: SessionRecord) -> str:
+    when = _when(record.started_at)
+    if record.kind is SessionKind.CHECKIN:
+        return f"{when} · {tr('Check-in on its own')}"
+    how = tr("completed") if record.outcome is Outcome.COMPLETED else tr("ended early")
+    listened = minutes_text(record.listened_seconds)
+    return f"{when} · {record.content_title or tr('Untitled')} · {listened} · {how}"
+
+
+def _session_lines(record: SessionRecord, notes: bool) -> list[str]:
+    lines = []
+    if record.kind is SessionKind.CHECKIN:
+        answers = [
+            f"{_name(record.before, key)} {value}"
+            for key, value in (record.before.all_answers() if record.before else {}).items()
+            if value is not None
+        ]
+        lines.append(", ".join(answers) or tr("Nothing answered"))
+    else:
+        changes = []
+        for change in record.changes:
+            if change.before is None and change.after is None:
+                continue
+            before = "–" if change.before is None else str(change.before)
+            after = "–" if change.after is None else str(change.after)
+            moved = f" ({change_words(change)})" if change.difference is not None else ""
+            changes.append(
+                f"{_name(record.before or record.after, change.key)} {before} → {after}{moved}"
+            )
+        lines.append("; ".join(changes) or tr("No check-in answers before and after"))
+        extra = _after_only(record.after)
+        if extra:
+            lines.append(extra)
+    if record.distress_rose:
+        lines.append(tr("Flag: distress rose by 2 or more"))
+    for checkin, which in ((record.before, tr("before")), (record.after, tr("after"))):
+        if checkin is None:
+            continue
+        if checkin.emotions:
+            words = ", ".join(emotion_name(word) for word in checkin.emotions)
+            lines.append(tr("Feeling words %1: %2").replace("%1", which).replace("%2", words))
+        if notes and checkin.note.strip():
+            lines.append(tr("Note %1: %2").replace("%1", which).replace("%2", checkin.note))
+    return lines
+
+
+def _after_only(after: CheckIn | None) -> str:
+    if after is None or after.phase is not Phase.AFTER:
+        return ""
+    parts = []
+    helpful = after.value(HELPFULNESS.key)
+    if helpful is not None:
+        words = (tr("not at all"), tr("a little"), tr("somewhat"), tr("quite"), tr("very"))
+        parts.append(tr("Helpful: %1").replace("%1", words[helpful]))
+    stirred = after.value(STIRRED_UP.key)
+    if stirred is not None:
+        answer = tr("yes") if stirred else tr("no")
+        parts.append(tr("Brought up urges or hard memories: %1").replace("%1", answer))
+    return "; ".join(parts)
+
+
+def _name(checkin: CheckIn | None, key: str) -> str:
+    item = checkin.item(key) if checkin is not None else None
+    return item_title(key, item.label if item is not None else "")
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment:%a} {day_text(moment.date())}, {moment:%H:%M}"
+
+
+# -- laying out pages --------------------------------------------------------------------------
+
+
+class _Pages:
+    """A cursor down the pages of a PDF: text that wraps and flows on to the next page, small
+    tables, rules, and a footer with the period and the page number on every page.
+    """
+
+    def __init__(self, writer: QPdfWriter, footer: str) -> None:
+        self.writer = writer
+        self.painter = QPainter()
+        if not self.painter.begin(writer):
+            raise OSError(errno.EIO, "the PDF could not be started")
+        self.footer = footer
+        self.font = QFont()
+        self.font.setFamilies(
+            ["DejaVu Sans", "Noto Sans", "Liberation Sans", "Arial", "sans-serif"]
+        )
+        self.font.setPointSizeF(BODY_POINTS)
+        if hasattr(self.font, "setFeature"):  # Qt 6.7: no "fl" ligature, so "flag" is found
+            for feature in ("liga", "clig"):
+                self.font.setFeature(QFont.Tag(feature), 0)
+        self.painter.setFont(self.font)
+        self._fonts: dict[tuple[float, bool], QFont] = {}
+        self._heights: dict[tuple[float, bool], float] = {}
+        page = writer.pageLayout().paintRectPixels(RESOLUTION)
+        self.width = float(page.width())
+        self.bottom = float(page.height()) - self.line_height() * 2  # room for the footer
+        self.y = 0.0
+        self.page = 1
+
+    def font_of(self, size: float = 1.0, bold: bool = False) -> QFont:
+        """The body font at ``size`` times its size (made once: a long journal asks often)."""
+        key = (size, bold)
+        if key not in self._fonts:
+            font = QFont(self.font)
+            font.setPointSizeF(BODY_POINTS * size)
+            font.setBold(bold)
+            self._fonts[key] = font
+            self._heights[key] = QFontMetricsF(font, self.writer).height()
+        return self._fonts[key]
+
+    def line_height(self, size: float = 1.0) -> float:
+        self.font_of(size)
+        return self._heights[(size, False)]
+
+    def space(self, lines: float) -> None:
+        self.y += self.line_height() * lines
+
+    def ensure(self, height: float) -> None:
+        """Start a new page unless ``height`` fits on this one."""
+        if self.y + height > self.bottom and self.y > 0:
+            self.new_page()
+
+    def new_page(self) -> None:
+        self._footer()
+        self.writer.newPage()
+        self.page += 1
+        self.y = 0.0
+
+    def heading(self, text: str) -> None:
+        self.ensure(self.line_height(1.4) * 4)
+        self.text(text, size=1.4, bold=True, after=0.4)
+
+    def text(
+        self,
+        text: str,
+        *,
+        size: float = 1.0,
+        bold: bool = False,
+        colour: str = BLACK,
+        indent: float = 0.0,
+        after: float = 0.0,
+    ) -> None:
+        """``text`` as plain text, wrapped to the page, flowing on to the next one."""
+        font = self.font_of(size, bold)
+        left = self.line_height() * indent
+        layout = QTextLayout(text.replace("\r\n", "\n").replace("\n", "\u2028"), font, self.writer)
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        layout.setTextOption(option)
+        layout.beginLayout()
+        lines = []
+        while True:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(self.width - left)
+            lines.append(line)
+        layout.endLayout()
+        for line in lines:
+            self.ensure(line.height())
+            self.painter.setPen(QColor(colour))  # a new page's footer changed it
+            line.draw(self.painter, QPointF(left, self.y - line.y()))
+            self.y += line.height()
+        self.y += self.line_height() * after
+
+    def boxed(self, text: str) -> None:
+        """A paragraph in a thin frame (the plain-words notice)."""
+        pad = self.line_height() * 0.5
+        top = self.y
+        self.y += pad
+        self.text(text, indent=0.5)
+        if self.y > top:  # the notice is short: it never runs over a page
+            self.painter.setPen(QPen(QColor(BLACK), RESOLUTION / 150))
+            self.painter.setBrush(Qt.BrushStyle.NoBrush)
+            self.painter.drawRect(QRectF(0, top, self.width, self.y - top + pad))
+        self.y += pad + self.line_height() * 0.6
+
+    def table(self, headings: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+        """A plain table: the first column wide, the others narrow and right-aligned."""
+        line = self.line_height() * 1.15
+        share = (0.34, *[0.42 / (len(headings) - 2)] * (len(headings) - 2), 0.24)
+        columns = [sum(share[:index]) * self.width for index in range(len(share))]
+        widths = [fraction * self.width for fraction in share]
+        for index, row in enumerate([headings, *rows]):
+            self.ensure(line * (2 if index == 0 else 1))  # never a heading alone at the foot
+            if index == 0 or self.y == 0:
+                self._row(headings, columns, widths, line, bold=True)
+                if index == 0:
+                    continue
+            self._row(row, columns, widths, line, bold=False)
+
+    def _row(
+        self,
+        row: Sequence[str],
+        columns: list[float],
+        widths: list[float],
+        height: float,
+        *,
+        bold: bool,
+    ) -> None:
+        font = self.font_of(1.0, bold)
+        self.painter.save()
+        self.painter.setFont(font)
+        self.painter.setPen(QColor(BLACK))
+        metrics = QFontMetricsF(font, self.writer)
+        for column, (x, width, text) in enumerate(zip(columns, widths, row, strict=False)):
+            words = column in (0, len(row) - 1)  # the period and the change; numbers between
+            align = Qt.AlignmentFlag.AlignLeft if words else Qt.AlignmentFlag.AlignRight
+            inset = height * (1.2 if column == len(row) - 1 else 0.15)  # air after numbers
+            shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width - height - inset)
+            box = QRectF(x + inset, self.y, width - height - inset, height)
+            self.painter.drawText(box, align | Qt.AlignmentFlag.AlignVCenter, shown)
+        self.painter.setPen(QPen(QColor("#909090"), RESOLUTION / 300))
+        self.y += height
+        self.painter.drawLine(QPointF(0, self.y), QPointF(self.width, self.y))
+        self.painter.restore()
+
+    def rule(self) -> None:
+        self.painter.setPen(QPen(QColor("#909090"), RESOLUTION / 300))
+        self.painter.drawLine(QPointF(0, self.y), QPointF(self.width, self.y))
+        self.y += self.line_height() * 0.3
+
+    def _footer(self) -> None:
+        self.painter.save()
+        self.painter.setFont(self.font_of(0.85))
+        self.painter.setPen(QColor(GREY))
+        box = QRectF(0, self.bottom + self.line_height(), self.width, self.line_height())
+        words = (
+            tr("mtcalm summary · %1 · page %2")
+            .replace("%1", self.footer)
+            .replace("%2", str(self.page))
+        )
+        self.painter.drawText(
+            box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, words
+        )
+        self.painter.restore()
+
+    def finish(self) -> None:
+        if self.painter.isActive():
+            self._footer()
+            self.painter.end()
