@@ -374,7 +374,7 @@ def _upgrade(
     target = len(schema_steps)
     connection.execute("BEGIN IMMEDIATE")
     try:
-        version = _check_readable(connection, path, quick=False)  # as it is now, locked
+        version = _check_readable(connection, path, check=False)  # as it is now, locked
         _refuse_newer(path, version, target)
         if version < target:
             if version > 0:
@@ -470,19 +470,25 @@ def allow_writing(path: Path) -> None:
     path.chmod(0o600)
 
 
-def _check_readable(connection: sqlite3.Connection, path: Path, *, quick: bool = True) -> int:
-    """The journal's schema version, after checking the file is intact and ours."""
+def _check_readable(connection: sqlite3.Connection, path: Path, *, check: bool = True) -> int:
+    """The journal's schema version, after checking the file is ours and, with ``check``,
+    intact as far as a check that costs the same at any size can tell (the schema, the first
+    entry of every table and index: :mod:`mtcalm.journal.integrity`). Every page is read off
+    the start-up path, and before any backup or restore.
+    """
+    from mtcalm.journal.integrity import check_first_entries
+
     damaged = JournalUnreadable(
         "The journal is damaged",
         "mtcalm cannot read it safely, so it has been left untouched.",
         path,
     )
     try:
-        if quick and connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-            raise damaged
         application_id = connection.execute("PRAGMA application_id").fetchone()[0]
         version = int(connection.execute("PRAGMA user_version").fetchone()[0])
         has_tables = connection.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0] > 0
+        if check and application_id == APPLICATION_ID:
+            check_first_entries(connection)
     except sqlite3.DatabaseError as error:
         if means_damaged(error):
             raise damaged from error
