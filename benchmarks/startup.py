@@ -9,6 +9,7 @@ one discarded warm-up run of each.
 
     .venv/bin/python benchmarks/startup.py --runs 9
     xvfb-run -a -s '-screen 0 1280x800x24' .venv/bin/python benchmarks/startup.py --platform xcb
+    .venv/bin/python benchmarks/startup.py --data-dir DIR   # a folder from make_journal.py
 
 The goal (from the issue) is mtcalm at most 1.5x the floor, comparing medians. A third child,
 "page", shows the same first page as mtcalm (the header, the home page's headings and rows of
@@ -167,13 +168,17 @@ def run_child(
     warm_up: bool,
     kept_data_dir: Path | None = None,
     page_dir: Path | None = None,
+    start_dir: Path | None = None,
 ) -> Run:
-    """One start. A fresh data folder each time (a first start), or ``kept_data_dir``; the
-    "page" child reads ``page_dir/page.json``.
+    """One start. A fresh data folder each time (a first start), or ``kept_data_dir``, or
+    exactly the data folder ``start_dir`` (one made by make_journal.py, say); the "page" child
+    reads ``page_dir/page.json``.
     """
     data_dir = kept_data_dir or Path(tempfile.mkdtemp(prefix="mtcalm-startup-"))
     try:
         target = page_dir if variant == "page" and page_dir is not None else data_dir / "data"
+        if start_dir is not None and variant != "page":
+            target = start_dir
         command = [python, str(CHILD), variant, str(target)]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         spawned = now_ns()
@@ -288,6 +293,13 @@ def main(argv: list[str] | None = None) -> int:
         "of someone who already has a journal, instead of a first start",
     )
     parser.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help="start every run on this data folder, used as it is (for example one made by "
+        "benchmarks/make_journal.py): the start of someone with that journal",
+    )
+    parser.add_argument(
         "--python", default=sys.executable, help="interpreter for the children (default: this one)"
     )
     parser.add_argument(
@@ -299,6 +311,8 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     if arguments.runs < 1:
         parser.error("--runs must be at least 1")
+    if arguments.data_dir is not None and not arguments.data_dir.is_dir():
+        parser.error(f"--data-dir {arguments.data_dir} is not a folder")
     if arguments.platform == "xcb" and not os.environ.get("DISPLAY"):
         parser.error(
             "--platform xcb needs a display; run it under "
@@ -328,6 +342,8 @@ def measure(arguments: argparse.Namespace, environment: dict[str, str]) -> int:
         f"platform {arguments.platform}, {arguments.runs} runs each after 1 warm-up, "
         f"bytecode: {bytecode}, load average {about['load_average_at_start']}"
     )
+    if arguments.data_dir is not None:
+        print(f"every start on the data folder {arguments.data_dir}")
 
     runs: list[Run] = []
     schedule: list[tuple[str, bool]] = [(variant, True) for variant in VARIANTS]
@@ -343,6 +359,7 @@ def measure(arguments: argparse.Namespace, environment: dict[str, str]) -> int:
             warm_up,
             arguments.kept_data_dir,
             arguments.page_dir,
+            arguments.data_dir,
         )
         runs.append(run)
         label = "warm-up" if warm_up else f"round {(order - len(VARIANTS)) // len(VARIANTS) + 1}"
@@ -358,6 +375,7 @@ def measure(arguments: argparse.Namespace, environment: dict[str, str]) -> int:
             "measure": "ms from spawning the child to its first painted frame",
             "platform": arguments.platform,
             "bytecode": bytecode,
+            "data_dir": str(arguments.data_dir) if arguments.data_dir else None,
             "runs_each": arguments.runs,
             "revision": git_revision(HERE.parent),
             "machine": about,
