@@ -271,3 +271,13 @@ def test_a_deeply_damaged_file_is_never_restored(journal_path: Path, tmp_path: P
 
     assert "damaged" in raised.value.long
     assert digest(journal_path) == before
+
+
+def test_a_read_that_meets_deep_damage_says_the_journal_is_damaged(journal_path: Path) -> None:
+    damage_page(journal_path, deep_page(journal_path))
+    with Journal.open(journal_path) as journal:
+        with pytest.raises(JournalUnreadable) as raised:
+            journal.sessions()  # reads every answer: meets the damaged page
+        assert raised.value.short == "The journal is damaged"
+        with pytest.raises(JournalUnreadable):
+            journal.reading("SELECT count(value) FROM answers")

@@ -32,8 +32,10 @@ from mtcalm.checkin import (
 )
 from mtcalm.journal.file import (
     SCHEMA_STEPS,
+    JournalUnreadable,
     JournalWriteFailed,
     SchemaStep,
+    means_damaged,
     now,
     open_connection,
     write_failure,
@@ -460,8 +462,9 @@ class Journal:
         return [(str(title), float(seconds)) for title, seconds in rows]
 
     def _records(self, sql: str, parameters: Sequence[object]) -> list[SessionRecord]:
-        rows = self._connection.execute(sql, parameters).fetchall()
-        checkins = self._checkins_for([row[0] for row in rows])
+        with self._damage_told():
+            rows = self._connection.execute(sql, parameters).fetchall()
+            checkins = self._checkins_for([row[0] for row in rows])
         return [
             SessionRecord(
                 id=row[0],
@@ -544,8 +547,26 @@ class Journal:
     def reading(
         self, sql: str, parameters: Sequence[object] | Mapping[str, object] = ()
     ) -> list[tuple[object, ...]]:
-        """The rows of one read-only query."""
-        return [tuple(row) for row in self._connection.execute(sql, parameters).fetchall()]
+        """The rows of one read-only query (a damaged page raises JournalUnreadable)."""
+        with self._damage_told():
+            return [tuple(row) for row in self._connection.execute(sql, parameters).fetchall()]
+
+    @contextlib.contextmanager
+    def _damage_told(self) -> Iterator[None]:
+        """A read that finds a damaged page says so as the journal's damage, never as a raw
+        SQLite error (opening checks only the first entries; the whole file is checked later).
+        """
+        try:
+            yield
+        except sqlite3.DatabaseError as error:
+            if means_damaged(error):
+                raise JournalUnreadable(
+                    "The journal is damaged",
+                    "Part of it cannot be read safely. It has been left as it is; a backup "
+                    "can be restored under Your data.",
+                    self.path,
+                ) from error
+            raise
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[sqlite3.Cursor]:
