@@ -43,6 +43,8 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
         return parser
     from mtcalm.commands.backup import add_backup_command
     from mtcalm.commands.check import add_check_command
+    from mtcalm.commands.export import add_export_command
+    from mtcalm.commands.import_journal import add_import_command
     from mtcalm.commands.play import add_play_command
     from mtcalm.commands.restore import add_restore_command
     from mtcalm.commands.scan import add_scan_command
@@ -52,6 +54,8 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     add_scan_command(commands)
     add_backup_command(commands)
     add_restore_command(commands)
+    add_export_command(commands)
+    add_import_command(commands)
     return parser
 
 
@@ -81,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
     from mtcalm.commands.backup import run_backup
     from mtcalm.commands.check import run_check
+    from mtcalm.commands.export import run_export
+    from mtcalm.commands.import_journal import run_import
     from mtcalm.commands.play import run_play
     from mtcalm.commands.restore import run_restore
     from mtcalm.commands.scan import run_scan
@@ -90,6 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     data_dir = resolve_data_dir(arguments.data_dir, os.environ)
     if arguments.command == "backup":  # reads the journal; never creates the folder
         return run_backup(arguments, data_dir, sys.stdout, sys.stderr)
+    if arguments.command == "export":  # reads the journal; never creates the folder
+        return run_export(arguments, data_dir, sys.stdout, sys.stderr)
+    if arguments.command == "import":  # makes the folder only for a file it accepts
+        return run_import(arguments, data_dir, sys.stdout, sys.stderr)
     try:
         ensure_private_dir(data_dir)
     except DataDirError as error:

@@ -3,61 +3,42 @@
 Written with Qt's own PDF support (QPdfWriter and QPainter; no other dependency), in black on
 white so it reads the same printed in black and white. Every piece of the person's text (notes,
 titles, the words of their own items) is laid out as plain text by QTextLayout, never as rich
-text, so ``<b>`` stays ``<b>``. Sessions are read a page at a time, so a long journal never sits
-in memory whole; the PDF is built in memory and then written to its file in one step
-(temporary file beside it, fsync, rename; owner-only).
+text, so ``<b>`` stays ``<b>`` (:mod:`mtcalm.ui.pdf_pages` lays out the pages). Sessions are
+read a page at a time, so a long journal never sits in memory whole; the PDF is built in memory
+and then written to its file in one step (temporary file beside it, fsync, rename; owner-only).
 """
 
 from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, QRectF, Qt
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontMetricsF,
-    QGuiApplication,
-    QPageLayout,
-    QPageSize,
-    QPainter,
-    QPdfWriter,
-    QPen,
-    QTextLayout,
-    QTextOption,
-)
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF
+from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize, QPdfWriter
+from PySide6.QtWidgets import QApplication
 
-from mtcalm.checkin import HELPFULNESS, STIRRED_UP, CheckIn, Phase
+from mtcalm.checkin import DISTRESS, HELPFULNESS, STIRRED_UP, CheckIn, Phase
 from mtcalm.datadir import why_not_written, write_file_atomically
-from mtcalm.journal.store import Journal, Outcome, SessionKind, SessionRecord
-from mtcalm.journal.trends import (
+from mtcalm.journal.report_reads import (
     FlaggedSession,
     flagged_sessions,
     range_totals,
     sessions_between,
-    trends,
     triggers_heard,
 )
-from mtcalm.ui.charts import (
-    PRINT_INK,
-    day_text,
-    item_title,
-    paint_trend,
-    table_headings,
-    table_rows,
-)
+from mtcalm.journal.store import Journal, Outcome, SessionKind, SessionRecord
+from mtcalm.journal.trends import trends
+from mtcalm.ui.chart_painting import PRINT_INK, paint_trend
+from mtcalm.ui.chart_words import day_text, table_headings, table_rows
+from mtcalm.ui.item_words import answer_word, item_name, item_title
+from mtcalm.ui.pdf_pages import GREY, RESOLUTION, Pages
 from mtcalm.ui.text import change_words, emotion_name, minutes_text, plural, tr
 
-RESOLUTION = 300  # dots per inch of the page's coordinates
-BODY_POINTS = 10.0
 CHART_HEIGHT_MM = 70.0
 MARGIN_MM = 18.0
-BLACK = "#000000"
-GREY = "#404040"
 
 
 class ReportNotWritten(OSError):
@@ -114,7 +95,9 @@ def gui_application() -> QGuiApplication:
         return running
     if running is not None:
         raise RuntimeError("a PDF needs a QGuiApplication, and a plain QCoreApplication runs")
-    return QGuiApplication(["mtcalm", "-platform", "offscreen"])
+    # A QApplication, not only a QGuiApplication: one process has one application object, and
+    # anything that later shows a widget in it (a window, a test) needs the widgets' kind.
+    return QApplication(["mtcalm", "-platform", "offscreen"])
 
 
 def period_text(since: date | None, until: date | None) -> str:
@@ -146,7 +129,7 @@ def _render(journal: Journal, since: date | None, until: date | None, notes: boo
             QPageLayout.Unit.Millimeter,
         )
     )
-    pages = _Pages(writer, period_text(since, until))
+    pages = Pages(writer, period_text(since, until))
     try:
         _header(pages, journal, since, until, notes)
         _flags(pages, journal, since, until)
@@ -159,7 +142,7 @@ def _render(journal: Journal, since: date | None, until: date | None, notes: boo
 
 
 def _header(
-    pages: _Pages, journal: Journal, since: date | None, until: date | None, notes: bool
+    pages: Pages, journal: Journal, since: date | None, until: date | None, notes: bool
 ) -> None:
     pages.text(tr("mtcalm: a summary of sessions"), size=1.8, bold=True, after=0.3)
     pages.text(period_text(since, until), size=1.25, after=0.2)
@@ -194,7 +177,7 @@ def _header(
     pages.space(1.0)
 
 
-def _flags(pages: _Pages, journal: Journal, since: date | None, until: date | None) -> None:
+def _flags(pages: Pages, journal: Journal, since: date | None, until: date | None) -> None:
     pages.heading(tr("Flags"))
     flagged = flagged_sessions(journal, since, until)
     heard = triggers_heard(journal, since, until)
@@ -236,10 +219,10 @@ def _flag_text(flag: FlaggedSession) -> str:
 
 def _rose_text(flag: FlaggedSession) -> str:
     change = f"{flag.distress_before} → {flag.distress_after}"
-    return f"{_flag_text(flag)} · {tr('distress')} {change}"
+    return f"{_flag_text(flag)} · {item_name(DISTRESS)} {change}"
 
 
-def _charts(pages: _Pages, journal: Journal, since: date | None, until: date | None) -> None:
+def _charts(pages: Pages, journal: Journal, since: date | None, until: date | None) -> None:
     pages.heading(tr("Before and after over time"))
     found = trends(journal, since=since, until=until)
     if not found.items:
@@ -257,7 +240,7 @@ def _charts(pages: _Pages, journal: Journal, since: date | None, until: date | N
 
 
 def _sessions(
-    pages: _Pages, journal: Journal, since: date | None, until: date | None, notes: bool
+    pages: Pages, journal: Journal, since: date | None, until: date | None, notes: bool
 ) -> None:
     pages.heading(tr("Sessions"))
     marks = journal.reflection_marks() if notes else {}  # one read, not one per session
@@ -331,196 +314,21 @@ def _after_only(after: CheckIn | None) -> str:
     if after is None or after.phase is not Phase.AFTER:
         return ""
     parts = []
-    helpful = after.value(HELPFULNESS.key)
-    if helpful is not None:
-        words = (tr("not at all"), tr("a little"), tr("somewhat"), tr("quite"), tr("very"))
-        parts.append(tr("Helpful: %1").replace("%1", words[helpful]))
-    stirred = after.value(STIRRED_UP.key)
-    if stirred is not None:
-        answer = tr("yes") if stirred else tr("no")
-        parts.append(tr("Brought up urges or hard memories: %1").replace("%1", answer))
+    asked = (
+        (HELPFULNESS, tr("Helpful: %1")),
+        (STIRRED_UP, tr("Brought up urges or hard memories: %1")),
+    )
+    for item, sentence in asked:
+        value = after.value(item.key)
+        if value is not None:
+            parts.append(sentence.replace("%1", answer_word(item, value) or str(value)))
     return "; ".join(parts)
 
 
 def _name(checkin: CheckIn | None, key: str) -> str:
     item = checkin.item(key) if checkin is not None else None
-    return item_title(key, item.label if item is not None else "")
+    return item_title(item or key)
 
 
 def _when(moment: datetime) -> str:
     return f"{moment:%a} {day_text(moment.date())}, {moment:%H:%M}"
-
-
-# -- laying out pages --------------------------------------------------------------------------
-
-
-class _Pages:
-    """A cursor down the pages of a PDF: text that wraps and flows on to the next page, small
-    tables, rules, and a footer with the period and the page number on every page.
-    """
-
-    def __init__(self, writer: QPdfWriter, footer: str) -> None:
-        self.writer = writer
-        self.painter = QPainter()
-        if not self.painter.begin(writer):
-            raise OSError(errno.EIO, "the PDF could not be started")
-        self.footer = footer
-        self.font = QFont()
-        self.font.setFamilies(
-            ["DejaVu Sans", "Noto Sans", "Liberation Sans", "Arial", "sans-serif"]
-        )
-        self.font.setPointSizeF(BODY_POINTS)
-        if hasattr(self.font, "setFeature"):  # Qt 6.7: no "fl" ligature, so "flag" is found
-            for feature in ("liga", "clig"):
-                self.font.setFeature(QFont.Tag(feature), 0)
-        self.painter.setFont(self.font)
-        self._fonts: dict[tuple[float, bool], QFont] = {}
-        self._heights: dict[tuple[float, bool], float] = {}
-        page = writer.pageLayout().paintRectPixels(RESOLUTION)
-        self.width = float(page.width())
-        self.bottom = float(page.height()) - self.line_height() * 2  # room for the footer
-        self.y = 0.0
-        self.page = 1
-
-    def font_of(self, size: float = 1.0, bold: bool = False) -> QFont:
-        """The body font at ``size`` times its size (made once: a long journal asks often)."""
-        key = (size, bold)
-        if key not in self._fonts:
-            font = QFont(self.font)
-            font.setPointSizeF(BODY_POINTS * size)
-            font.setBold(bold)
-            self._fonts[key] = font
-            self._heights[key] = QFontMetricsF(font, self.writer).height()
-        return self._fonts[key]
-
-    def line_height(self, size: float = 1.0) -> float:
-        self.font_of(size)
-        return self._heights[(size, False)]
-
-    def space(self, lines: float) -> None:
-        self.y += self.line_height() * lines
-
-    def ensure(self, height: float) -> None:
-        """Start a new page unless ``height`` fits on this one."""
-        if self.y + height > self.bottom and self.y > 0:
-            self.new_page()
-
-    def new_page(self) -> None:
-        self._footer()
-        self.writer.newPage()
-        self.page += 1
-        self.y = 0.0
-
-    def heading(self, text: str) -> None:
-        self.ensure(self.line_height(1.4) * 4)
-        self.text(text, size=1.4, bold=True, after=0.4)
-
-    def text(
-        self,
-        text: str,
-        *,
-        size: float = 1.0,
-        bold: bool = False,
-        colour: str = BLACK,
-        indent: float = 0.0,
-        after: float = 0.0,
-    ) -> None:
-        """``text`` as plain text, wrapped to the page, flowing on to the next one."""
-        font = self.font_of(size, bold)
-        left = self.line_height() * indent
-        layout = QTextLayout(text.replace("\r\n", "\n").replace("\n", "\u2028"), font, self.writer)
-        option = QTextOption()
-        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        layout.setTextOption(option)
-        layout.beginLayout()
-        lines = []
-        while True:
-            line = layout.createLine()
-            if not line.isValid():
-                break
-            line.setLineWidth(self.width - left)
-            lines.append(line)
-        layout.endLayout()
-        for line in lines:
-            self.ensure(line.height())
-            self.painter.setPen(QColor(colour))  # a new page's footer changed it
-            line.draw(self.painter, QPointF(left, self.y - line.y()))
-            self.y += line.height()
-        self.y += self.line_height() * after
-
-    def boxed(self, text: str) -> None:
-        """A paragraph in a thin frame (the plain-words notice)."""
-        pad = self.line_height() * 0.5
-        top = self.y
-        self.y += pad
-        self.text(text, indent=0.5)
-        if self.y > top:  # the notice is short: it never runs over a page
-            self.painter.setPen(QPen(QColor(BLACK), RESOLUTION / 150))
-            self.painter.setBrush(Qt.BrushStyle.NoBrush)
-            self.painter.drawRect(QRectF(0, top, self.width, self.y - top + pad))
-        self.y += pad + self.line_height() * 0.6
-
-    def table(self, headings: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-        """A plain table: the first column wide, the others narrow and right-aligned."""
-        line = self.line_height() * 1.15
-        share = (0.34, *[0.42 / (len(headings) - 2)] * (len(headings) - 2), 0.24)
-        columns = [sum(share[:index]) * self.width for index in range(len(share))]
-        widths = [fraction * self.width for fraction in share]
-        for index, row in enumerate([headings, *rows]):
-            self.ensure(line * (2 if index == 0 else 1))  # never a heading alone at the foot
-            if index == 0 or self.y == 0:
-                self._row(headings, columns, widths, line, bold=True)
-                if index == 0:
-                    continue
-            self._row(row, columns, widths, line, bold=False)
-
-    def _row(
-        self,
-        row: Sequence[str],
-        columns: list[float],
-        widths: list[float],
-        height: float,
-        *,
-        bold: bool,
-    ) -> None:
-        font = self.font_of(1.0, bold)
-        self.painter.save()
-        self.painter.setFont(font)
-        self.painter.setPen(QColor(BLACK))
-        metrics = QFontMetricsF(font, self.writer)
-        for column, (x, width, text) in enumerate(zip(columns, widths, row, strict=False)):
-            words = column in (0, len(row) - 1)  # the period and the change; numbers between
-            align = Qt.AlignmentFlag.AlignLeft if words else Qt.AlignmentFlag.AlignRight
-            inset = height * (1.2 if column == len(row) - 1 else 0.15)  # air after numbers
-            shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width - height - inset)
-            box = QRectF(x + inset, self.y, width - height - inset, height)
-            self.painter.drawText(box, align | Qt.AlignmentFlag.AlignVCenter, shown)
-        self.painter.setPen(QPen(QColor("#909090"), RESOLUTION / 300))
-        self.y += height
-        self.painter.drawLine(QPointF(0, self.y), QPointF(self.width, self.y))
-        self.painter.restore()
-
-    def rule(self) -> None:
-        self.painter.setPen(QPen(QColor("#909090"), RESOLUTION / 300))
-        self.painter.drawLine(QPointF(0, self.y), QPointF(self.width, self.y))
-        self.y += self.line_height() * 0.3
-
-    def _footer(self) -> None:
-        self.painter.save()
-        self.painter.setFont(self.font_of(0.85))
-        self.painter.setPen(QColor(GREY))
-        box = QRectF(0, self.bottom + self.line_height(), self.width, self.line_height())
-        words = (
-            tr("mtcalm summary · %1 · page %2")
-            .replace("%1", self.footer)
-            .replace("%2", str(self.page))
-        )
-        self.painter.drawText(
-            box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, words
-        )
-        self.painter.restore()
-
-    def finish(self) -> None:
-        if self.painter.isActive():
-            self._footer()
-            self.painter.end()
