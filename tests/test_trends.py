@@ -12,18 +12,14 @@ import pytest
 
 from mtcalm.checkin import CRAVING, CheckIn, CheckInItem, Phase, custom_item, items_for
 from mtcalm.journal import trends as trends_module
-from mtcalm.journal.store import Journal
-from mtcalm.journal.trends import (
-    MAX_SESSION_POINTS,
-    Period,
-    choose_period,
+from mtcalm.journal.report_reads import (
     flagged_sessions,
     range_totals,
     sessions_between,
-    trends,
     triggers_heard,
-    week_of,
 )
+from mtcalm.journal.store import Journal
+from mtcalm.journal.trends import MAX_SESSION_POINTS, Period, choose_period, trends, week_of
 
 BERLIN_WINTER = timezone(timedelta(hours=1))
 MONDAY = date(2026, 3, 2)  # a Monday

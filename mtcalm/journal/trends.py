@@ -12,30 +12,21 @@ at 00:30 on a Monday in Berlin belongs to that Monday's week, whatever UTC says.
 the pairs by period and item in one fixed query per kind of period (no SQL text that grows
 with the journal), so one row per period and item reaches Python, however many sessions there
 are. Session by session is one more fixed query, limited to :data:`MAX_SESSION_POINTS`
-sessions. The cost grows with the sessions in the range
-(the joins visit each one, through indexes), not with the rest of the journal.
+sessions. The cost grows with the sessions in the range (the joins visit each one, through
+indexes), not with the rest of the journal.
 
-The end of the module reads what a printed summary lists besides the charts: the sessions of a
-range a page at a time, their totals, the flagged ones, and the trigger tracks played.
+What a printed summary lists besides the charts is read by :mod:`mtcalm.journal.report_reads`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from mtcalm.checkin import (
-    COMPARED_ITEMS,
-    DISTRESS,
-    DISTRESS_RISE_TO_FLAG,
-    KNOWN_ITEMS,
-    OPTIONAL_ITEMS,
-    STIRRED_UP,
-    Scale,
-)
-from mtcalm.journal.store import SESSION_COLUMNS, Journal, SessionKind, SessionRecord
+from mtcalm.checkin import COMPARED_ITEMS, KNOWN_ITEMS, OPTIONAL_ITEMS, Scale
+from mtcalm.journal.store import Journal
 
 # A range this short, with this few sessions, is shown session by session.
 SESSIONS_UP_TO_DAYS = 31
@@ -212,7 +203,7 @@ def trends(
     ``since`` and ``until`` are local dates, both included. Session by session shows at most
     :data:`MAX_SESSION_POINTS` sessions, the first of the range.
     """
-    window = _window(since, until)
+    window = stored_window(since, until)
     if period is None:
         period = choose_period(journal, since=since, until=until)
     definitions = _definitions(journal)
@@ -238,8 +229,8 @@ def trends(
             TrendPoint(
                 starts=starts,
                 slot=_slot(first, starts, period),
-                mean_before=_number(before) / count,
-                mean_after=_number(after) / count,
+                mean_before=stored_number(before) / count,
+                mean_after=stored_number(after) / count,
                 sessions=count,
             )
         )
@@ -257,7 +248,7 @@ def choose_period(
 
     An open end is taken from the journal's first or latest listening session.
     """
-    window = _window(since, until)
+    window = stored_window(since, until)
     first = since or _stored_day(journal.reading(_FIRST_SQL, window))
     last = until or _stored_day(journal.reading(_LATEST_SQL, window))
     if first is None or last is None:
@@ -290,125 +281,6 @@ def starts_of(day: date, period: Period) -> date:
     return plain
 
 
-# -- what a printed summary lists besides the charts ----------------------------------------
-
-# Sessions oldest first, a page at a time after the last one read (no OFFSET to skip through).
-_SESSIONS_PAGE_SQL = (
-    f"SELECT {SESSION_COLUMNS} FROM sessions WHERE started_at >= ? AND started_at < ?"
-    " AND (started_at, id) > (?, ?) ORDER BY started_at, id LIMIT ?"
-)
-_STAMP_SQL = "SELECT started_at FROM sessions WHERE id = ?"
-_TOTALS_SQL = (
-    "SELECT kind, count(*), total(listened_seconds) FROM sessions"
-    " WHERE started_at >= ? AND started_at < ? GROUP BY kind"
-)
-# Listening sessions after which distress rose by the flagging margin, or urges or memories
-# came up. Parameters: the distress scale, the "yes/no" scale, since, until, the margin.
-_FLAGGED_SQL = """
-SELECT s.id, s.started_at, s.content_title, db.value, da.value, coalesce(su.value, 0)
-FROM sessions AS s
-JOIN checkins AS ca ON ca.session_id = s.id AND ca.phase = 'after' AND ca.skipped = 0
-LEFT JOIN checkins AS cb ON cb.session_id = s.id AND cb.phase = 'before' AND cb.skipped = 0
-LEFT JOIN answers AS db ON db.checkin_id = cb.id AND db.item = 'distress' AND db.scale = ?1
-LEFT JOIN answers AS da ON da.checkin_id = ca.id AND da.item = 'distress' AND da.scale = ?1
-LEFT JOIN answers AS su ON su.checkin_id = ca.id AND su.item = 'stirred_up' AND su.scale = ?2
-WHERE s.kind = 'listening' AND s.started_at >= ?3 AND s.started_at < ?4
-  AND (da.value - db.value >= ?5 OR su.value = 1)
-ORDER BY s.started_at, s.id
-"""
-# How often each track flagged as a trigger was played in the range (through the range's
-# sessions, so a short range reads little).
-_TRIGGERS_HEARD_SQL = """
-SELECT t.track_key, count(DISTINCT s.id) FROM sessions AS s
-JOIN session_tracks AS t ON t.session_id = s.id
-JOIN track_flags AS f ON f.track_key = t.track_key
-WHERE s.started_at >= ? AND s.started_at < ? GROUP BY t.track_key
-"""
-
-
-@dataclass(frozen=True)
-class RangeTotals:
-    listening_sessions: int
-    checkins_alone: int
-    minutes_listened: float
-
-
-@dataclass(frozen=True)
-class FlaggedSession:
-    """A listening session worth a second look: distress rose, or urges or memories came up."""
-
-    session_id: int
-    started_at: datetime
-    title: str
-    distress_before: int | None
-    distress_after: int | None
-    stirred_up: bool
-
-    @property
-    def distress_rose(self) -> bool:
-        before, after = self.distress_before, self.distress_after
-        return before is not None and after is not None and after - before >= DISTRESS_RISE_TO_FLAG
-
-
-def sessions_between(
-    journal: Journal, since: date | None, until: date | None, *, page: int = 200
-) -> Iterator[SessionRecord]:
-    """Every session and check-in of the range, oldest first, read ``page`` at a time."""
-    lowest, until_stamp = _window(since, until)
-    after: tuple[str, int] = ("", 0)
-    while True:
-        # Each page starts its walk of sessions_by_start where the last one ended.
-        start = max(lowest, after[0])
-        records = journal.records(_SESSIONS_PAGE_SQL, (start, until_stamp, *after, page))
-        yield from records
-        if len(records) < page:
-            return
-        last = journal.reading(_STAMP_SQL, (records[-1].id,))  # as stored, not as parsed
-        after = (str(last[0][0]) if last else "", records[-1].id)
-
-
-def range_totals(journal: Journal, since: date | None, until: date | None) -> RangeTotals:
-    counts = {row[0]: row[1:] for row in journal.reading(_TOTALS_SQL, _window(since, until))}
-    listening = counts.get(SessionKind.LISTENING.value, (0, 0.0))
-    alone = counts.get(SessionKind.CHECKIN.value, (0, 0.0))
-    return RangeTotals(
-        int(_number(listening[0])), int(_number(alone[0])), _number(listening[1]) / 60
-    )
-
-
-def flagged_sessions(
-    journal: Journal, since: date | None, until: date | None
-) -> list[FlaggedSession]:
-    """Listening sessions of the range after which distress rose by 2 or more, or the person
-    said "yes" to urges or memories, oldest first.
-    """
-    rows = journal.reading(
-        _FLAGGED_SQL,
-        (DISTRESS.scale.key, STIRRED_UP.scale.key, *_window(since, until), DISTRESS_RISE_TO_FLAG),
-    )
-    found = []
-    for session_id, stamp, title, before, after, stirred in rows:
-        started = _moment(stamp)
-        if isinstance(session_id, int) and started is not None:
-            found.append(
-                FlaggedSession(
-                    session_id,
-                    started,
-                    str(title),
-                    _on_scale(before, DISTRESS.scale),
-                    _on_scale(after, DISTRESS.scale),
-                    stirred == 1,
-                )
-            )
-    return [each for each in found if each.distress_rose or each.stirred_up]
-
-
-def triggers_heard(journal: Journal, since: date | None, until: date | None) -> dict[str, int]:
-    """For each track flagged as a trigger and played in the range, in how many sessions."""
-    rows = journal.reading(_TRIGGERS_HEARD_SQL, _window(since, until))
-    return {str(key): int(_number(count)) for key, count in rows}
-
-
 # -- inside ----------------------------------------------------------------------------------
 
 
@@ -427,7 +299,7 @@ def _by_session(
     latest: dict[Cell, int] = {}
     for session_id, stamp, *item_columns, before, after, definition in rows:
         cell = _cell(*item_columns)
-        started = _moment(stamp)
+        started = stored_moment(stamp)
         if not isinstance(session_id, int) or cell is None or started is None:
             continue
         slot = order.setdefault(session_id, len(order))
@@ -435,8 +307,8 @@ def _by_session(
             TrendPoint(
                 starts=started.date(),
                 slot=slot,
-                mean_before=_number(before),
-                mean_after=_number(after),
+                mean_before=stored_number(before),
+                mean_after=stored_number(after),
                 sessions=1,
                 session_id=session_id,
                 started_at=started,
@@ -520,22 +392,20 @@ def _day_of(stored: object) -> date | None:
         return None
 
 
-def _moment(stamp: object) -> datetime | None:
+def stored_moment(stamp: object) -> datetime | None:
+    """A stored time; None when another tool damaged it."""
     try:
         return datetime.fromisoformat(str(stamp))
     except ValueError:
         return None
 
 
-def _on_scale(value: object, scale: Scale) -> int | None:
-    return value if isinstance(value, int) and scale.contains(value) else None
-
-
-def _number(value: object) -> float:
+def stored_number(value: object) -> float:
+    """A stored number (a count, a sum); 0 for anything else."""
     return float(value) if isinstance(value, int | float) else 0.0
 
 
-def _window(since: date | None, until: date | None) -> tuple[str, str]:
+def stored_window(since: date | None, until: date | None) -> tuple[str, str]:
     """The stored-time bounds of a range of local dates, both included."""
     if since is not None and until is not None and _plain_date(since) > _plain_date(until):
         raise ValueError("the range starts after it ends")

@@ -1,6 +1,7 @@
 """The words the journal page uses for what the journal keeps: dates, items, changes, flags.
 
 Shared by the list (compact: "6 → 3") and the detail view (whole: "Distress: 6 → 3, down 3").
+The items' names and answer words are the check-in's own (:mod:`mtcalm.ui.item_words`).
 """
 
 from __future__ import annotations
@@ -10,10 +11,14 @@ from datetime import date, datetime
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
 
-from mtcalm.checkin import CRAVING, HELPFULNESS, STIRRED_UP, TENSION, CheckInItem, ItemChange
+from mtcalm.checkin import CheckInItem, ItemChange
 from mtcalm.journal.history import Flag, HistoryRow
 from mtcalm.journal.store import Outcome, SessionKind
-from mtcalm.ui.text import plural, tr
+
+# item_title is named here too: the journal's list and detail take it from this module.
+from mtcalm.ui.item_words import answer_word
+from mtcalm.ui.item_words import item_title as item_title
+from mtcalm.ui.text import change_words, plural, tr
 
 MISSING = "–"  # an item not answered, in a compact change ("– → 3")
 
@@ -41,26 +46,6 @@ def clock(moment: datetime) -> str:
     return QLocale().toString(QTime(moment.hour, moment.minute), "HH:mm")
 
 
-def item_title(item: CheckInItem | str) -> str:
-    """An item's name at the start of a line: mtcalm's own words, or the name the person
-    gave their own item when they answered it (kept in the journal with the answer).
-    """
-    key = item if isinstance(item, str) else item.key
-    titles = {
-        "distress": tr("Distress"),
-        "pleasantness": tr("Pleasantness"),
-        "energy": tr("Energy"),
-        "helpfulness": tr("Helpfulness"),
-        "stirred_up": tr("Brought up urges or memories"),
-        CRAVING.key: tr("Craving or urge to use"),
-        TENSION.key: tr("Body tension or pain"),
-    }
-    if key in titles:
-        return titles[key]
-    label = "" if isinstance(item, str) else item.label
-    return label or key
-
-
 def entry_title(row: HistoryRow) -> str:
     if row.kind is SessionKind.CHECKIN:
         return tr("Check-in")
@@ -81,22 +66,6 @@ def _value(value: int | None) -> str:
     return MISSING if value is None else str(value)
 
 
-def direction(change: ItemChange) -> str:
-    """``down 3``, ``up 2``, ``no change``, or what is missing."""
-    difference = change.difference
-    if change.before is None and change.after is None:
-        return tr("not answered")
-    if change.before is None:
-        return tr("not answered before")
-    if difference is None:
-        return tr("not answered after")
-    if difference == 0:
-        return tr("no change")
-    if difference < 0:
-        return tr("down %1").replace("%1", str(-difference))
-    return tr("up %1").replace("%1", str(difference))
-
-
 def change_line(title: str, change: ItemChange) -> str:
     """``Distress: 7 → 4, down 3``."""
     return (
@@ -104,7 +73,7 @@ def change_line(title: str, change: ItemChange) -> str:
         .replace("%1", title)
         .replace("%2", _value(change.before))
         .replace("%3", _value(change.after))
-        .replace("%4", direction(change))
+        .replace("%4", change_words(change))
     )
 
 
@@ -112,15 +81,7 @@ def answer_line(item: CheckInItem, value: int | None) -> str:
     """``Helpfulness: quite`` or ``Brought up urges or memories: Yes``, as the person chose;
     ``Distress: 6`` for a number; ``not answered`` when left.
     """
-    if value is None:
-        answer = tr("not answered")
-    elif item == STIRRED_UP:
-        answer = tr("Yes") if value else tr("No")
-    elif item == HELPFULNESS:
-        words = (tr("not at all"), tr("a little"), tr("somewhat"), tr("quite"), tr("very"))
-        answer = words[value] if 0 <= value < len(words) else str(value)
-    else:
-        answer = str(value)
+    answer = tr("not answered") if value is None else answer_word(item, value) or str(value)
     return tr("%1: %2", "item: answer").replace("%1", item_title(item)).replace("%2", answer)
 
 

@@ -25,25 +25,13 @@ from mtcalm.journal.personal import SupportContact
 from mtcalm.journal.store import Outcome
 from mtcalm.session.record import SessionSummary
 from mtcalm.ui import theme
-from mtcalm.ui.checkin_page import item_words
 from mtcalm.ui.contact_parts import ContactsList
+from mtcalm.ui.item_words import item_title, item_words
 from mtcalm.ui.layout import card, page_with_actions, scroll_to_top
 from mtcalm.ui.text import change_words, plain_label, plural, tr
 from mtcalm.ui.theme import set_role
 
 SCALES = {item.key: item.scale for item in ALL_ITEMS}
-
-
-def item_title(key: str) -> str:
-    """A check-in item's name at the start of a line ("Distress: 7 → 4")."""
-    titles = {
-        "distress": tr("Distress"),
-        "pleasantness": tr("Pleasantness"),
-        "energy": tr("Energy"),
-        "helpfulness": tr("Helpfulness"),
-        "stirred_up": tr("Brought up urges or memories"),
-    }
-    return titles.get(key, key)
 
 
 def answer_text(key: str, value: int) -> str:
@@ -53,13 +41,15 @@ def answer_text(key: str, value: int) -> str:
     return str(value)
 
 
-def change_line(change: ItemChange) -> str:
-    """``Distress: 7 → 4`` for an item answered before and after."""
+def change_line(change: ItemChange, label: str = "") -> str:
+    """``Distress: 7 → 4`` for an item answered before and after (``label``: the name the
+    person gave an item of their own).
+    """
     before = "–" if change.before is None else answer_text(change.key, change.before)
     after = "–" if change.after is None else answer_text(change.key, change.after)
     return (
         tr("%1: %2 → %3", "item: before → after")
-        .replace("%1", item_title(change.key))
+        .replace("%1", item_title(change.key, label))
         .replace("%2", before)
         .replace("%3", after)
     )
@@ -288,7 +278,9 @@ class SummaryPage(QWidget):
         skipped = len(answered) < len(changes) or len(given_after) < len(only_after)
         position = 0
         for change in answered:
-            self._add_row(position, change_line(change), change_words(change))
+            asked = after.item(change.key) if after is not None else None
+            label = asked.label if asked is not None else ""
+            self._add_row(position, change_line(change, label), change_words(change))
             position += 1
         for key, value in given_after:
             self._add_row(position, after_line(key, value))

@@ -20,30 +20,8 @@ def plural(count: int, one: str, many: str) -> str:
     return (one if count == 1 else many).replace("%n", str(count))
 
 
-def item_name(key: str) -> str:
-    """The short name of a check-in item, as used in sentences ("distress 7 → 4")."""
-    names = {
-        "distress": tr("distress"),
-        "pleasantness": tr("pleasantness"),
-        "energy": tr("energy"),
-        "helpfulness": tr("helpfulness"),
-        "stirred_up": tr("brought up urges or memories"),
-    }
-    return names.get(key, key)
-
-
 def emotion_name(word: str) -> str:
     return tr(word, "emotion word")
-
-
-def change_text(change: ItemChange) -> str:
-    """``distress 7 → 4``, with a missing side said plainly."""
-    name = item_name(change.key)
-    before = "–" if change.before is None else str(change.before)
-    after = "–" if change.after is None else str(change.after)
-    if change.before is None and change.after is None:
-        return tr("%1 not answered").replace("%1", name)
-    return f"{name} {before} → {after}"
 
 
 def change_words(change: ItemChange) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from mtcalm.journal.insights import GroupFinding, Grouping, Progress, progress, what_helps
+from mtcalm.ui.item_words import item_name
 from mtcalm.ui.layout import READABLE_WIDTH, scrolling_page
 from mtcalm.ui.library_worker import BackgroundTask
 from mtcalm.ui.text import plain_label, plural, tr
@@ -65,18 +66,6 @@ def read_insights(path: Path, since: date | None, today: date) -> Insights:
     finally:
         connection.close()
     return Insights(findings, week, labels)
-
-
-def item_name(key: str, labels: dict[str, str]) -> str:
-    """A short name for an item, as a sentence uses it."""
-    names = {
-        "distress": tr("distress"),
-        "pleasantness": tr("pleasantness"),
-        "energy": tr("energy"),
-        "craving": tr("craving"),
-        "tension": tr("tension or pain"),
-    }
-    return names.get(key) or labels.get(key) or key.removeprefix("custom-").replace("-", " ")
 
 
 def finding_text(finding: GroupFinding, name: str, item: str) -> str:
@@ -219,7 +208,7 @@ class WhatHelpsPanel(QWidget):
         self.item_choice.blockSignals(True)
         self.item_choice.clear()
         for key in keys:
-            self.item_choice.addItem(item_name(key, insights.labels).capitalize(), key)
+            self.item_choice.addItem(item_name(key, insights.labels.get(key, "")).capitalize(), key)
         if chosen in keys:
             self.item_choice.setCurrentIndex(keys.index(chosen))
         self.item_choice.blockSignals(False)
@@ -249,7 +238,7 @@ class WhatHelpsPanel(QWidget):
                 "what changed appears here."
             )
         )
-        item = item_name(str(key), insights.labels) if key else ""
+        item = item_name(str(key), insights.labels.get(str(key), "")) if key else ""
         ordered = sorted(shown, key=listing_order)
         for finding in ordered:
             name = finding.label

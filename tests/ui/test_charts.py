@@ -15,14 +15,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 from mtcalm.checkin import CheckIn, CheckInItem, Phase, custom_item, items_for
 from mtcalm.journal.store import Journal
 from mtcalm.journal.trends import ItemTrend, Period, TrendPoint, Trends, trends
-from mtcalm.ui.charts import (
-    PRINT_INK,
-    ChartsPanel,
-    chart_summary,
-    paint_trend,
-    scale_caption,
-    table_rows,
-)
+from mtcalm.ui.chart_painting import PRINT_INK, paint_trend
+from mtcalm.ui.chart_words import chart_summary, scale_caption, table_rows
+from mtcalm.ui.charts import ChartsPanel
 from tests.ui.page_checks import SMALL_PAGE, clipped_widgets, larger_text, unnamed_controls
 
 TODAY = date(2026, 3, 29)  # a Sunday
