@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 from mtcalm.datadir import WriteFailed
 from mtcalm.journal.file import JournalError
 from mtcalm.ui.text import plural, tr
 
+WHOLE_CHECK_DELAY_MS = 2000  # after the first frame and the sound device, never before
+
 if TYPE_CHECKING:
     from mtcalm.journal.restore import JournalFacts
+    from mtcalm.ui.library_worker import BackgroundTask
     from mtcalm.ui.main_window import MainWindow
     from mtcalm.ui.problem_page import JournalProblemPage
 
@@ -23,6 +28,51 @@ class JournalProblems(QObject):
         super().__init__(window)
         self.window = window
         self._alternative = ""  # another journal file the problem page offers
+        self._whole_check: BackgroundTask | None = None
+
+    # -- the daily check of every page, off the start-up path ---------------------------------
+
+    def check_soon(self) -> None:
+        """Read every page of the journal a little after the window is up, once a day (opening
+        checks only where each table starts); damage found is said on the home page.
+        """
+        QTimer.singleShot(WHOLE_CHECK_DELAY_MS, self._check_whole_journal)
+
+    def _check_whole_journal(self) -> None:
+        from mtcalm.journal.integrity import check_whole_journal, whole_check_due
+        from mtcalm.ui.library_worker import BackgroundTask
+
+        workspace = self.window.workspace
+        if workspace.journal is None or self._whole_check is not None:
+            return
+        path = workspace.journal_path
+
+        def job(_progress: Callable[[object], None], cancel: threading.Event) -> object:
+            if not whole_check_due(path):
+                return None
+            return check_whole_journal(path, should_stop=cancel.is_set)
+
+        task = BackgroundTask(job, self, name="mtcalm-journal-check")
+        task.finished.connect(self._whole_check_done)
+        self._whole_check = task
+        task.start()
+
+    def _whole_check_done(self, result: object) -> None:
+        from mtcalm.journal.integrity import WholeCheck
+
+        if isinstance(result, WholeCheck) and result.damaged:
+            self.window.home.show_notice(
+                self.tr(
+                    "Part of your journal is damaged. Nothing has been changed. Some of what it "
+                    "shows may be missing. Under Your data you can restore a recent backup; the "
+                    "journal as it is now is kept first."
+                )
+            )
+
+    def stop_check(self) -> None:
+        """Closing: the check ends at once (it never writes, so nothing is left half-done)."""
+        if self._whole_check is not None:
+            self._whole_check.stop(timeout=0.5)
 
     @property
     def page(self) -> JournalProblemPage:
