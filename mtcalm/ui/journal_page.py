@@ -9,7 +9,7 @@ about it, and Esc comes back to the same row.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from mtcalm.journal import history
@@ -20,7 +20,7 @@ from mtcalm.ui import theme
 from mtcalm.ui.journal_filters import FilterBar
 from mtcalm.ui.journal_model import PAGE_SIZE, HistoryCounter, HistoryModel
 from mtcalm.ui.journal_table import SessionTable
-from mtcalm.ui.layout import scroll_to_top, scrolling_page
+from mtcalm.ui.layout import FlowLayout, scroll_to_top, scrolling_page
 from mtcalm.ui.session_detail import SessionDetailView
 from mtcalm.ui.text import plain_label, plural
 
@@ -30,6 +30,10 @@ KEEP_PLACE_ROWS = 2_000  # a filter keeps the row the person was on if it is thi
 
 class JournalPage(QWidget):
     """The list of entries with its filters, and one entry read whole."""
+
+    changes_requested = Signal()  # charts of before and after over time
+    helps_requested = Signal()  # what helps me
+    export_requested = Signal()  # a PDF summary, a spreadsheet or a complete copy
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +57,32 @@ class JournalPage(QWidget):
             )
         )
         layout.addLayout(heading)
+        views = FlowLayout(spacing=8)  # wraps when narrow or at a large text scale
+        self.view_buttons: list[QPushButton] = []
+        for text, tip, signal in (
+            (
+                self.tr("Changes over time"),
+                self.tr("Charts of before and after, week by week"),
+                self.changes_requested,
+            ),
+            (
+                self.tr("What helps me"),
+                self.tr("Which music, sounds and times of day went with the biggest changes"),
+                self.helps_requested,
+            ),
+            (
+                self.tr("Export or print…"),
+                self.tr("A PDF summary for a therapy session, a spreadsheet, or a complete copy"),
+                self.export_requested,
+            ),
+        ):
+            button = QPushButton(text)
+            button.setToolTip(tip)
+            button.setAccessibleDescription(tip)
+            button.clicked.connect(signal)
+            views.addWidget(button)
+            self.view_buttons.append(button)
+        layout.addLayout(views)
         body = layout.parentWidget()  # made in place: moving styled controls costs time
         self.filters = FilterBar(body)
         self.filters.changed.connect(self._filters_changed)

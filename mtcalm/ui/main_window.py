@@ -142,6 +142,7 @@ class MainWindow(QMainWindow):
             # The first frame is on screen: open the sound device soon, off the start-up path.
             self._audio_requested = True
             QTimer.singleShot(AUDIO_OPEN_DELAY_MS, self._open_audio_device)
+            self.problems.check_soon()
         return handled
 
     def _open_audio_device(self) -> None:
@@ -179,6 +180,7 @@ class MainWindow(QMainWindow):
         in_session = self.in_session
         journal_problem = name == "problem" or self.workspace.journal is None
         section = "home" if name == "script_intro" else name  # choosing what to listen to
+        section = "journal" if name.startswith("journal_") else section  # the journal's views
         section = section if section in SECTIONS and not in_session else ""
         self.header.show_section(
             section,
@@ -194,6 +196,8 @@ class MainWindow(QMainWindow):
         """
         if self.current_name() == "grounding":
             self.flow.go_back()
+        elif self.current_name().startswith("journal_"):
+            self.sections.show_journal()
         elif self.in_session or self.current_name() == "home":
             self.stop_and_ground()
         elif self.current_name() in ("pacer", "library", "journal", "checkin_alone") or (
@@ -304,12 +308,19 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             return
         self._shut_down = True
+        self.problems.stop_check()
         if self._screens is not None:
             self._screens.shut_down()
         if "library" in self._built:
             self.sections.library.shutdown()
         if "data" in self._built:
             self.sections.data_page.shutdown(quickly=quickly)
+        if "journal_helps" in self._built:
+            from mtcalm.ui.journal_views import WhatHelpsPage  # loaded already: it was built
+
+            helps = self._built["journal_helps"]
+            if isinstance(helps, WhatHelpsPage):
+                helps.shutdown()
         try:
             self.workspace.save_settings()
         except WriteFailed as error:

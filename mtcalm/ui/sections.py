@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from mtcalm.ui.daily_backup import DailyBackup
     from mtcalm.ui.data_page import DataPage
     from mtcalm.ui.journal_page import JournalPage
+    from mtcalm.ui.journal_views import ChangesOverTimePage, WhatHelpsPage
     from mtcalm.ui.library_page import LibraryPage
     from mtcalm.ui.main_window import MainWindow
     from mtcalm.ui.pacer_page import PacerPage
@@ -90,9 +91,57 @@ class Sections(QObject):
         def build() -> JournalPage:
             from mtcalm.ui.journal_page import JournalPage
 
-            return JournalPage(self.window.pages)  # made in place: no restyling when added
+            page = JournalPage(self.window.pages)  # made in place: no restyling when added
+            page.changes_requested.connect(self.show_changes)
+            page.helps_requested.connect(self.show_what_helps)
+            page.export_requested.connect(self.export_journal)
+            return page
 
         return self.window.page("journal", build)
+
+    def show_changes(self) -> None:
+        """Charts of before and after over time, with their tables."""
+        journal = self.window.workspace.journal
+        if journal is None:
+            return
+
+        def build() -> ChangesOverTimePage:
+            from mtcalm.ui.journal_views import ChangesOverTimePage
+
+            page = ChangesOverTimePage(journal)
+            page.back_requested.connect(self.show_journal)
+            return page
+
+        page = self.window.page("journal_changes", build)
+        self.window.show_page(page)
+        page.refresh()
+
+    def show_what_helps(self) -> None:
+        """What helps me: average changes by music, sound and time of day."""
+        journal = self.window.workspace.journal
+        if journal is None:
+            return
+
+        def build() -> WhatHelpsPage:
+            from mtcalm.ui.journal_views import WhatHelpsPage
+
+            page = WhatHelpsPage(journal)
+            page.back_requested.connect(self.show_journal)
+            return page
+
+        page = self.window.page("journal_helps", build)
+        self.window.show_page(page)
+        page.refresh()
+
+    def export_journal(self) -> None:
+        """A PDF summary, a spreadsheet or a complete copy, written where the person chooses."""
+        journal = self.window.workspace.journal
+        if journal is None:
+            return
+        from mtcalm.ui.export_dialog import ExportDialog
+
+        dialog = ExportDialog(journal, self.window)
+        dialog.open()
 
     def show_journal(self) -> None:
         """The journal page: read the first time, and afterwards only what is new."""

@@ -49,7 +49,7 @@ def test_a_check_in_on_its_own_is_kept_and_home_says_so(qtbot, data_dir, playlis
     assert page.questions[0].value() is None  # each one starts blank
     answer(qtbot, page, 6)
     click(qtbot, page.continue_button)
-    assert sorted(entries(window.workspace.journal)) == [4, 6]  # several a day, each kept
+    assert sorted(value or 0 for value in entries(window.workspace.journal)) == [4, 6]  # each kept
 
 
 def test_a_hard_moment_points_to_grounding_and_the_persons_contacts(qtbot, data_dir, playlist):
