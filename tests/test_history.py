@@ -27,16 +27,11 @@ from mtcalm.journal.store import EventKind, Journal, Outcome, SessionKind
 
 START = datetime(2026, 3, 1, 9, 30).astimezone()
 LONELY = custom_item("custom-lonely", "Loneliness", "not at all", "very lonely")
-# The index the journal page asks the schema for (see the report): kind filters and the
-# check-ins count walk it instead of every row.
-KIND_INDEX = "CREATE INDEX IF NOT EXISTS sessions_by_kind ON sessions (kind, started_at)"
 
 
 @pytest.fixture
 def journal(tmp_path: Path) -> Iterator[Journal]:
     opened = Journal.open(tmp_path / "journal.sqlite3")
-    with opened.writing() as cursor:
-        cursor.execute(KIND_INDEX)
     yield opened
     opened.close()
 

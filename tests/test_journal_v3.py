@@ -197,3 +197,10 @@ def test_an_answer_another_tool_stored_as_text_is_not_shown(journal: Journal) ->
     connection.close()
     before = journal.session(session_id).before
     assert before is not None and before.value("distress") is None
+
+
+def test_the_journal_page_lists_and_counts_check_ins_by_index(journal: Journal) -> None:
+    plan = journal.reading(
+        "EXPLAIN QUERY PLAN SELECT count(*) FROM sessions WHERE kind = 'checkin'"
+    )
+    assert any("sessions_by_kind" in str(row[-1]) for row in plan)

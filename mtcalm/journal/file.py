@@ -225,6 +225,11 @@ def _create_v3(connection: sqlite3.Connection) -> None:
     )
 
 
+def _create_v4(connection: sqlite3.Connection) -> None:
+    """Journal 4: the journal page counts check-ins on their own, and lists them, by index."""
+    _run_script(connection, "CREATE INDEX sessions_by_kind ON sessions (kind, started_at);")
+
+
 def _run_script(connection: sqlite3.Connection, script: str) -> None:
     """Run statements one by one inside the caller's transaction.
 
@@ -243,7 +248,7 @@ def _run_script(connection: sqlite3.Connection, script: str) -> None:
 SchemaStep = Callable[[sqlite3.Connection], None]
 
 # SCHEMA_STEPS[n] upgrades a journal from version n to n + 1. Append; never edit a shipped step.
-SCHEMA_STEPS: tuple[SchemaStep, ...] = (_create_v1, _create_v2, _create_v3)
+SCHEMA_STEPS: tuple[SchemaStep, ...] = (_create_v1, _create_v2, _create_v3, _create_v4)
 
 # How long a connection waits for another one's write (an upgrade's backup holds the lock).
 BUSY_TIMEOUT_SECONDS = 30.0

@@ -26,14 +26,11 @@ from tests.ui.helpers import click, open_window
 from tests.ui.page_checks import SMALL_PAGE, clipped_widgets, larger_text, unnamed_controls
 
 START = datetime(2026, 3, 1, 9, 30).astimezone()
-KIND_INDEX = "CREATE INDEX IF NOT EXISTS sessions_by_kind ON sessions (kind, started_at)"
 
 
 @pytest.fixture
 def journal(tmp_path: Path) -> Iterator[Journal]:
     opened = Journal.open(tmp_path / "journal.sqlite3")
-    with opened.writing() as cursor:
-        cursor.execute(KIND_INDEX)
     yield opened
     opened.close()
 
