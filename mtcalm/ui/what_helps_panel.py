@@ -173,12 +173,17 @@ class WhatHelpsPanel(QWidget):
         def job(_progress: Callable[[object], None], _cancel: threading.Event) -> Insights:
             return read_insights(path, since, today)
 
-        self.status.setText(self.tr("Reading your journal…"))
+        self._say(self.tr("Reading your journal…"))
         task = BackgroundTask(job, self, name="mtcalm-what-helps")
         task.finished.connect(self._arrived)
         task.failed.connect(self._failed)
         self._task = task
         task.start()
+
+    def _say(self, text: str) -> None:
+        """A line about the reading itself; out of the way when there is nothing to say."""
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
 
     def shutdown(self) -> None:
         if self._task is not None:
@@ -215,9 +220,7 @@ class WhatHelpsPanel(QWidget):
         self._show()
 
     def _failed(self, reason: str) -> None:
-        self.status.setText(
-            self.tr("Your journal could not be read just now: %1").replace("%1", reason)
-        )
+        self._say(self.tr("Your journal could not be read just now: %1").replace("%1", reason))
 
     def _show(self) -> None:
         insights = self._insights
@@ -230,7 +233,7 @@ class WhatHelpsPanel(QWidget):
             return
         key = self.item_choice.currentData()
         shown = [finding for finding in insights.findings if finding.item == key]
-        self.status.setText(
+        self._say(
             ""
             if shown
             else self.tr(
