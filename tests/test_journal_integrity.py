@@ -281,3 +281,17 @@ def test_a_read_that_meets_deep_damage_says_the_journal_is_damaged(journal_path:
         assert raised.value.short == "The journal is damaged"
         with pytest.raises(JournalUnreadable):
             journal.reading("SELECT count(value) FROM answers")
+
+
+def test_choosing_a_journal_checks_where_tables_start_and_a_restore_checks_every_page(
+    journal_path: Path,
+) -> None:
+    from mtcalm.journal.restore import inspect_journal
+
+    damage_page(journal_path, deep_page(journal_path))
+    assert inspect_journal(journal_path).sessions == SESSIONS  # quick: never the whole file
+    with pytest.raises(JournalUnreadable):
+        inspect_journal(journal_path, thorough=True)
+    damage_page(journal_path, trees(journal_path)["sessions"])
+    with pytest.raises(JournalUnreadable):
+        inspect_journal(journal_path)
