@@ -112,9 +112,11 @@ class Sections(QObject):
             page.back_requested.connect(self.show_journal)
             return page
 
+        seen_before = self.window.built("journal_changes") is not None
         page = self.window.page("journal_changes", build)
         self.window.show_page(page)
-        page.refresh()
+        if seen_before:  # the first time, the panel reads as it is first shown
+            page.refresh()
 
     def show_what_helps(self) -> None:
         """What helps me: average changes by music, sound and time of day."""
