@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -128,6 +129,7 @@ def main(argv: list[str]) -> int:
         shoot(window, folder, "6-summary")
         window.screens.summary.journal_button.click()
         shoot(window, folder, "7-journal")
+        shoot_journal_views(window, folder, Path(temporary))
         shoot_guided_imagery(window, folder)
         shoot_pacer(window, folder)
         shoot_library(window, folder, Path(temporary))
@@ -195,6 +197,71 @@ def shoot_pacer(window: MainWindow, folder: Path) -> None:
     wait(2600)  # most of the way through the in-breath
     shoot(window, folder, "12-breathing-guide")
     window.sections.pacer.done_button.click()
+
+
+def shoot_journal_views(window: MainWindow, folder: Path, temporary: Path) -> None:
+    """A session read whole, changes over time, what helps me, support, a check-in on its own,
+    and the first page of the PDF summary (when poppler's pdftoppm is there to draw it).
+    """
+    journal_page = window.sections.journal
+    journal_page.open_row(0)
+    shoot(window, folder, "17-journal-session")
+    journal_page.back_to_list()
+    window.sections.show_changes()
+    wait(800)
+    shoot(window, folder, "18-changes-over-time")
+    window.sections.show_what_helps()
+    wait(1500)
+    shoot(window, folder, "19-what-helps-me")
+    window.show_home()
+    window.home.checkin_button.click()
+    shoot(window, folder, "20-just-check-in")
+    window.show_home()
+    QTimer.singleShot(900, lambda: grab_dialog(folder, "21-get-support"))
+    window.header.support_button.click()
+    wait(1500)
+    journal = window.workspace.journal
+    pdftoppm = shutil.which("pdftoppm")
+    if journal is not None and pdftoppm is not None:
+        from mtcalm.ui.report_pdf import write_report_pdf
+
+        pdf = temporary / "summary.pdf"
+        write_report_pdf(journal, pdf, since=None, until=None, include_notes=True)
+        subprocess.run(
+            [
+                pdftoppm,
+                "-png",
+                "-r",
+                "60",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(pdf),
+                str(folder / "22-pdf-summary"),
+            ],
+            check=True,
+        )
+        print(folder / "22-pdf-summary.png")
+
+
+def grab_dialog(folder: Path, name: str) -> None:
+    """The dialog open over the window (no window manager under Xvfb: grab it alone), closed."""
+    dialog = QApplication.activeModalWidget() or next(
+        (
+            w
+            for w in QApplication.topLevelWidgets()
+            if w.isVisible() and w.isWindow() and w.windowTitle() and not isinstance(w, MainWindow)
+        ),
+        None,
+    )
+    if dialog is None:
+        return
+    path = folder / f"{name}.png"
+    dialog.grab().save(str(path))
+    print(path)
+    dialog.close()
 
 
 def shoot_library(window: MainWindow, folder: Path, temporary: Path) -> None:
