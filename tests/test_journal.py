@@ -712,7 +712,7 @@ def test_a_session_is_never_saved_without_its_checkin(
     def disk_fills(*_: object) -> None:
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(journal_module, "_insert_checkin", disk_fills)
+    monkeypatch.setattr(journal_module, "insert_checkin", disk_fills)
     with pytest.raises(JournalWriteFailed, match="disk is full"):
         journal.start_session("playlist:b", "Half", BEFORE)
 

@@ -5,7 +5,7 @@ runs these reads.
 What is shown and what is filtered on are the same SQL expressions, so the list never shows a
 flag that its filter would not find. The answers read here are those the journal itself would
 show: mtcalm's own items on their own scales, from check-ins not skipped (see
-:func:`mtcalm.journal.store._stored_item`). Every text here is fixed for a given set of
+:func:`mtcalm.journal.checkin_rows.stored_item`). Every text here is fixed for a given set of
 filters: none grows with the number of sessions.
 
 Dates are local dates as stored: '2026-03-03T21:14:00+01:00' is on 3 March wherever the

@@ -18,18 +18,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mtcalm.checkin import (
-    BOTH,
     EMOTION_WORDS,
-    KNOWN_ITEMS,
     CheckIn,
     CheckInError,
     CheckInItem,
     ItemChange,
     Phase,
-    Scale,
     compare,
     distress_rose,
 )
+from mtcalm.journal.checkin_rows import definition_id as definition_id
+from mtcalm.journal.checkin_rows import insert_checkin, no_items, stored_item
 from mtcalm.journal.file import (
     SCHEMA_STEPS,
     JournalUnreadable,
@@ -234,7 +233,7 @@ class Journal:
                 (new_uid(), stamp, stamp, content_ref, content_title, planned_seconds),
             )
             session_id = int(cursor.lastrowid or 0)
-            _insert_checkin(cursor, session_id, before, stamp)
+            insert_checkin(cursor, session_id, before, stamp)
         return session_id
 
     def record_checkin(self, checkin: CheckIn, *, recorded_at: datetime | None = None) -> int:
@@ -257,7 +256,7 @@ class Journal:
                 ),
             )
             session_id = int(cursor.lastrowid or 0)
-            _insert_checkin(cursor, session_id, checkin, stamp)
+            insert_checkin(cursor, session_id, checkin, stamp)
         return session_id
 
     def set_ambience(self, session_id: int, key: str) -> None:
@@ -327,7 +326,7 @@ class Journal:
         if after.phase is not Phase.AFTER:
             raise CheckInError("this check-in was not taken after a session")
         with self._transaction() as cursor:
-            _insert_checkin(cursor, session_id, after, _stamp(None))
+            insert_checkin(cursor, session_id, after, _stamp(None))
 
     def record_reflection(
         self,
@@ -516,7 +515,7 @@ class Journal:
         ):
             checkin_id, key, value = row[0], row[1], row[2]
             phase = Phase(by_id[checkin_id][2])
-            item = _stored_item(key, phase, *row[3:])
+            item = stored_item(key, phase, *row[3:])
             if item is None:
                 continue
             if value is not None and (not isinstance(value, int) or not item.scale.contains(value)):
@@ -538,7 +537,7 @@ class Journal:
                 emotions=() if skipped else tuple(emotions[checkin_id]),
                 note=note,
                 skipped=bool(skipped),
-                items=tuple(items[checkin_id]) or _no_items(Phase(phase)),
+                items=tuple(items[checkin_id]) or no_items(Phase(phase)),
             )
         return result
 
@@ -604,88 +603,6 @@ def _moment(stamp: object) -> datetime:
         return datetime.fromisoformat(str(stamp))
     except ValueError:
         return datetime.min.replace(tzinfo=UTC)
-
-
-def _insert_checkin(cursor: sqlite3.Cursor, session_id: int, checkin: CheckIn, stamp: str) -> None:
-    cursor.execute(
-        "INSERT INTO checkins (session_id, phase, recorded_at, skipped, note)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (session_id, checkin.phase.value, stamp, int(checkin.skipped), checkin.note),
-    )
-    checkin_id = cursor.lastrowid
-    cursor.executemany(
-        "INSERT INTO answers (checkin_id, item, value, scale, scale_min, scale_max,"
-        " definition_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                checkin_id,
-                item.key,
-                checkin.answers.get(item.key),
-                item.scale.key,
-                item.scale.minimum,
-                item.scale.maximum,
-                definition_id(cursor, item),
-            )
-            for item in checkin.items
-        ],
-    )
-    cursor.executemany(
-        "INSERT INTO emotions (checkin_id, word) VALUES (?, ?)",
-        [(checkin_id, word) for word in dict.fromkeys(checkin.emotions)],
-    )
-
-
-def definition_id(cursor: sqlite3.Cursor, item: CheckInItem) -> int:
-    """The id of ``item``'s definition, kept once however many answers point to it."""
-    values = (
-        item.key,
-        item.label,
-        item.scale.key,
-        item.scale.minimum,
-        item.scale.maximum,
-        item.low_anchor,
-        item.high_anchor,
-    )
-    cursor.execute(
-        "INSERT INTO item_definitions (item, label, scale, scale_min, scale_max, low_anchor,"
-        " high_anchor) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        values,
-    )
-    row = cursor.execute(
-        "SELECT id FROM item_definitions WHERE item = ? AND label = ? AND scale = ?"
-        " AND scale_min = ? AND scale_max = ? AND low_anchor = ? AND high_anchor = ?",
-        values,
-    ).fetchone()
-    return int(row[0])
-
-
-def _stored_item(
-    key: str,
-    phase: Phase,
-    scale: str,
-    minimum: int,
-    maximum: int,
-    label: str | None,
-    low_anchor: str | None,
-    high_anchor: str | None,
-) -> CheckInItem | None:
-    """The item an answer was given to, as it was then: mtcalm's own item when it is the same
-    question on the same scale, else the stored definition; None for rows that make no sense.
-    """
-    known = KNOWN_ITEMS.get(key)
-    stored_scale = Scale(str(scale), int(minimum), int(maximum))
-    if known is not None:  # mtcalm's own words go with its own scale only
-        return known if known.scale == stored_scale and phase in known.phases else None
-    if not isinstance(key, str) or not key or minimum > maximum:
-        return None
-    return CheckInItem(key, stored_scale, BOTH, label or "", low_anchor or "", high_anchor or "")
-
-
-def _no_items(phase: Phase) -> tuple[CheckInItem, ...]:
-    """A check-in stored with no answer rows asked nothing the journal can show."""
-    from mtcalm.checkin import items_for
-
-    return items_for(phase)
 
 
 def new_uid() -> str:
