@@ -54,6 +54,9 @@ class ChangesOverTimePage(QWidget):
     def refresh(self) -> None:
         self.panel.refresh()
 
+    def shutdown(self) -> None:
+        self.panel.shutdown()
+
 
 class WhatHelpsPage(QWidget):
     """What helps me, under a way back to the list."""

@@ -315,12 +315,13 @@ class MainWindow(QMainWindow):
             self.sections.library.shutdown()
         if "data" in self._built:
             self.sections.data_page.shutdown(quickly=quickly)
-        if "journal_helps" in self._built:
-            from mtcalm.ui.journal_views import WhatHelpsPage  # loaded already: it was built
+        for name in ("journal_helps", "journal_changes"):  # readings on background threads
+            view = self._built.get(name)
+            if view is not None:
+                from mtcalm.ui.journal_views import ChangesOverTimePage, WhatHelpsPage
 
-            helps = self._built["journal_helps"]
-            if isinstance(helps, WhatHelpsPage):
-                helps.shutdown()
+                if isinstance(view, ChangesOverTimePage | WhatHelpsPage):
+                    view.shutdown()
         try:
             self.workspace.save_settings()
         except WriteFailed as error:
