@@ -58,5 +58,5 @@ class CheckInAlone(QObject):
                 "That sounds like a hard moment. “Stop and ground” at the top is there "
                 "whenever you want it, and “Get support” shows the people you chose to reach."
             )
+        self.window.home.show_notice(message)  # set first: Home then opens at its top
         self.window.show_home()
-        self.window.home.show_notice(message)

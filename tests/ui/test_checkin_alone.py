@@ -45,6 +45,8 @@ def test_a_check_in_on_its_own_is_kept_and_home_says_so(qtbot, data_dir, playlis
     click(qtbot, page.continue_button)
     assert window.current_name() == "home"
     assert "kept in your journal" in window.home.notice.text()
+    assert window.home.scroll_area is not None
+    assert window.home.scroll_area.verticalScrollBar().value() == 0  # opens at its top
     click(qtbot, window.home.checkin_button)
     assert page.questions[0].value() is None  # each one starts blank
     answer(qtbot, page, 6)
