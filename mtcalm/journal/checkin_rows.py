@@ -10,7 +10,17 @@ import sqlite3
 from mtcalm.checkin import BOTH, KNOWN_ITEMS, CheckIn, CheckInItem, Phase, Scale
 
 
-def insert_checkin(cursor: sqlite3.Cursor, session_id: int, checkin: CheckIn, stamp: str) -> None:
+def insert_checkin(
+    cursor: sqlite3.Cursor,
+    session_id: int,
+    checkin: CheckIn,
+    stamp: str,
+    definitions: dict[CheckInItem, int] | None = None,
+) -> None:
+    """Keep ``checkin`` of session ``session_id``; ``definitions`` remembers the ids of item
+    definitions already looked up (an import of many sessions asks for each once).
+    """
+    known = {} if definitions is None else definitions
     cursor.execute(
         "INSERT INTO checkins (session_id, phase, recorded_at, skipped, note)"
         " VALUES (?, ?, ?, ?, ?)",
@@ -28,7 +38,9 @@ def insert_checkin(cursor: sqlite3.Cursor, session_id: int, checkin: CheckIn, st
                 item.scale.key,
                 item.scale.minimum,
                 item.scale.maximum,
-                definition_id(cursor, item),
+                known[item]
+                if item in known
+                else known.setdefault(item, definition_id(cursor, item)),
             )
             for item in checkin.items
         ],
@@ -37,6 +49,14 @@ def insert_checkin(cursor: sqlite3.Cursor, session_id: int, checkin: CheckIn, st
         "INSERT INTO emotions (checkin_id, word) VALUES (?, ?)",
         [(checkin_id, word) for word in dict.fromkeys(checkin.emotions)],
     )
+
+
+def _known_definition(
+    cursor: sqlite3.Cursor, item: CheckInItem, known: dict[CheckInItem, int]
+) -> int:
+    if item not in known:
+        known[item] = definition_id(cursor, item)
+    return known[item]
 
 
 def definition_id(cursor: sqlite3.Cursor, item: CheckInItem) -> int:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from mtcalm.checkin import CheckInItem
+from mtcalm.journal.checkin_rows import insert_checkin
 from mtcalm.journal.export_json import FORMAT_NAME, FORMAT_VERSION
 from mtcalm.journal.import_checks import (
     CheckedItems,
@@ -35,7 +36,7 @@ from mtcalm.journal.import_checks import (
     track_flags,
 )
 from mtcalm.journal.import_checks import ImportRefused as ImportRefused  # part of this API
-from mtcalm.journal.store import Journal, definition_id
+from mtcalm.journal.store import Journal
 
 MAX_IMPORT_BYTES = 1024**3  # an export of 100,000 sessions with notes is about 300 MB
 MAX_SESSION_CHARS = 32 * 1024**2  # the largest drawing (4 MB of text) and notes, with room
@@ -322,34 +323,9 @@ def _insert(
     cursor: sqlite3.Cursor, session: ImportedSession, definitions: dict[CheckInItem, int]
 ) -> None:
     cursor.execute(_SESSION_INSERT, (session.uid, *session.row))
-    session_id = cursor.lastrowid
+    session_id = int(cursor.lastrowid or 0)
     for checkin, recorded_at in session.checkins:
-        cursor.execute(
-            "INSERT INTO checkins (session_id, phase, recorded_at, skipped, note)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (session_id, checkin.phase.value, recorded_at, int(checkin.skipped), checkin.note),
-        )
-        checkin_id = cursor.lastrowid
-        cursor.executemany(
-            "INSERT INTO answers (checkin_id, item, value, scale, scale_min, scale_max,"
-            " definition_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    checkin_id,
-                    item.key,
-                    checkin.value(item.key),
-                    item.scale.key,
-                    item.scale.minimum,
-                    item.scale.maximum,
-                    _definition(cursor, item, definitions),
-                )
-                for item in checkin.items
-            ],
-        )
-        cursor.executemany(
-            "INSERT INTO emotions (checkin_id, word) VALUES (?, ?)",
-            [(checkin_id, word) for word in dict.fromkeys(checkin.emotions)],
-        )
+        insert_checkin(cursor, session_id, checkin, recorded_at, definitions)
     if session.reflection is not None:
         cursor.execute(
             "INSERT INTO reflections (session_id, recorded_at, prompt, note, drawing)"
@@ -365,10 +341,3 @@ def _insert(
         "INSERT INTO session_events (session_id, at, kind, detail) VALUES (?, ?, ?, ?)",
         [(session_id, *event) for event in session.events],
     )
-
-
-def _definition(cursor: sqlite3.Cursor, item: CheckInItem, known: dict[CheckInItem, int]) -> int:
-    """The id of ``item``'s definition, looked up once per import."""
-    if item not in known:
-        known[item] = definition_id(cursor, item)
-    return known[item]
