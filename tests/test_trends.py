@@ -305,19 +305,21 @@ def test_the_sql_is_the_same_text_whatever_the_number_of_sessions(
     assert not any(" IN (" in statement.upper() for statement in statements)
 
 
-def test_the_sums_find_check_ins_and_answers_through_indexes(
-    journal: Journal, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("period", [Period.WEEK, Period.MONTH, Period.YEAR])
+def test_weeks_months_and_years_read_the_sums_by_key_range_only(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch, period: Period
 ) -> None:
     listen(journal, at(MONDAY), {"distress": 5}, {"distress": 4})
     statements = recorded(journal, monkeypatch)
-    trends(journal, period=Period.WEEK)
-    sums = next(sql for sql in statements if "JOIN answers" in sql)
+    trends(journal, since=MONDAY - timedelta(days=400), until=MONDAY, period=period)
+    sums = next(sql for sql in statements if "day_sums" in sql)
 
-    plan = [str(row[3]) for row in journal.reading("EXPLAIN QUERY PLAN " + sums, ("", "9"))]
+    plan = [str(row[3]) for row in journal.reading("EXPLAIN QUERY PLAN " + sums, ("",) * 6)]
 
-    assert not any(step.startswith("SCAN") for step in plan), plan  # a range of sessions_by_start
-    for table in ("cb", "ca", "b", "a"):
-        assert any(step.startswith(f"SEARCH {table} USING") for step in plan), plan
+    assert "answers" not in sums and "checkins" not in sums, "no answer is read one by one"
+    for table in ("day_sums", "month_sums"):
+        assert any(step.startswith(f"SEARCH {table} USING PRIMARY KEY") for step in plan), plan
+        assert not any(step.startswith(f"SCAN {table}") for step in plan), plan
 
 
 @pytest.mark.slow

@@ -108,7 +108,8 @@ SELECT s.uid, s.kind, s.started_at, s.ended_at, s.content_ref, s.content_title, 
        {_seconds_sql("s.planned_seconds")}, {_seconds_sql("s.listened_seconds")}, s.outcome,
        cb.skipped, ca.skipped, {_answers_sql("cb", keys)}, {_answers_sql("ca", keys)},
        {_words_sql("cb")}, {_words_sql("ca")}, cb.note, ca.note, r.note,
-       r.session_id IS NOT NULL AND r.drawing != '',
+       EXISTS (SELECT 1 FROM reflections INDEXED BY reflections_drawn
+               WHERE session_id = s.id AND (drawing != '') = 1),
        (SELECT count(*) FROM session_events WHERE session_id = s.id AND kind = ?), s.id
 FROM sessions AS s
 LEFT JOIN checkins AS cb ON cb.session_id = s.id AND cb.phase = '{BEFORE}'

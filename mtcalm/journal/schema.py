@@ -152,6 +152,153 @@ def _create_v4(connection: sqlite3.Connection) -> None:
     _run_script(connection, "CREATE INDEX sessions_by_kind ON sessions (kind, started_at);")
 
 
+# What a pair of answers must be to count in the sums (and in a chart session by session): a
+# listening session with a real local
+# date, neither check-in skipped, the same item on the same scale before and after, both values
+# inside it. Used with b (the answer before), a (the answer after), cb, ca and s.
+PAIR_COUNTS = """
+    s.kind = 'listening' AND date(substr(s.started_at, 1, 10)) IS NOT NULL
+    AND cb.skipped = 0 AND ca.skipped = 0
+    AND a.scale = b.scale AND a.scale_min = b.scale_min AND a.scale_max = b.scale_max
+    AND b.value BETWEEN b.scale_min AND b.scale_max
+    AND a.value BETWEEN a.scale_min AND a.scale_max
+"""
+# Adds (sign 1) or takes away (sign -1) pairs' numbers in a sums table: {table}, its period
+# {key} (from s.started_at), and {pairs}, the FROM clause naming s, cb, ca, b and a.
+_CHANGE_SUMS = """
+    INSERT INTO {table} (starts, item, scale, scale_min, scale_max, pairs, before_total,
+                         after_total, definition_id)
+    SELECT {key}, b.item, b.scale, b.scale_min, b.scale_max, {sign} * count(*),
+           {sign} * total(b.value), {sign} * total(a.value), max(b.definition_id)
+    {pairs} AND {counts}
+    GROUP BY 1, 2, 3, 4, 5
+    ON CONFLICT (starts, item, scale, scale_min, scale_max) DO UPDATE SET
+        pairs = pairs + excluded.pairs,
+        before_total = before_total + excluded.before_total,
+        after_total = after_total + excluded.after_total,
+        definition_id = coalesce(max(definition_id, excluded.definition_id), definition_id,
+                                 excluded.definition_id)
+"""
+_SUMS_KEYS = {
+    "day_sums": "substr(s.started_at, 1, 10)",
+    "month_sums": "substr(s.started_at, 1, 7)",
+}
+_BOTH_CHECKINS = """
+    JOIN checkins AS cb ON cb.session_id = s.id AND cb.phase = 'before'
+    JOIN checkins AS ca ON ca.session_id = s.id AND ca.phase = 'after'
+"""
+_ALL_PAIRS = f"""
+    FROM sessions AS s {_BOTH_CHECKINS}
+    JOIN answers AS b ON b.checkin_id = cb.id
+    JOIN answers AS a ON a.checkin_id = ca.id AND a.item = b.item
+    WHERE 1
+"""
+# The pairs one row of a table takes part in, {row} being OLD or NEW in a trigger; each join
+# starts from that row and runs on a primary key or an index.
+_PAIRS_OF_ROW = {
+    "answers": f"""
+    FROM checkins AS x JOIN sessions AS s ON s.id = x.session_id {_BOTH_CHECKINS}
+    JOIN answers AS b ON b.checkin_id = cb.id AND b.item = {{row}}.item
+    JOIN answers AS a ON a.checkin_id = ca.id AND a.item = {{row}}.item
+    WHERE x.id = {{row}}.checkin_id
+""",
+    "checkins": f"""
+    FROM sessions AS s {_BOTH_CHECKINS}
+    JOIN answers AS b ON b.checkin_id = cb.id
+    JOIN answers AS a ON a.checkin_id = ca.id AND a.item = b.item
+    WHERE s.id = {{row}}.session_id AND {{row}}.id IN (cb.id, ca.id)
+""",
+    "sessions": f"""
+    FROM sessions AS s {_BOTH_CHECKINS}
+    JOIN answers AS b ON b.checkin_id = cb.id
+    JOIN answers AS a ON a.checkin_id = ca.id AND a.item = b.item
+    WHERE s.id = {{row}}.id
+""",
+}
+# When a table's rows change what the sums hold: (event, trigger time, row, sign). A row is
+# taken away while it is still there (before it is deleted or changed), and added once it is
+# there. A foreign key's cascade deletes the parent row first, so the rows it deletes with it
+# find no pairs left to take away.
+_SUMS_TRIGGERS = (
+    ("INSERT", "AFTER", "NEW", 1),
+    ("DELETE", "BEFORE", "OLD", -1),
+    ("UPDATE", "BEFORE", "OLD", -1),
+    ("UPDATE", "AFTER", "NEW", 1),
+)
+# A session's other columns (how long it ran, how it ended, its sound) change while it runs
+# and never move a pair.
+_SUMS_COLUMNS = {"answers": "", "checkins": "", "sessions": " OF id, started_at, kind"}
+
+
+def change_sums_sql(table: str, pairs: str = _ALL_PAIRS, sign: int = 1) -> str:
+    """The statement adding to (or, with ``sign`` -1, taking from) ``table`` (day_sums or
+    month_sums) every pair ``pairs`` finds.
+    """
+    return _CHANGE_SUMS.format(
+        table=table, key=_SUMS_KEYS[table], pairs=pairs, counts=PAIR_COUNTS, sign=sign
+    )
+
+
+def _create_v5(connection: sqlite3.Connection) -> None:
+    """Journal 5: before and after summed by day and by month, so a chart of all time reads a
+    few thousand rows, not every answer ever given; and an index of the reflections with a
+    drawing.
+
+    Triggers keep the sums whenever an answer, a check-in or a session is added, changed or
+    deleted, by mtcalm or by any other tool. The sums are derived: an export leaves them out,
+    and they can always be made again from the answers (:func:`rebuild_sums`).
+    """
+    for table, starts in (("day_sums", "day"), ("month_sums", "month")):
+        _run_script(
+            connection,
+            f"""
+            -- Listening sessions' answers before and after, summed by local {starts} ('starts'
+            -- is the first characters of the stored time) and by item and scale.
+            CREATE TABLE {table} (
+                starts TEXT NOT NULL,
+                item TEXT NOT NULL,
+                scale TEXT NOT NULL,
+                scale_min INTEGER NOT NULL,
+                scale_max INTEGER NOT NULL,
+                pairs INTEGER NOT NULL,
+                before_total REAL NOT NULL,
+                after_total REAL NOT NULL,
+                definition_id INTEGER,
+                PRIMARY KEY (starts, item, scale, scale_min, scale_max)
+            ) WITHOUT ROWID;
+            """,
+        )
+    for watched, pairs in _PAIRS_OF_ROW.items():
+        for event, time, row, sign in _SUMS_TRIGGERS:
+            body = "; ".join(
+                change_sums_sql(table, pairs.format(row=row), sign) for table in _SUMS_KEYS
+            )
+            on = f"{event}{_SUMS_COLUMNS[watched] if event == 'UPDATE' else ''} ON {watched}"
+            _run_script(
+                connection,
+                f"CREATE TRIGGER sums_{time.lower()}_{event.lower()}_{watched} {time} {on}\n"
+                f"BEGIN {body}; END;\n",
+            )
+    rebuild_sums(connection)
+    _run_script(
+        connection,
+        """
+        -- Which reflections have a drawing, known without reading the drawings (a CSV export
+        -- would otherwise read tens of MB of them to write a 0 or a 1). Not a partial index:
+        -- opening walks every index from its root, and SQLite walks a partial one only for a
+        -- query that names its condition.
+        CREATE INDEX reflections_drawn ON reflections (session_id, drawing != '');
+        """,
+    )
+
+
+def rebuild_sums(connection: sqlite3.Connection) -> None:
+    """Make the sums again from every answer, inside the caller's transaction."""
+    for table in _SUMS_KEYS:
+        connection.execute(f"DELETE FROM {table}")
+        connection.execute(change_sums_sql(table))
+
+
 def _run_script(connection: sqlite3.Connection, script: str) -> None:
     """Run statements one by one inside the caller's transaction.
 
@@ -170,4 +317,10 @@ def _run_script(connection: sqlite3.Connection, script: str) -> None:
 SchemaStep = Callable[[sqlite3.Connection], None]
 
 # SCHEMA_STEPS[n] upgrades a journal from version n to n + 1. Append; never edit a shipped step.
-SCHEMA_STEPS: tuple[SchemaStep, ...] = (_create_v1, _create_v2, _create_v3, _create_v4)
+SCHEMA_STEPS: tuple[SchemaStep, ...] = (
+    _create_v1,
+    _create_v2,
+    _create_v3,
+    _create_v4,
+    _create_v5,
+)

@@ -8,12 +8,12 @@ minus mean before. Check-ins on their own ("Just check in") have nothing to comp
 left out.
 
 Weeks are ISO weeks (Monday to Sunday) of the local date as stored with its offset: a session
-at 00:30 on a Monday in Berlin belongs to that Monday's week, whatever UTC says. SQLite sums
-the pairs by period and item in one fixed query per kind of period (no SQL text that grows
-with the journal), so one row per period and item reaches Python, however many sessions there
-are. Session by session is one more fixed query, limited to :data:`MAX_SESSION_POINTS`
-sessions. The cost grows with the sessions in the range (the joins visit each one, through
-indexes), not with the rest of the journal.
+at 00:30 on a Monday in Berlin belongs to that Monday's week, whatever UTC says. The journal
+keeps the pairs summed by day and by month as answers are written (journal 5), so a week,
+month or year is one fixed query over those sums (no SQL text that grows with the journal) and
+one row per period and item reaches Python: the cost grows with the days and months in the
+range, not with the sessions. Session by session is one more fixed query over the answers,
+limited to :data:`MAX_SESSION_POINTS` sessions.
 
 What a printed summary lists besides the charts is read by :mod:`mtcalm.journal.report_reads`.
 """
@@ -26,6 +26,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from mtcalm.checkin import COMPARED_ITEMS, KNOWN_ITEMS, OPTIONAL_ITEMS, Scale
+from mtcalm.journal.schema import PAIR_COUNTS
 from mtcalm.journal.store import Journal
 
 # A range this short, with this few sessions, is shown session by session.
@@ -48,35 +49,29 @@ class Period(StrEnum):
     YEAR = "year"
 
 
-# The pairs an aggregate counts: both answers given, on the same scale, inside the scale, in
-# check-ins that were not skipped. The joins run on indexes: checkins (session_id, phase) and
-# answers (checkin_id, item). Stored local dates compare as text (an index range):
-# '2026-11-30T21:14:03+01:00' >= '2026-11-30'. Parameters: since, until.
-_PAIRS_FROM = """
-FROM sessions AS s
-JOIN checkins AS cb ON cb.session_id = s.id AND cb.phase = 'before'
-JOIN checkins AS ca ON ca.session_id = s.id AND ca.phase = 'after'
-JOIN answers AS b ON b.checkin_id = cb.id
-JOIN answers AS a ON a.checkin_id = ca.id AND a.item = b.item
-WHERE s.kind = 'listening' AND s.started_at >= ? AND s.started_at < ?
-"""
-_PAIRS_KEPT = """
-  AND cb.skipped = 0 AND ca.skipped = 0
-  AND a.scale = b.scale AND a.scale_min = b.scale_min AND a.scale_max = b.scale_max
-  AND b.value BETWEEN b.scale_min AND b.scale_max
-  AND a.value BETWEEN a.scale_min AND a.scale_max
-"""
 # Summed by the week, month or year of the local date as stored (the first characters of the
-# time, never converted to UTC; NULL for a damaged one): one row per period and item reaches
-# Python. A week is named by its Monday: six days back, then on to the next Monday.
+# time, never converted to UTC), from the sums journal 5 keeps by day and by month
+# (mtcalm.journal.schema). For months and years, whole months come from the month sums and the
+# days of the range's first and last month from the day sums; weeks are summed from days. So
+# all time reads a few thousand rows, not every answer ever given, and one row per period and
+# item reaches Python. A week is named by its Monday: six days back, then on to the next
+# Monday. Parameters: the months' bounds, then the two ranges of days (see _sums_window).
 _PERIOD_KEYS = {
-    "week": "date(substr(s.started_at, 1, 10), '-6 days', 'weekday 1')",
-    "month": "strftime('%Y-%m-01', substr(s.started_at, 1, 10))",
-    "year": "strftime('%Y-01-01', substr(s.started_at, 1, 10))",
+    "week": "date(day, '-6 days', 'weekday 1')",
+    "month": "substr(day, 1, 7) || '-01'",
+    "year": "substr(day, 1, 4) || '-01-01'",
 }
+_SUMMED = "item, scale, scale_min, scale_max, pairs, before_total, after_total, definition_id"
 _SUMS_SQL = {
-    period: f"SELECT {key}, b.item, b.scale, b.scale_min, b.scale_max, count(*), total(b.value),"
-    f" total(a.value), max(b.definition_id) {_PAIRS_FROM} {_PAIRS_KEPT} GROUP BY 1, 2, 3, 4, 5"
+    period: f"""
+SELECT {key}, item, scale, scale_min, scale_max, sum(pairs), total(before_total),
+       total(after_total), max(definition_id)
+FROM (SELECT starts || '-01' AS day, {_SUMMED} FROM month_sums WHERE starts >= ? AND starts < ?
+      UNION ALL
+      SELECT starts AS day, {_SUMMED} FROM day_sums
+      WHERE (starts >= ? AND starts < ?) OR (starts >= ? AND starts < ?))
+GROUP BY 1, 2, 3, 4, 5 HAVING sum(pairs) > 0
+"""
     for period, key in _PERIOD_KEYS.items()
 }
 # Session by session: the first sessions of the range only, up to the third parameter (the
@@ -85,15 +80,15 @@ _SESSION_SQL = (
     """
 SELECT s.id, s.started_at, b.item, b.scale, b.scale_min, b.scale_max, b.value, a.value,
        b.definition_id
-FROM (SELECT id, started_at FROM sessions
+FROM (SELECT id, started_at, kind FROM sessions
       WHERE kind = 'listening' AND started_at >= ? AND started_at < ?
       ORDER BY started_at, id LIMIT ?) AS s
 JOIN checkins AS cb ON cb.session_id = s.id AND cb.phase = 'before'
 JOIN checkins AS ca ON ca.session_id = s.id AND ca.phase = 'after'
 JOIN answers AS b ON b.checkin_id = cb.id
 JOIN answers AS a ON a.checkin_id = ca.id AND a.item = b.item
-WHERE 1"""
-    + _PAIRS_KEPT
+WHERE"""
+    + PAIR_COUNTS
     + """ORDER BY s.started_at, s.id
 """
 )
@@ -210,7 +205,9 @@ def trends(
     if period is Period.SESSION:
         rows = journal.reading(_SESSION_SQL, (*window, MAX_SESSION_POINTS))
         return _by_session(rows, definitions, since, until)
-    rows = journal.reading(_SUMS_SQL[period.value], window)
+    rows = journal.reading(
+        _SUMS_SQL[period.value], _sums_window(*window, by_month=period is not Period.WEEK)
+    )
     first = since or _stored_day(journal.reading(_FIRST_SQL, window))
     last = until or _stored_day(journal.reading(_LATEST_SQL, window))
     if first is None or last is None:
@@ -378,6 +375,27 @@ def _slot(first: date, day: date, period: Period) -> int:
     if period is Period.YEAR:
         return day.year - first.year
     return (day.year - first.year) * 12 + day.month - first.month
+
+
+def _sums_window(since: str, until: str, *, by_month: bool) -> tuple[str, ...]:
+    """The parameters of a sums query for the stored days ``since`` (included) to ``until``
+    (excluded): the whole months between them, then the days before and after those months
+    (days only for weeks, which months do not divide).
+    """
+    if not by_month:
+        return ("", "", since, until, "", "")
+    months_from = since[:7] if since[8:] in ("", "01") else _month_after(since[:7])
+    months_to = until[:7]
+    if months_from >= months_to:  # no whole month: days only
+        return ("", "", since, until, "", "")
+    return (months_from, months_to, since, f"{months_from}-01", f"{months_to}-01", until)
+
+
+def _month_after(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:7])
+    if year >= 9999 and number >= 12:
+        return "9999-13"  # after every stored month, and still four digits of year
+    return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
 
 
 def _stored_day(rows: list[tuple[object, ...]]) -> date | None:
