@@ -1,7 +1,7 @@
 """Choosing the check-in's optional questions: craving, body tension or pain, and questions of
 one's own with words for both ends. Distress, pleasantness and energy are always asked.
 
-What is chosen applies from the next check-in on; answers already given keep what their
+What is chosen is asked from the check-in on screen on; answers already given keep what their
 question meant then (the journal stores each question's definition with its answers).
 """
 
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -57,8 +58,6 @@ class OwnQuestionRow(QWidget):
     def __init__(self, item: CheckInItem, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.key = item.key
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
         self.label = QLineEdit(item.label)
         self.low = QLineEdit(item.low_anchor)
         self.high = QLineEdit(item.high_anchor)
@@ -70,11 +69,25 @@ class OwnQuestionRow(QWidget):
             field.setMaxLength(limit)
             field.setAccessibleName(name)
             field.setPlaceholderText(name)
-            row.addWidget(field, 2 if field is self.label else 1)
         self.remove = QPushButton(self.tr("Remove"))
         self.remove.setProperty("role", "quiet")
         self.remove.setAccessibleName(self.tr("Remove %1").replace("%1", item.label))
-        row.addWidget(self.remove)
+        # The question on a line of its own, so it is read whole; its words at both ends below.
+        question = QHBoxLayout()
+        question.addWidget(self.label, 1)
+        question.addWidget(self.remove)
+        ends = QHBoxLayout()
+        for text, field in ((self.tr("At 0"), self.low), (self.tr("At 10"), self.high)):
+            end = QLabel(text)
+            end.setTextFormat(Qt.TextFormat.PlainText)
+            end.setBuddy(field)
+            ends.addWidget(end)
+            ends.addWidget(field, 1)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 4, 0, 8)
+        column.setSpacing(4)
+        column.addLayout(question)
+        column.addLayout(ends)
 
     def item(self) -> CheckInItem:
         return custom_item(self.key, self.label.text(), self.low.text(), self.high.text())
@@ -93,8 +106,8 @@ class CheckInItemsDialog(QDialog):
         column.addWidget(
             plain_label(
                 self.tr(
-                    "Distress, pleasantness and energy are always asked. You can add these, "
-                    "from your next check-in on. What you answered before keeps its meaning."
+                    "Distress, pleasantness and energy are always asked. What you add here is "
+                    "asked from this check-in on. What you answered before keeps its meaning."
                 ),
                 "muted",
             )

@@ -256,6 +256,19 @@ class CheckInPage(QWidget):
         self.scroll_to_top()
         self.questions[0].focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def focus_unanswered(self) -> None:
+        """Focus the first question neither answered nor skipped (after new questions were
+        added, the first of them), shown on screen; with none, the button that changes them.
+        """
+        for question in self.questions:
+            if question.value() is None and not question.skip_button.isChecked():
+                target = question.focus_target()
+                break
+        else:
+            target = self.change_questions
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.scroll_area.ensureWidgetVisible(target)
+
     def check_in(self) -> CheckIn:
         """The check-in as currently entered."""
         return CheckIn(

@@ -255,7 +255,7 @@ class SessionScreens(QObject):
             self.window.tell(error.short, error.long)
             return
         page.set_optional_items(dialog.chosen())
-        page.focus_first()
+        page.focus_unanswered()
 
     # -- the flow's view -----------------------------------------------------------------------
 

@@ -49,6 +49,22 @@ def test_the_dialog_adds_craving_and_a_question_of_ones_own(qtbot):
     assert chosen[1].key == "custom-how-lonely-do-you-feel"
 
 
+def test_a_question_of_ones_own_is_shown_whole_with_its_words(qtbot):
+    """A walkthrough found the question squeezed beside its words, shown as 'ht are my…'."""
+    question = custom_item("custom-s", "How tight are my shoulders today?", "loose", "rock hard")
+    dialog = CheckInItemsDialog([question])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    row = dialog.rows[0]
+    needed = row.label.fontMetrics().horizontalAdvance(question.label)
+    assert row.label.width() > needed + 16, "the whole question fits in its field"
+    assert row.low.y() > row.label.y(), "the words at 0 and 10 sit on the line below"
+    ends = [label.text() for label in row.findChildren(QLabel)]
+    assert ends == ["At 0", "At 10"]
+    assert [label.buddy() for label in row.findChildren(QLabel)] == [row.low, row.high]
+
+
 def test_the_dialog_says_what_is_missing_and_keeps_the_check_in_short(qtbot):
     dialog = CheckInItemsDialog([CRAVING, TENSION])
     qtbot.addWidget(dialog)
@@ -153,9 +169,14 @@ def test_questions_changed_from_the_check_in_apply_at_once_and_later(qtbot, data
         dialog.craving.setChecked(True)
         dialog.save_button.click()
 
+    for question in before.questions:  # the core questions answered first
+        type_rating(qtbot, question.scale, 5)
     QTimer.singleShot(0, choose_craving)
     click(qtbot, before.change_questions)
     assert keys(before)[-1] == "craving"
+    assert [question.value() for question in before.questions] == [5, 5, 5, None]
+    craving = before.questions[-1].focus_target()
+    qtbot.waitUntil(lambda: window.focusWidget() is craving, timeout=WAIT_MS)  # ready to answer
     journal = window.workspace.journal
     assert journal is not None and chosen_items(journal) == (CRAVING,)
 
