@@ -184,6 +184,7 @@ class CheckInPage(QWidget):
             value, skipped = kept.get(question.item.key, (None, False))
             question.restore(value, skipped=skipped)
             self._watch_focus(question)
+            question.show()  # made on a shown page: hidden until shown, and left out of Tab
         self._order_focus()
         self._update_continue()
 
