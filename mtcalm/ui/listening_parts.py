@@ -12,11 +12,13 @@ from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QLayout,
     QPushButton,
     QSizePolicy,
+    QSlider,
     QWidget,
 )
 
@@ -249,3 +251,13 @@ class KeptPlace(QWidget):
     def _keep_height(self) -> None:
         # The notice role's padding (10px above and below) and a little air.
         self.setMinimumHeight(NOTICE_LINES * self.fontMetrics().lineSpacing() + 24)
+
+
+def set_quietly(widget: QSlider | QComboBox, value: int) -> None:
+    """Show a value without announcing it as the person's choice."""
+    widget.blockSignals(True)
+    if isinstance(widget, QComboBox):
+        widget.setCurrentIndex(value)
+    else:
+        widget.setValue(value)
+    widget.blockSignals(False)
