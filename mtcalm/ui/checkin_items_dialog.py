@@ -12,16 +12,19 @@ import unicodedata
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -100,9 +103,22 @@ class CheckInItemsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Questions in your check-in"))
         self.setMinimumWidth(520)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(24, 20, 24, 20)
+        # The questions scroll when the dialog is taller than the screen (large text, several
+        # questions of one's own); Save and Cancel stay in view below them.
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(24, 20, 24, 8)
         column.setSpacing(12)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(content)
+        self._content = content
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 20)
+        outer.setSpacing(8)
+        outer.addWidget(self.scroll_area, 1)
         column.addWidget(
             plain_label(
                 self.tr(
@@ -164,7 +180,11 @@ class CheckInItemsDialog(QDialog):
             button.setDefault(False)
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
-        column.addWidget(buttons)
+        buttons.setContentsMargins(24, 0, 24, 0)
+        outer.addWidget(buttons)
+        focus_changed = QApplication.instance()
+        if isinstance(focus_changed, QApplication):
+            focus_changed.focusChanged.connect(self._show_focused)
         self._refresh()
         self._result: tuple[CheckInItem, ...] = tuple(chosen)
 
@@ -177,6 +197,19 @@ class CheckInItemsDialog(QDialog):
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Open tall enough to show every question when the screen has room for them."""
+        super().showEvent(event)
+        available = self.screen().availableGeometry().height()
+        chrome = self.height() - self.scroll_area.viewport().height()
+        wanted = self._content.sizeHint().height() + chrome
+        self.resize(self.width(), max(self.height(), min(wanted, available * 9 // 10)))
+
+    def _show_focused(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Keep the control the keyboard reached in view."""
+        if new is not None and self._content.isAncestorOf(new):
+            self.scroll_area.ensureWidgetVisible(new)
 
     def chosen(self) -> tuple[CheckInItem, ...]:
         """The questions as saved (valid once the dialog is accepted)."""

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 
 from mtcalm.checkin import CRAVING, MAX_OPTIONAL_ITEMS, TENSION, Phase, custom_item
 from mtcalm.journal.personal import choose_items, chosen_items
@@ -63,6 +63,31 @@ def test_a_question_of_ones_own_is_shown_whole_with_its_words(qtbot):
     ends = [label.text() for label in row.findChildren(QLabel)]
     assert ends == ["At 0", "At 10"]
     assert [label.buddy() for label in row.findChildren(QLabel)] == [row.low, row.high]
+
+
+def test_a_dialog_taller_than_the_screen_scrolls_and_keeps_save_in_view(qtbot):
+    """At 1.5x text on a small screen the fields were squeezed until their text was cut."""
+    own = [custom_item(f"custom-{n}", f"Question {n}", "low", "high") for n in range(3)]
+    dialog = CheckInItemsDialog([CRAVING, *own])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.resize(dialog.width(), 300)
+    qtbot.waitUntil(lambda: dialog.height() == 300, timeout=WAIT_MS)
+
+    fields = [
+        dialog.new_label,
+        dialog.new_low,
+        dialog.new_high,
+        *dialog.rows[0].findChildren(QLineEdit),
+    ]
+    assert all(field.height() >= field.sizeHint().height() for field in fields), "none squeezed"
+    assert not dialog.scroll_area.widget().isAncestorOf(dialog.save_button)
+    assert dialog.save_button.visibleRegion().boundingRect().height() == dialog.save_button.height()
+    dialog.activateWindow()
+    dialog.new_high.setFocus()
+    qtbot.waitUntil(lambda: dialog.scroll_area.verticalScrollBar().value() > 0, timeout=WAIT_MS)
+    assert not dialog.new_high.visibleRegion().isEmpty(), "the focused field is scrolled into view"
 
 
 def test_the_dialog_says_what_is_missing_and_keeps_the_check_in_short(qtbot):
