@@ -229,6 +229,7 @@ class ListeningPage(ListeningLayout):
         keep_width(self.pause_button, (self.tr("Pause"), self.tr("Resume")))
         if state is PlayerState.FADING:
             self._show_track_title(self.tr("Fading out…"))
+            self.remaining.setText(self.tr("Ending now"))  # no timer or script time left to show
             for button in (self.pause_button, self.end_button):
                 button.setEnabled(False)
         for button in (self.next_button, self.skip_now_button):
@@ -245,7 +246,9 @@ class ListeningPage(ListeningLayout):
         self.elapsed.setText(self.tr("%1 listened").replace("%1", clock_text(status.listened)))
         self._cues.hear(status.listened)
         script_left = self._cues.remaining()
-        if script_left is not None:  # the script decides when it ends
+        if self._state is PlayerState.FADING:
+            self.remaining.setText(self.tr("Ending now"))
+        elif script_left is not None:  # the script decides when it ends
             self.remaining.setText(ends_in_text(script_left))
         elif status.timer_left is None:
             self.remaining.setText(self.tr("%1 left").replace("%1", clock_text(total - place)))

@@ -253,8 +253,12 @@ def test_the_flag_notice_tells_the_truth_and_offers_to_skip_now(qtbot, page):
 def test_next_track_asks_to_skip_and_is_off_once_the_music_fades(qtbot, page):
     with qtbot.waitSignal(page.skip_requested):
         click(qtbot, page.next_button)
+    page.show_progress(playing(30.0, timer_left=600.0))
+    assert page.remaining.text() == "Ends in 10 min"
     page.set_state(PlayerState.FADING)
     assert not page.next_button.isEnabled() and not page.skip_now_button.isEnabled()
+    page.show_progress(playing(31.0, timer_left=599.0))
+    assert page.remaining.text() == "Ending now", "no longer 'Ends in 10 min' while it fades"
     page.set_state(PlayerState.PAUSED)
     assert page.next_button.isEnabled()
 
