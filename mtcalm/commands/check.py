@@ -1,8 +1,10 @@
-"""``mtcalm check FILE...``: validate playlists, guided-imagery scripts and M3U files.
+"""``mtcalm check FILE...``: validate playlists, guided-imagery scripts, M3U files and homework
+packages.
 
 A file is recognised by what it holds: a TOML file with a ``[playlist]`` table is a
 playlist, one with a ``[script]`` table a guided-imagery script, and a file named ``.m3u`` or
-``.m3u8`` (or starting with ``#EXTM3U``) an M3U playlist. Every problem is one line on
+``.m3u8`` (or starting with ``#EXTM3U``) an M3U playlist, and a zip file (or a file named
+``.mtcalm-homework``) a homework package. Every problem is one line on
 standard error, ``PATH:LINE: message`` (``PATH: message`` when no line is known), with control
 characters escaped. Nothing is ever written, and nothing but regular files is opened.
 
@@ -30,9 +32,10 @@ MAX_CHECK_BYTES = 1024 * 1024  # the largest any checked kind allows; each kind 
 
 DESCRIPTION = """\
 Check mtcalm playlists (TOML, with a [playlist] table), guided-imagery scripts
-(TOML, with a [script] table) and M3U/M3U8 playlists, and the audio files they
-name. Each problem is printed on standard error as PATH:LINE: message (or
-PATH: message when there is no line to point at). Nothing is changed."""
+(TOML, with a [script] table), M3U/M3U8 playlists and the audio files they
+name, and homework packages (.mtcalm-homework). Each problem is printed on
+standard error as PATH:LINE: message (or PATH: message when there is no line
+to point at). Nothing is changed."""
 
 EPILOG = """\
 exit status:
@@ -132,6 +135,10 @@ def _check(path: Path) -> list[Problem]:
         return [Problem(path, "not a regular file (a device or a pipe?): it was not opened")]
     if status.st_size == 0:
         return [Problem(path, "the file is empty")]
+    if _is_package(path):  # a zip, with audio in it: larger than any text file checked here
+        from mtcalm.homework.package import check_package
+
+        return [Problem(path, message) for message in check_package(path)]
     if status.st_size > MAX_CHECK_BYTES:
         size = status.st_size
         return [Problem(path, f"the file is too large ({size} bytes, at most {MAX_CHECK_BYTES})")]
@@ -149,6 +156,19 @@ def _check(path: Path) -> list[Problem]:
     if raw.removeprefix(b"\xef\xbb\xbf").lstrip().upper().startswith(b"#EXTM3U"):
         return check_m3u(path)
     return _check_toml(path, raw)
+
+
+def _is_package(path: Path) -> bool:
+    """A homework package: named so, or a zip file by its first bytes."""
+    from mtcalm.homework.manifest import PACKAGE_SUFFIX
+
+    if path.name.casefold().endswith(PACKAGE_SUFFIX):
+        return True
+    try:
+        with path.open("rb") as stream:
+            return stream.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
 
 
 def _check_toml(path: Path, raw: bytes) -> list[Problem]:
