@@ -135,9 +135,9 @@ def _check(path: Path) -> list[Problem]:
         return [Problem(path, "not a regular file (a device or a pipe?): it was not opened")]
     if status.st_size == 0:
         return [Problem(path, "the file is empty")]
-    if _is_package(path):  # a zip, with audio in it: larger than any text file checked here
-        from mtcalm.homework.package import check_package
+    from mtcalm.homework.package import check_package, looks_like_package
 
+    if looks_like_package(path):  # a zip, with audio in it: larger than any text file here
         return [Problem(path, message) for message in check_package(path)]
     if status.st_size > MAX_CHECK_BYTES:
         size = status.st_size
@@ -156,19 +156,6 @@ def _check(path: Path) -> list[Problem]:
     if raw.removeprefix(b"\xef\xbb\xbf").lstrip().upper().startswith(b"#EXTM3U"):
         return check_m3u(path)
     return _check_toml(path, raw)
-
-
-def _is_package(path: Path) -> bool:
-    """A homework package: named so, or a zip file by its first bytes."""
-    from mtcalm.homework.manifest import PACKAGE_SUFFIX
-
-    if path.name.casefold().endswith(PACKAGE_SUFFIX):
-        return True
-    try:
-        with path.open("rb") as stream:
-            return stream.read(4) == b"PK\x03\x04"
-    except OSError:
-        return False
 
 
 def _check_toml(path: Path, raw: bytes) -> list[Problem]:

@@ -1,5 +1,6 @@
-"""``mtcalm import FILE.json``: bring a JSON export (``mtcalm export --format json``) into the
-journal.
+"""``mtcalm import FILE``: bring a JSON export (``mtcalm export --format json``) into the
+journal, or a therapist's homework package (``*.mtcalm-homework``, see
+:mod:`mtcalm.homework.install`) into the data folder.
 
 Holding the data folder as ``restore`` does, the sessions the journal does not have yet are
 added in one transaction, which anything wrong in the file rolls back; importing the same file
@@ -21,7 +22,13 @@ EXIT_REFUSED = 1
 NOTHING_IMPORTED = "Nothing was imported."
 
 DESCRIPTION = """\
-Add the sessions of FILE, a JSON export of an mtcalm journal, to your journal: every
+FILE is either a homework package from a therapist (.mtcalm-homework) or a JSON
+export of an mtcalm journal. A homework package is checked whole, then its
+programme is added: its check-in questions, support contacts and tracks to avoid
+(marked as set by the therapist) and its own music. Importing the same revision
+twice changes nothing; a newer revision replaces the older one, which is kept.
+
+Add the sessions of a JSON export to your journal: every
 check-in, note, reflection and drawing, track and event, and the tracks flagged as triggers.
 A session your journal has already (the same session, however it got there) is left as it is,
 so importing a file twice changes nothing. FILE is checked whole before anything changes;
@@ -30,21 +37,24 @@ Close mtcalm first: an import under an open window is refused."""
 
 EPILOG = """\
 exit status:
-  0  imported (how many sessions were added, and how many were there already, is printed)
-  1  refused, with nothing changed: FILE is not an mtcalm export, is damaged, too large or
-     from a newer mtcalm, mtcalm is open on this data folder, the disk is full... (on stderr)
+  0  imported (what was added, and what was there already, is printed)
+  1  refused, with nothing changed: FILE is not an mtcalm export or homework package, is
+     damaged, too large or from a newer mtcalm, mtcalm is open on this data folder, the disk
+     is full... (on stderr)
   2  usage error"""
 
 
 def add_import_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     command = commands.add_parser(
         "import",
-        help="add the sessions of a JSON export to the journal (mtcalm must be closed)",
+        help="add a JSON export or a homework package (mtcalm must be closed)",
         description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    command.add_argument("file", type=Path, metavar="FILE.json", help="the export to import")
+    command.add_argument(
+        "file", type=Path, metavar="FILE", help="the export or homework package to import"
+    )
 
 
 def run_import(
@@ -59,6 +69,76 @@ def run_import(
 
 
 def _import(source: Path, data_dir: Path, stdout: TextIO, stderr: TextIO) -> int:
+    from mtcalm.homework.package import looks_like_package
+
+    if source.is_file() and looks_like_package(source):
+        return _import_homework(source, data_dir, stdout, stderr)
+    return _import_journal(source, data_dir, stdout, stderr)
+
+
+def _import_homework(source: Path, data_dir: Path, stdout: TextIO, stderr: TextIO) -> int:
+    """Import a therapist's homework package: checked whole before anything changes."""
+    from mtcalm.datadir import DataDirError, ensure_private_dir
+    from mtcalm.homework.install import HomeworkRefused, install_package, read_package
+    from mtcalm.instance import DataFolderInUse, InstanceLock
+    from mtcalm.journal.file import JournalError
+    from mtcalm.journal.store import Journal
+    from mtcalm.workspace import current_journal
+
+    try:
+        read_package(source)  # a package refused leaves no trace, not even a data folder
+        ensure_private_dir(data_dir)
+    except HomeworkRefused as refused:
+        refuse(stderr, f"{refused.short}: {printable(refused.long)} {NOTHING_IMPORTED}")
+        return EXIT_REFUSED
+    except DataDirError as error:
+        refuse(stderr, printable(str(error)))
+        return EXIT_REFUSED
+    try:
+        lock = InstanceLock.acquire(data_dir)
+    except DataFolderInUse:
+        refuse(
+            stderr,
+            f"mtcalm is open for the data folder {printable(str(data_dir))}; nothing was "
+            "imported. Close it first, then import again.",
+        )
+        return EXIT_REFUSED
+    with lock:
+        try:
+            with Journal.open(current_journal(data_dir)) as journal:
+                done = install_package(source, data_dir, journal)
+        except (HomeworkRefused, JournalError) as error:
+            refuse(stderr, f"{error.short}: {printable(error.long)} {NOTHING_IMPORTED}")
+            return EXIT_REFUSED
+    homework = done.homework
+    title = printable(homework.title)
+    if done.already_there:
+        print(
+            f"“{title}” (revision {homework.revision}) is here already; nothing was changed.",
+            file=stdout,
+            flush=True,
+        )
+        return EXIT_OK
+    lines = [
+        f"Imported the homework “{title}” (revision {homework.revision}) from "
+        f"{printable(homework.therapist.name)}."
+    ]
+    if done.replaced_revision is not None:
+        lines.append(
+            f"It replaces revision {done.replaced_revision}, which is kept in the journal."
+        )
+    for count, one, many in (
+        (done.questions_added, "question was added", "questions were added"),
+        (done.contacts_added, "support contact was added", "support contacts were added"),
+        (done.flags_added, "track is flagged to avoid", "tracks are flagged to avoid"),
+    ):
+        if count:
+            lines.append(f"{count} {one if count == 1 else many} (set by the therapist).")
+    print("\n".join(lines), file=stdout, flush=True)
+    return EXIT_OK
+
+
+def _import_journal(source: Path, data_dir: Path, stdout: TextIO, stderr: TextIO) -> int:
     from mtcalm.datadir import DataDirError, ensure_private_dir
     from mtcalm.instance import DataFolderInUse, InstanceLock
     from mtcalm.journal.file import JournalError

@@ -19,6 +19,7 @@ from mtcalm.datadir import fsync_folder, partial_path
 from mtcalm.homework.manifest import (
     MANIFEST_NAME,
     MAX_MANIFEST_BYTES,
+    PACKAGE_SUFFIX,
     Homework,
     HomeworkError,
     package_path,
@@ -76,6 +77,17 @@ def write_package(
             temporary.unlink()
         raise
     fsync_folder(output.parent)
+
+
+def looks_like_package(path: Path) -> bool:
+    """A homework package: named so, or a zip file by its first bytes."""
+    if path.name.casefold().endswith(PACKAGE_SUFFIX):
+        return True
+    try:
+        with path.open("rb") as stream:
+            return stream.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
 
 
 def check_package(path: Path, bundled_refs: frozenset[str] | None = None) -> list[str]:

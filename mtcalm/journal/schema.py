@@ -292,6 +292,32 @@ def _create_v5(connection: sqlite3.Connection) -> None:
     )
 
 
+def _create_v6(connection: sqlite3.Connection) -> None:
+    """Journal 6: the therapists' homework programmes imported (issue 12), and who flagged a
+    track (the person, or a therapist's homework).
+    """
+    _run_script(
+        connection,
+        """
+        -- Each revision of a homework programme imported, kept when a newer one replaces it or
+        -- the person leaves it: the history of what was asked stays readable.
+        CREATE TABLE homework (
+            id TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            therapist TEXT NOT NULL DEFAULT '',
+            manifest TEXT NOT NULL,
+            folder TEXT NOT NULL DEFAULT '',
+            imported_at TEXT NOT NULL,
+            replaced_at TEXT,
+            left_at TEXT,
+            PRIMARY KEY (id, revision)
+        );
+        ALTER TABLE track_flags ADD COLUMN set_by TEXT NOT NULL DEFAULT 'person';
+        """,
+    )
+
+
 def rebuild_sums(connection: sqlite3.Connection) -> None:
     """Make the sums again from every answer, inside the caller's transaction."""
     for table in _SUMS_KEYS:
@@ -323,4 +349,5 @@ SCHEMA_STEPS: tuple[SchemaStep, ...] = (
     _create_v3,
     _create_v4,
     _create_v5,
+    _create_v6,
 )
