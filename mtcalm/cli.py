@@ -44,6 +44,7 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     from mtcalm.commands.backup import add_backup_command
     from mtcalm.commands.check import add_check_command
     from mtcalm.commands.export import add_export_command
+    from mtcalm.commands.homework import add_homework_command
     from mtcalm.commands.import_journal import add_import_command
     from mtcalm.commands.play import add_play_command
     from mtcalm.commands.restore import add_restore_command
@@ -56,6 +57,7 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     add_restore_command(commands)
     add_export_command(commands)
     add_import_command(commands)
+    add_homework_command(commands)
     return parser
 
 
@@ -86,6 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from mtcalm.commands.backup import run_backup
     from mtcalm.commands.check import run_check
     from mtcalm.commands.export import run_export
+    from mtcalm.commands.homework import run_homework
     from mtcalm.commands.import_journal import run_import
     from mtcalm.commands.play import run_play
     from mtcalm.commands.restore import run_restore
@@ -93,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if arguments.command == "check":  # reads the files named, never the data folder
         return run_check(arguments, sys.stdout, sys.stderr)
+    if arguments.command == "homework":  # reads and writes the files named, never the data folder
+        return run_homework(arguments, sys.stdout, sys.stderr)
     data_dir = resolve_data_dir(arguments.data_dir, os.environ)
     if arguments.command == "backup":  # reads the journal; never creates the folder
         return run_backup(arguments, data_dir, sys.stdout, sys.stderr)
