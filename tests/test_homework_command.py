@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -304,3 +305,18 @@ def test_the_commands_as_a_therapist_runs_them(tmp_path: Path) -> None:
     )
     assert (shown.returncode, shown.stderr) == (0, "")
     assert shown.stdout.splitlines() == EXAMPLE_SHOWN
+
+
+def test_show_into_a_closed_pipe_ends_quietly(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`mtcalm homework show FILE | head -1` printed 'unexpected error: BrokenPipeError'."""
+    capsys.readouterr()
+    reading, writing = os.pipe()
+    os.close(reading)  # the reader (head) has gone
+    with os.fdopen(writing, "w") as closed_pipe:
+        monkeypatch.setattr(sys, "stdout", closed_pipe)
+        status = main(["homework", "show", str(EXAMPLE_PACKAGE)])
+        monkeypatch.undo()
+    assert status == 1
+    assert capsys.readouterr().err == ""

@@ -8,6 +8,9 @@ changes the journal. The copy goes into the data folder's ``backups`` folder, or
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
@@ -97,6 +100,9 @@ def never_raising(command: Callable[[], int], stderr: TextIO, interrupted: str) 
         return command()
     except KeyboardInterrupt:
         refuse(stderr, interrupted)
+    except BrokenPipeError:  # the reader went away (mtcalm ... | head): nothing to say to it
+        with contextlib.suppress(OSError, ValueError):  # nor when Python flushes at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except Exception as error:  # a bug or an unforeseen failure
         refuse(stderr, f"unexpected error: {type(error).__name__}: {error}")
     return EXIT_REFUSED
