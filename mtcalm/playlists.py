@@ -337,8 +337,10 @@ def _file_entry(path: Path, table: dict[str, Any]) -> str:
 
 
 def default_title(entry: str) -> str:
-    """The title of a track that has none: its file name without the ending, on one line."""
-    return " ".join((Path(entry).stem or entry).split()) or entry
+    """The title of a track that has none: its file name without the ending, on one line (the
+    file name as it is when that leaves nothing, never the folders before it).
+    """
+    return " ".join((Path(entry).stem or entry).split()) or Path(entry).name or entry
 
 
 def _resolve(path: Path) -> Path:

@@ -519,6 +519,14 @@ def test_any_text_written_reads_back_identically(
     assert [track.note for track in playlist.tracks] == [note.strip() for _, _, note in tracks]
 
 
+def test_a_file_named_only_whitespace_is_titled_by_its_name_not_its_folders() -> None:
+    """Found by the fuzz test above in CI: a track file named "\\r" was titled with the
+    whole path of its folder."""
+    assert default_title("/home/sam/music/\r") == "\r"
+    assert default_title("/home/sam/music/ .ogg") == " .ogg"
+    assert default_title("/home/sam/music/Slow  Tide.ogg") == "Slow Tide"
+
+
 def test_a_number_too_long_for_python_is_a_clear_error_not_a_crash(tmp_path: Path) -> None:
     path = tmp_path / "long-number.toml"
     path.write_text("format = 1\nn = " + "9" * 5000 + "\n", encoding="utf-8")
