@@ -40,6 +40,7 @@ from mtcalm.checkin import (
     CheckInItem,
     custom_item,
 )
+from mtcalm.ui.layout import fit_to_content
 from mtcalm.ui.text import plain_label
 
 KEY_LETTERS = re.compile(r"[^a-z0-9]+")
@@ -201,10 +202,7 @@ class CheckInItemsDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         """Open tall enough to show every question when the screen has room for them."""
         super().showEvent(event)
-        available = self.screen().availableGeometry().height()
-        chrome = self.height() - self.scroll_area.viewport().height()
-        wanted = self._content.sizeHint().height() + chrome
-        self.resize(self.width(), max(self.height(), min(wanted, available * 9 // 10)))
+        fit_to_content(self, self.scroll_area)
 
     def _show_focused(self, _old: QWidget | None, new: QWidget | None) -> None:
         """Keep the control the keyboard reached in view."""

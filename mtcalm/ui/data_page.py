@@ -61,6 +61,13 @@ class DataDialogs:
         )
         return Path(chosen) if chosen else None
 
+    def choose_homework_file(self) -> Path | None:
+        filters = f"{tr('Homework packages')} (*.mtcalm-homework);;{tr('All files')} (*)"
+        chosen, _ = QFileDialog.getOpenFileName(
+            self.parent, tr("Add homework from a file"), str(Path.home()), filters
+        )
+        return Path(chosen) if chosen else None
+
     def confirm_restore(self, text: str) -> bool:
         box = QMessageBox(self.parent)
         box.setWindowTitle(tr("Restore your journal?"))
@@ -80,6 +87,7 @@ class DataPage(QWidget):
     busy_changed = Signal(bool)  # a copy or restore runs: the window keeps the person here
     journal_replaced = Signal()  # a restore finished: everything read from the journal is stale
     back_requested = Signal()  # opened from the journal problem page, and going back to it
+    homework_file_chosen = Signal(Path)  # a therapist's package to preview and import
 
     def __init__(
         self,
@@ -115,6 +123,7 @@ class DataPage(QWidget):
             )
         )
         layout.addWidget(self._build_backups())  # what the person comes for, first
+        layout.addWidget(self._build_homework())
         layout.addWidget(self._build_place())
         about_row = QHBoxLayout()
         self.about_button = QPushButton(tr("About mtcalm"))
@@ -126,6 +135,31 @@ class DataPage(QWidget):
         layout.addStretch(1)
 
     # -- building -----------------------------------------------------------------------------
+
+    def _build_homework(self) -> QWidget:
+        frame, layout = card()
+        layout.addWidget(plain_label(tr("Homework from your therapist"), "heading"))
+        layout.addWidget(
+            plain_label(
+                tr(
+                    "A therapist can send listening homework as one file. You see what it "
+                    "holds before anything is added. You can also drop the file on this window."
+                ),
+                "muted",
+            )
+        )
+        row = QHBoxLayout()
+        self.homework_button = QPushButton(tr("Add homework from a file…"))
+        self.homework_button.clicked.connect(self._choose_homework)
+        row.addWidget(self.homework_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        return frame
+
+    def _choose_homework(self) -> None:
+        chosen = self.dialogs.choose_homework_file()
+        if chosen is not None:
+            self.homework_file_chosen.emit(chosen)
 
     def _build_place(self) -> QWidget:
         frame, layout = card()

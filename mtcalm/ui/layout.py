@@ -355,3 +355,16 @@ class FlowLayout(QLayout):
             y += height + self._gap
         bottom = self.contentsMargins().bottom()
         return max(0, y - self._gap - rect.y()) + bottom
+
+
+def fit_to_content(dialog: QWidget, scroll_area: QScrollArea) -> None:
+    """Make a shown ``dialog`` tall enough to show all of ``scroll_area``'s content, up to nine
+    tenths of the screen (beyond that, the content scrolls and the buttons stay in view).
+    """
+    content = scroll_area.widget()
+    if content is None:
+        return
+    available = dialog.screen().availableGeometry().height()
+    chrome = dialog.height() - scroll_area.viewport().height()
+    wanted = content.sizeHint().height() + chrome
+    dialog.resize(dialog.width(), max(dialog.height(), min(wanted, available * 9 // 10)))

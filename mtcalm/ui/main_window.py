@@ -11,10 +11,11 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, QUrl
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from mtcalm.catalogue import Catalogue
@@ -33,6 +34,7 @@ if TYPE_CHECKING:  # the other pages are built, and their modules loaded, on fir
     from mtcalm.audio.info_cache import AudioInfoCache
     from mtcalm.session.flow import SessionFlow
     from mtcalm.ui.checkin_alone import CheckInAlone
+    from mtcalm.ui.homework_import import HomeworkImporter
     from mtcalm.ui.session_screens import AudioOpener, SessionScreens
 
 PageT = TypeVar("PageT", bound=QWidget)
@@ -95,6 +97,8 @@ class MainWindow(QMainWindow):
         if workspace.notices:
             self.home.show_notice("\n".join(workspace.notices))
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self._escape)
+        self.setAcceptDrops(True)  # a homework package dropped on the window is offered
+        self._homework_importer: HomeworkImporter | None = None
         if workspace.journal is None:
             self.problems.show()
         else:
@@ -297,6 +301,32 @@ class MainWindow(QMainWindow):
         self.close()
         QCoreApplication.quit()  # the window is hidden already: its closing would not quit
 
+    # -- homework packages -------------------------------------------------------------------------
+
+    @property
+    def homework_importer(self) -> HomeworkImporter:
+        if self._homework_importer is None:
+            from mtcalm.ui.homework_import import HomeworkImporter
+
+            self._homework_importer = HomeworkImporter(self)
+        return self._homework_importer
+
+    def import_homework(self, path: Path) -> None:
+        """Offer the homework package at ``path``: a preview, then the import if wanted."""
+        if self.workspace.journal is None:
+            return  # the journal's problem is on screen and comes first
+        self.homework_importer.import_file(path)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _dropped_package(event.mimeData().urls()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        package = _dropped_package(event.mimeData().urls())
+        if package is not None:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.import_homework(package))  # after the drop ends
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shut_down(quickly=False)
         super().closeEvent(event)
@@ -315,6 +345,8 @@ class MainWindow(QMainWindow):
             self.sections.library.shutdown()
         if "data" in self._built:
             self.sections.data_page.shutdown(quickly=quickly)
+        if self._homework_importer is not None:
+            self._homework_importer.stop()
         for name in ("journal_helps", "journal_changes"):  # readings on background threads
             view = self._built.get(name)
             if view is not None:
@@ -332,3 +364,13 @@ class MainWindow(QMainWindow):
         self.hide()
         self.sections.daily_backup.finish_on_close(quickly=quickly)
         self.workspace.close()
+
+
+def _dropped_package(urls: list[QUrl]) -> Path | None:
+    """The one local homework package among dropped ``urls``, if that is what was dropped."""
+    from mtcalm.homework.manifest import PACKAGE_SUFFIX
+
+    files = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
+    if len(files) == 1 and files[0].name.casefold().endswith(PACKAGE_SUFFIX):
+        return files[0]
+    return None

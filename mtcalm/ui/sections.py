@@ -174,6 +174,7 @@ class Sections(QObject):
             )
             page.journal_replaced.connect(self._after_restore)
             page.back_requested.connect(self.window.problems.show)
+            page.homework_file_chosen.connect(self.window.import_homework)
             return page
 
         return self.window.page("data", build)
@@ -220,6 +221,10 @@ class Sections(QObject):
     def _on_own_playlists_changed(self) -> None:
         self.window.catalogue.own_playlists = self.library.own_playlists()
         self.refresh_content()
+
+    def flags_changed_elsewhere(self) -> None:
+        """Flags were added outside the window's pages (a homework package): show them."""
+        self._forget_flags()
 
     def _forget_flags(self) -> None:
         """The flags changed elsewhere: read them again, and show them on the home page."""

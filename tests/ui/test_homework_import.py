@@ -1,0 +1,174 @@
+"""A homework package brought in from the window: dropped on it or chosen under Your data,
+shown first, imported only when the person says so, all in plain text."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDate, QLocale, QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QLabel
+
+from mtcalm.assets import assets_dir
+from mtcalm.homework.manifest import MANIFEST_NAME, Homework, read_manifest
+from mtcalm.homework.package import write_package
+from mtcalm.journal.personal import chosen_items
+from mtcalm.playlists import load_playlist
+from mtcalm.ui.homework_import import HomeworkImporter, HomeworkPreview, preview_sections
+from tests.test_homework_manifest import MINIMAL
+from tests.ui.helpers import WAIT_MS, click, open_window
+
+EXAMPLE_PACKAGE = assets_dir() / "homework" / "example.mtcalm-homework"
+
+
+@pytest.fixture
+def playlist(make_tone, make_playlist):
+    return load_playlist(make_playlist([make_tone("t.wav", seconds=0.8)]))
+
+
+@pytest.fixture
+def window(qtbot, data_dir, playlist):
+    return open_window(qtbot, data_dir, [playlist])
+
+
+class Answers:
+    """What the preview was shown, and what the person answers."""
+
+    def __init__(self, answer: bool) -> None:
+        self.answer = answer
+        self.shown: list[Homework] = []
+
+    def __call__(self, homework: Homework) -> bool:
+        self.shown.append(homework)
+        return self.answer
+
+
+def importer(window, answer: bool) -> tuple[HomeworkImporter, Answers, list[tuple[str, str]]]:
+    answers = Answers(answer)
+    told: list[tuple[str, str]] = []
+    window.tell = lambda short, long, **_: told.append((short, long))
+    window._homework_importer = HomeworkImporter(window, ask=answers)
+    return window._homework_importer, answers, told
+
+
+def drop(window, path: Path) -> None:
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(path))])
+    action = Qt.DropAction.CopyAction
+    enter = QDragEnterEvent(
+        QPoint(20, 20), action, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted(), "the window takes a homework package"
+    dropped = QDropEvent(
+        QPointF(20, 20), action, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    QApplication.sendEvent(window, dropped)
+
+
+def test_a_package_dropped_on_the_window_is_shown_then_added(qtbot, window) -> None:
+    homework_importer, answers, told = importer(window, True)
+    with qtbot.waitSignal(homework_importer.imported, timeout=WAIT_MS):
+        drop(window, EXAMPLE_PACKAGE)
+
+    assert [homework.title for homework in answers.shown] == ["Four weeks of settling"]
+    journal = window.workspace.journal
+    assert journal is not None
+    assert [item.key for item in chosen_items(journal)] == [
+        "craving",
+        "custom-how-lonely-do-you-feel",
+    ]
+    assert told == [
+        ("The homework was added", "“Four weeks of settling” from Your therapist is now in mtcalm.")
+    ]
+    flagged = journal.reading("SELECT track_key, set_by FROM track_flags")
+    assert flagged == [("bundled:music/settle/02-slow-tide.ogg", "therapist")]
+
+
+def test_saying_no_to_the_preview_adds_nothing(qtbot, window) -> None:
+    homework_importer, answers, told = importer(window, False)
+    window.import_homework(EXAMPLE_PACKAGE)
+    assert len(answers.shown) == 1 and told == []
+    assert not homework_importer.busy
+    journal = window.workspace.journal
+    assert journal is not None and chosen_items(journal) == ()
+    assert journal.reading("SELECT count(*) FROM homework") == [(0,)]
+
+
+def test_a_hostile_package_is_refused_before_any_preview(qtbot, window, tmp_path) -> None:
+    escaping = tmp_path / "escaping.mtcalm-homework"
+    with zipfile.ZipFile(escaping, "w") as archive:
+        archive.writestr(MANIFEST_NAME, MINIMAL)
+        archive.writestr("audio/../../x.wav", b"RIFF")
+    homework_importer, answers, told = importer(window, True)
+    with qtbot.waitSignal(homework_importer.failed, timeout=WAIT_MS):
+        window.import_homework(escaping)
+    assert answers.shown == []
+    assert [short for short, _ in told] == ["This homework package cannot be used"]
+
+
+def test_other_files_dropped_on_the_window_are_not_taken(qtbot, window, tmp_path) -> None:
+    other = tmp_path / "notes.txt"
+    other.write_text("hello")
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(other))])
+    enter = QDragEnterEvent(
+        QPoint(20, 20),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(window, enter)
+    assert not enter.isAccepted()
+
+
+def test_your_data_offers_a_package_from_a_file(qtbot, window) -> None:
+    homework_importer, answers, _ = importer(window, True)
+    window.sections.show_data()
+    page = window.sections.data_page
+    page.dialogs.choose_homework_file = lambda: EXAMPLE_PACKAGE
+    with qtbot.waitSignal(homework_importer.imported, timeout=WAIT_MS):
+        click(qtbot, page.homework_button)
+    assert len(answers.shown) == 1
+
+
+def test_the_preview_shows_everything_as_plain_text_and_cancel_has_the_focus(
+    qtbot, tmp_path
+) -> None:
+    raw = MINIMAL.replace('title = "Settle"', 'title = "<b>Bold</b> & <i>x</i>"')
+    raw += '[[contact]]\nname = "<a href=\'http://x\'>Sam</a>"\nreach = "555 0100"\n'
+    package = tmp_path / "odd.mtcalm-homework"
+    write_package(package, raw.encode())
+    homework = read_manifest(raw.encode())
+    preview = HomeworkPreview(homework)
+    qtbot.addWidget(preview)
+    preview.show()
+    qtbot.waitExposed(preview)
+
+    labels = preview.findChildren(QLabel)
+    assert all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)
+    texts = [label.text() for label in labels]
+    assert "<b>Bold</b> & <i>x</i>" in texts
+    assert "<a href='http://x'>Sam</a> · 555 0100" in texts
+    assert preview.cancel_button.isDefault() and not preview.add_button.isDefault()
+    assert preview.focusWidget() is preview.cancel_button
+
+
+def test_the_preview_says_how_often_in_words() -> None:
+    homework = read_manifest((assets_dir() / "homework" / "example" / MANIFEST_NAME).read_bytes())
+    sections = dict(preview_sections(homework, {"playlist:settle": "Settle"}))
+    monday = QLocale().toString(QDate(2026, 12, 7), QLocale.FormatType.LongFormat)
+    assert "2026" in monday, "the date as the person's language writes it"
+    assert sections["How often"] == [
+        f"3 sessions a week for 4 weeks, from the week of {monday}, at least 15 minutes each;"
+        " reminders at 08:30, 20:00."
+    ]
+    assert sections["To listen to"] == ["Settle", "script:grounding"]
+    assert sections["Asked in your check-in"] == [
+        "Craving or urge to use",
+        "How lonely do you feel?",
+    ]
+    assert sections["Flagged to avoid"] == ["Slow Tide"]
