@@ -11,11 +11,17 @@ first, so a file that is refused leaves no trace, not even a data folder.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from mtcalm.commands.backup import never_raising, refuse
 from mtcalm.commands.scan import printable
+
+if TYPE_CHECKING:
+    from mtcalm.homework.install import HomeworkRefused
+    from mtcalm.journal.import_json import ImportRefused
+    from mtcalm.journal.store import Journal
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -78,38 +84,17 @@ def _import(source: Path, data_dir: Path, stdout: TextIO, stderr: TextIO) -> int
 
 def _import_homework(source: Path, data_dir: Path, stdout: TextIO, stderr: TextIO) -> int:
     """Import a therapist's homework package: checked whole before anything changes."""
-    from mtcalm.datadir import DataDirError, ensure_private_dir
-    from mtcalm.homework.install import HomeworkRefused, install_package, read_package
-    from mtcalm.instance import DataFolderInUse, InstanceLock
-    from mtcalm.journal.file import JournalError
-    from mtcalm.journal.store import Journal
-    from mtcalm.workspace import current_journal
+    from mtcalm.homework.install import HomeworkRefused, Imported, install_package, read_package
 
-    try:
-        read_package(source)  # a package refused leaves no trace, not even a data folder
-        ensure_private_dir(data_dir)
-    except HomeworkRefused as refused:
-        refuse(stderr, f"{refused.short}: {printable(refused.long)} {NOTHING_IMPORTED}")
+    done = _into_journal(
+        data_dir,
+        stderr,
+        lambda: read_package(source),  # a package refused leaves no trace, not even a folder
+        lambda journal: install_package(source, data_dir, journal),
+        HomeworkRefused,
+    )
+    if not isinstance(done, Imported):
         return EXIT_REFUSED
-    except DataDirError as error:
-        refuse(stderr, printable(str(error)))
-        return EXIT_REFUSED
-    try:
-        lock = InstanceLock.acquire(data_dir)
-    except DataFolderInUse:
-        refuse(
-            stderr,
-            f"mtcalm is open for the data folder {printable(str(data_dir))}; nothing was "
-            "imported. Close it first, then import again.",
-        )
-        return EXIT_REFUSED
-    with lock:
-        try:
-            with Journal.open(current_journal(data_dir)) as journal:
-                done = install_package(source, data_dir, journal)
-        except (HomeworkRefused, JournalError) as error:
-            refuse(stderr, f"{error.short}: {printable(error.long)} {NOTHING_IMPORTED}")
-            return EXIT_REFUSED
     homework = done.homework
     title = printable(homework.title)
     if done.already_there:
@@ -139,39 +124,18 @@ def _import_homework(source: Path, data_dir: Path, stdout: TextIO, stderr: TextI
 
 
 def _import_journal(source: Path, data_dir: Path, stdout: TextIO, stderr: TextIO) -> int:
-    from mtcalm.datadir import DataDirError, ensure_private_dir
-    from mtcalm.instance import DataFolderInUse, InstanceLock
-    from mtcalm.journal.file import JournalError
-    from mtcalm.journal.import_json import ImportRefused, check_export, import_export
-    from mtcalm.journal.store import Journal
+    from mtcalm.journal.import_json import ImportRefused, ImportResult, check_export, import_export
     from mtcalm.workspace import current_journal
 
-    try:
+    def check() -> None:
         if not current_journal(data_dir).is_file():  # refused, it leaves no folder, no journal
             check_export(source)
-        ensure_private_dir(data_dir)
-    except ImportRefused as refused:
-        refuse(stderr, f"{refused.short}: {printable(refused.long)} {NOTHING_IMPORTED}")
+
+    result = _into_journal(
+        data_dir, stderr, check, lambda journal: import_export(source, journal), ImportRefused
+    )
+    if not isinstance(result, ImportResult):
         return EXIT_REFUSED
-    except DataDirError as error:
-        refuse(stderr, printable(str(error)))
-        return EXIT_REFUSED
-    try:
-        lock = InstanceLock.acquire(data_dir)
-    except DataFolderInUse:
-        refuse(
-            stderr,
-            f"mtcalm is open for the data folder {printable(str(data_dir))}; nothing was "
-            "imported. Close it first, then import again.",
-        )
-        return EXIT_REFUSED
-    with lock:
-        try:
-            with Journal.open(current_journal(data_dir)) as journal:
-                result = import_export(source, journal)
-        except (ImportRefused, JournalError) as error:
-            refuse(stderr, f"{error.short}: {printable(error.long)} {NOTHING_IMPORTED}")
-            return EXIT_REFUSED
     added = f"{result.added} session{'' if result.added == 1 else 's'}"
     lines = [f"Imported {added} from {printable(str(source))}."]
     if result.already_there:
@@ -191,3 +155,46 @@ def _import_journal(source: Path, data_dir: Path, stdout: TextIO, stderr: TextIO
         )
     print("\n".join(lines), file=stdout, flush=True)
     return EXIT_OK
+
+
+def _into_journal(
+    data_dir: Path,
+    stderr: TextIO,
+    check: Callable[[], object],
+    work: Callable[[Journal], object],
+    refused: type[ImportRefused] | type[HomeworkRefused],
+) -> object | None:
+    """``check()`` first (what it refuses leaves no data folder), then ``work(journal)`` with
+    the data folder held and the journal open; its result, or None once told why not.
+    """
+    from mtcalm.datadir import DataDirError, ensure_private_dir
+    from mtcalm.instance import DataFolderInUse, InstanceLock
+    from mtcalm.journal.file import JournalError
+    from mtcalm.journal.store import Journal
+    from mtcalm.workspace import current_journal
+
+    try:
+        check()
+        ensure_private_dir(data_dir)
+    except refused as error:
+        refuse(stderr, f"{error.short}: {printable(error.long)} {NOTHING_IMPORTED}")
+        return None
+    except DataDirError as error:
+        refuse(stderr, printable(str(error)))
+        return None
+    try:
+        lock = InstanceLock.acquire(data_dir)
+    except DataFolderInUse:
+        refuse(
+            stderr,
+            f"mtcalm is open for the data folder {printable(str(data_dir))}; nothing was "
+            "imported. Close it first, then import again.",
+        )
+        return None
+    with lock:
+        try:
+            with Journal.open(current_journal(data_dir)) as journal:
+                return work(journal)
+        except (refused, JournalError) as error:
+            refuse(stderr, f"{error.short}: {printable(error.long)} {NOTHING_IMPORTED}")
+            return None
