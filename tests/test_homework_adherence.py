@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 
 from mtcalm.checkin import CheckIn, Phase
-from mtcalm.homework.adherence import adherence, content_refs, first_monday, week_of
+from mtcalm.homework.adherence import (
+    adherence,
+    content_refs,
+    current_programme,
+    first_monday,
+    reading_from,
+    this_week,
+    week_of,
+)
 from mtcalm.homework.manifest import read_manifest
 from mtcalm.journal.store import Journal, Outcome
 from tests.test_homework_manifest import MINIMAL
@@ -55,7 +63,7 @@ def listened(
 def weeks(journal: Journal) -> list[tuple[int, int, int, int, int, float]]:
     connection = sqlite3.connect(journal.path)
     try:
-        found = adherence(connection, HOMEWORK)
+        found = adherence(reading_from(connection), HOMEWORK)
     finally:
         connection.close()
     return [
@@ -123,3 +131,38 @@ def test_an_unfinished_session_counts_as_started_with_the_minutes_heard(journal:
     journal.record_progress(session, 11 * 60)  # the app was killed here
 
     assert weeks(journal)[0] == (1, 1, 0, 0, 1, 11.0)
+
+
+def programme(journal: Journal, raw: str, revision: int = 1) -> None:
+    with journal.writing() as cursor:
+        cursor.execute(
+            "INSERT INTO homework (id, revision, title, manifest, imported_at)"
+            " VALUES ('abcd-1234', ?, 'Settle', ?, ?)",
+            (revision, raw, f"2026-12-0{revision}T09:00:00+01:00"),
+        )
+
+
+def test_this_week_from_before_the_start_to_after_the_end(journal: Journal) -> None:
+    raw = MINIMAL.replace("starts = 2026-12-07", "starts = 2026-12-09")
+    programme(journal, raw)
+    listened(journal, datetime(2026, 12, 15, 9, 0, tzinfo=BERLIN), 12)
+
+    before = this_week(journal.reading, date(2026, 12, 6))
+    assert before is not None and before.week is None, "it starts later: shown, no week yet"
+    second = this_week(journal.reading, date(2026, 12, 16))
+    assert second is not None and second.week is not None
+    assert (second.week.number, second.week.started, second.week.reached) == (2, 1, 1)
+    assert this_week(journal.reading, date(2026, 12, 20)) is not None, "its last day"
+    assert this_week(journal.reading, date(2026, 12, 21)) is None, "over"
+
+
+def test_a_replaced_or_damaged_programme_is_not_followed(journal: Journal) -> None:
+    programme(journal, MINIMAL)
+    programme(journal, MINIMAL.replace("weeks = 2", "weeks = 3"), revision=2)
+    with journal.writing() as cursor:
+        cursor.execute("UPDATE homework SET replaced_at = '2026-12-02' WHERE revision = 1")
+    current = current_programme(journal.reading, date(2026, 12, 8))
+    assert current is not None and current.schedule.weeks == 3
+    with journal.writing() as cursor:
+        cursor.execute("UPDATE homework SET manifest = 'format = 99' WHERE revision = 2")
+    assert current_programme(journal.reading, date(2026, 12, 8)) is None

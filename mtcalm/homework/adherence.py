@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -60,10 +60,22 @@ def content_refs(homework: Homework) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_ref(item) for item in homework.content))
 
 
+Reading = Callable[[str, Sequence[object]], list[tuple[object, ...]]]  # Journal.reading
+
+
+def reading_from(connection: sqlite3.Connection) -> Reading:
+    """Read through a plain connection as :meth:`Journal.reading` does."""
+
+    def read(sql: str, parameters: Sequence[object] = ()) -> list[tuple[object, ...]]:
+        return [tuple(row) for row in connection.execute(sql, parameters).fetchall()]
+
+    return read
+
+
 def adherence(
-    connection: sqlite3.Connection, homework: Homework, *, refs: Sequence[str] | None = None
+    read: Reading, homework: Homework, *, refs: Sequence[str] | None = None
 ) -> tuple[WeekAdherence, ...]:
-    """Every week of the programme, from the sessions in the journal at ``connection``.
+    """Every week of the programme, from the sessions ``read`` finds (``Journal.reading``).
 
     ``refs`` overrides :func:`content_refs` (the content as the journal names it).
     """
@@ -73,7 +85,7 @@ def adherence(
     end = monday + timedelta(days=7 * weeks)
     minimum = homework.schedule.minimum_minutes * 60
     marks = ", ".join("?" * len(names)) or "NULL"
-    rows = connection.execute(
+    rows = read(
         f"""
         SELECT CAST((julianday(substr(started_at, 1, 10)) - julianday(?)) / 7 AS INTEGER),
                count(*), total(outcome = 'completed'), total(outcome = 'ended_early'),
@@ -85,12 +97,16 @@ def adherence(
         GROUP BY 1
         """,
         (monday.isoformat(), minimum, *names, monday.isoformat(), end.isoformat()),
-    ).fetchall()
-    found = {int(row[0]): row[1:] for row in rows if isinstance(row[0], int)}
+    )
+    found = {
+        row[0]: [value if isinstance(value, int | float) else 0 for value in row[1:]]
+        for row in rows
+        if isinstance(row[0], int)
+    }
     due = homework.schedule.sessions_per_week
     result = []
     for index in range(weeks):
-        started, completed, early, reached, seconds = found.get(index, (0, 0, 0, 0, 0.0))
+        started, completed, early, reached, seconds = found.get(index, [0, 0, 0, 0, 0.0])
         result.append(
             WeekAdherence(
                 number=index + 1,
@@ -112,3 +128,43 @@ def _ref(item: Content) -> str:
     stem = item.value.rsplit("/", 1)[-1].removesuffix(".toml")
     # the id mtcalm gives a playlist or script file (mtcalm.playlists, mtcalm.scripts)
     return f"{item.kind}:{re.sub(r'[^a-z0-9]+', '-', stem.casefold()).strip('-') or item.kind}"
+
+
+@dataclass(frozen=True)
+class ThisWeek:
+    """What Home shows of the programme in progress: its week (None before it starts)."""
+
+    homework: Homework
+    week: WeekAdherence | None
+
+
+def current_programme(read: Reading, today: date) -> Homework | None:
+    """The programme the person follows now: the newest imported revision not replaced or
+    left, unless its last week has ended before ``today``. One read of a small table.
+    """
+    from mtcalm.homework.manifest import HomeworkError, read_manifest
+
+    rows = read(
+        "SELECT manifest FROM homework WHERE replaced_at IS NULL AND left_at IS NULL"
+        " ORDER BY imported_at DESC, rowid DESC LIMIT 1",
+        (),
+    )
+    if not rows or not isinstance(rows[0][0], str):
+        return None
+    try:
+        homework = read_manifest(rows[0][0].encode("utf-8"))
+    except (HomeworkError, UnicodeEncodeError):
+        return None  # changed by another tool: nothing to follow, the journal itself is sound
+    last_day = first_monday(homework) + timedelta(days=7 * homework.schedule.weeks - 1)
+    return homework if today <= last_day else None
+
+
+def this_week(read: Reading, today: date) -> ThisWeek | None:
+    """The programme in progress and this week of it, or None when there is none."""
+    homework = current_programme(read, today)
+    if homework is None:
+        return None
+    number = week_of(homework, today)
+    if number is None:
+        return ThisWeek(homework, None)  # it starts later
+    return ThisWeek(homework, adherence(read, homework)[number - 1])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Collection, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont
@@ -32,6 +33,10 @@ from mtcalm.ui import theme
 from mtcalm.ui.layout import READABLE_WIDTH, scrolling_page
 from mtcalm.ui.text import minutes_text, plain_label, plural
 from mtcalm.ui.theme import set_role
+
+if TYPE_CHECKING:
+    from mtcalm.homework.adherence import ThisWeek
+    from mtcalm.ui.homework_week import HomeworkWeek
 
 FIRST_STEP_SCRIPT = "grounding"  # the bundled script offered first (see the module's note)
 ROW_MARGINS = (20, 14, 16, 14)
@@ -229,6 +234,10 @@ class HomePage(QWidget):
         checkin_row.addWidget(self.checkin_button)
         checkin_row.addStretch(1)
         self._layout.addLayout(checkin_row)
+        self._homework_place = QVBoxLayout()  # "This week's homework", when there is some
+        self._homework_place.setContentsMargins(0, 0, 0, 0)
+        self._layout.addLayout(self._homework_place)
+        self.homework_week: HomeworkWeek | None = None
         self.notice_box = Notice()
         self.notice_box.hide()
         self.notice = self.notice_box.text
@@ -308,6 +317,26 @@ class HomePage(QWidget):
         self.own_section.setVisible(bool(own))
         self.empty.setVisible(not self.cards)
         self._content_changed()
+
+    def set_homework(self, week: ThisWeek | None, to_listen: Sequence[tuple[str, object]]) -> None:
+        """Show the programme in progress and this week of it (None: nothing to show)."""
+        if self.homework_week is not None:
+            forget(self.homework_week)
+            self.homework_week = None
+        if week is not None:
+            from mtcalm.ui.homework_week import HomeworkWeek
+
+            self.homework_week = HomeworkWeek(week, to_listen)
+            self.homework_week.begin_requested.connect(self._begin_homework)
+            self._homework_place.addWidget(self.homework_week)
+            self.homework_week.show()  # made on a page already shown: hidden until shown
+        self._content_changed()
+
+    def _begin_homework(self, choice: object) -> None:
+        if isinstance(choice, Script):
+            self.script_requested.emit(choice)
+        else:
+            self.begin_requested.emit(choice)
 
     def set_scripts(self, scripts: Sequence[Script], playlist_titles: Mapping[str, str]) -> None:
         """Offer ``scripts``; ``playlist_titles`` maps the playlists' ids to their titles."""

@@ -4,6 +4,8 @@ page lists. Each page is built, and its module loaded, when first opened.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +14,8 @@ from PySide6.QtCore import QObject
 PREVIEW_FADE_SECONDS = 0.5
 
 if TYPE_CHECKING:
+    from mtcalm.playlists import Playlist
+    from mtcalm.scripts import Script
     from mtcalm.ui.daily_backup import DailyBackup
     from mtcalm.ui.data_page import DataPage
     from mtcalm.ui.journal_page import JournalPage
@@ -217,6 +221,28 @@ class Sections(QObject):
         own = [playlist.id for playlist in catalogue.own_playlists]
         self.window.home.set_playlists(playlists, catalogue.flagged_counts(), own_ids=own)
         self.window.home.set_scripts(catalogue.scripts, {p.id: p.title for p in playlists})
+        self._show_homework(playlists)
+
+    def _show_homework(self, playlists: Sequence[Playlist]) -> None:
+        """The programme in progress on Home, with a Begin for what it asks to listen to."""
+        journal = self.window.workspace.journal
+        if journal is None or not journal.reading(
+            "SELECT 1 FROM homework WHERE replaced_at IS NULL AND left_at IS NULL LIMIT 1"
+        ):
+            self.window.home.set_homework(None, ())
+            return  # no programme: nothing more is read (the usual start)
+        from mtcalm.homework.adherence import content_refs, this_week
+
+        week = this_week(journal.reading, date.today())
+        choices: dict[str, Playlist | Script] = {playlist.ref: playlist for playlist in playlists}
+        choices.update({script.ref: script for script in self.window.catalogue.scripts})
+        to_listen = []
+        if week is not None:
+            for ref in content_refs(week.homework):
+                choice = choices.get(ref)
+                if choice is not None:
+                    to_listen.append((choice.title, choice))
+        self.window.home.set_homework(week, to_listen)
 
     def _on_own_playlists_changed(self) -> None:
         self.window.catalogue.own_playlists = self.library.own_playlists()

@@ -4,6 +4,7 @@ shown first, imported only when the person says so, all in plain text."""
 from __future__ import annotations
 
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,12 +12,13 @@ from PySide6.QtCore import QDate, QLocale, QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QLabel
 
-from mtcalm.assets import assets_dir
+from mtcalm.assets import assets_dir, bundled_playlists_dir
 from mtcalm.homework.manifest import MANIFEST_NAME, Homework, read_manifest
 from mtcalm.homework.package import write_package
 from mtcalm.journal.personal import chosen_items
 from mtcalm.playlists import load_playlist
 from mtcalm.ui.homework_import import HomeworkImporter, HomeworkPreview, preview_sections
+from mtcalm.ui.homework_week import HomeworkWeek
 from tests.test_homework_manifest import MINIMAL
 from tests.ui.helpers import WAIT_MS, click, open_window
 
@@ -172,3 +174,26 @@ def test_the_preview_says_how_often_in_words() -> None:
         "How lonely do you feel?",
     ]
     assert sections["Flagged to avoid"] == ["Slow Tide"]
+
+
+def test_home_shows_this_weeks_homework_and_begins_it(qtbot, data_dir, tmp_path) -> None:
+    settle = load_playlist(bundled_playlists_dir() / "settle.toml")
+    window = open_window(qtbot, data_dir, [settle])
+    raw = MINIMAL.replace("starts = 2026-12-07", f"starts = {date.today().isoformat()}")
+    package = tmp_path / "this-week.mtcalm-homework"
+    write_package(package, raw.encode())
+    homework_importer, _, _ = importer(window, True)
+    assert not window.home.findChildren(HomeworkWeek), "nothing shown before any homework"
+    with qtbot.waitSignal(homework_importer.imported, timeout=WAIT_MS):
+        window.import_homework(package)
+
+    card = window.home.homework_week
+    assert card is not None and card.isVisibleTo(window.home)
+    texts = [label.text() for label in card.findChildren(QLabel)]
+    assert "Settle, from Dr A" in texts
+    assert card.status.text() == (
+        "Week 1 of 2: 0 of 3 sessions so far this week, 0 minutes listened."
+    )
+    assert [button.text() for button in card.begin_buttons] == ["Begin “Settle”"]
+    click(qtbot, card.begin_buttons[0])
+    assert window.pages.currentWidget() is window.screens.checkin_before

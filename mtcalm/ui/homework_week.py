@@ -1,0 +1,76 @@
+"""Home's "This week's homework": the programme in progress, kindly, from actual listening.
+
+What was asked and what the player measured this week, in plain words and never as a
+judgement; a way to begin each thing the programme asks to listen to, through the same
+session loop as everything else. Text from the package is shown as plain text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QDate, QLocale, Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+
+from mtcalm.homework.adherence import ThisWeek, first_monday
+from mtcalm.ui.layout import card
+from mtcalm.ui.text import plain_label, plural, tr
+
+
+def week_words(week: ThisWeek) -> str:
+    """This week of the programme in one sentence: what was asked, what was listened to."""
+    homework = week.homework
+    schedule = homework.schedule
+    if week.week is None:
+        monday = first_monday(homework)
+        starts = QLocale().toString(
+            QDate(monday.year, monday.month, monday.day), QLocale.FormatType.LongFormat
+        )
+        return tr("It starts the week of %1.").replace("%1", starts)
+    done = week.week
+    return (
+        tr("Week %1 of %2: %3 of %4 sessions so far this week, %5 listened.")
+        .replace("%1", str(done.number))
+        .replace("%2", str(schedule.weeks))
+        .replace("%3", str(done.reached))
+        .replace("%4", str(done.due))
+        .replace("%5", plural(round(done.minutes), tr("%n minute"), tr("%n minutes")))
+    )
+
+
+class HomeworkWeek(QWidget):
+    """The card: the programme, this week, and a Begin for each thing to listen to."""
+
+    begin_requested = Signal(object)  # what to listen to: a Playlist or a Script
+
+    def __init__(
+        self,
+        week: ThisWeek,
+        to_listen: Sequence[tuple[str, object]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        frame, layout = card()
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(frame)
+        homework = week.homework
+        layout.addWidget(plain_label(tr("This week's homework"), "heading"))
+        layout.addWidget(
+            plain_label(
+                tr("%1, from %2")
+                .replace("%1", homework.title)
+                .replace("%2", homework.therapist.name)
+            )
+        )
+        self.status = plain_label(week_words(week), "muted")
+        layout.addWidget(self.status)
+        self.begin_buttons: list[QPushButton] = []
+        row = QHBoxLayout()
+        for title, choice in to_listen:
+            button = QPushButton(tr("Begin “%1”").replace("%1", title))
+            button.clicked.connect(lambda _=False, chosen=choice: self.begin_requested.emit(chosen))
+            row.addWidget(button)
+            self.begin_buttons.append(button)
+        row.addStretch(1)
+        layout.addLayout(row)
