@@ -3,7 +3,6 @@ weeks and time zones, and what counts."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -16,7 +15,6 @@ from mtcalm.homework.adherence import (
     content_refs,
     current_programme,
     first_monday,
-    reading_from,
     this_week,
     week_of,
 )
@@ -61,14 +59,9 @@ def listened(
 
 
 def weeks(journal: Journal) -> list[tuple[int, int, int, int, int, float]]:
-    connection = sqlite3.connect(journal.path)
-    try:
-        found = adherence(reading_from(connection), HOMEWORK)
-    finally:
-        connection.close()
     return [
         (w.number, w.started, w.completed, w.ended_early, w.reached, round(w.minutes, 6))
-        for w in found
+        for w in adherence(journal.reading, HOMEWORK)
     ]
 
 

@@ -15,7 +15,6 @@ start (its text grows with the programme's content, at most 20 items, never with
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -61,15 +60,6 @@ def content_refs(homework: Homework) -> tuple[str, ...]:
 
 
 Reading = Callable[[str, Sequence[object]], list[tuple[object, ...]]]  # Journal.reading
-
-
-def reading_from(connection: sqlite3.Connection) -> Reading:
-    """Read through a plain connection as :meth:`Journal.reading` does."""
-
-    def read(sql: str, parameters: Sequence[object] = ()) -> list[tuple[object, ...]]:
-        return [tuple(row) for row in connection.execute(sql, parameters).fetchall()]
-
-    return read
 
 
 def adherence(

@@ -20,8 +20,8 @@ from pathlib import Path
 from mtcalm.checkin import MAX_OPTIONAL_ITEMS
 from mtcalm.datadir import ensure_private_dir, partial_path
 from mtcalm.homework.archive import PackageArchive, PackageRefused
-from mtcalm.homework.manifest import MANIFEST_NAME, MAX_MANIFEST_BYTES, Homework, read_manifest
-from mtcalm.homework.package import check_package
+from mtcalm.homework.manifest import Homework
+from mtcalm.homework.package import inspect_package
 from mtcalm.journal.store import Journal
 
 HOMEWORK_FOLDER = "homework"  # in the data folder
@@ -55,15 +55,10 @@ def read_package(path: Path) -> tuple[Homework, bytes]:
     """The homework in the package at ``path`` and its manifest's bytes, once the whole package
     is found sound; raises :class:`HomeworkRefused` with every problem otherwise.
     """
-    problems = check_package(path)
-    if problems:
-        raise HomeworkRefused("This homework package cannot be used", " ".join(problems))
-    try:
-        with PackageArchive.open(path) as archive:
-            raw = archive.read(MANIFEST_NAME, MAX_MANIFEST_BYTES)
-    except PackageRefused as refused:
-        raise HomeworkRefused(refused.short, refused.long) from refused
-    return read_manifest(raw), raw
+    found = inspect_package(path)
+    if found.problems or found.homework is None:
+        raise HomeworkRefused("This homework package cannot be used", " ".join(found.problems))
+    return found.homework, found.manifest
 
 
 def install_package(
@@ -199,8 +194,3 @@ def _record(
             )
             flags += added.rowcount
     return questions, contacts, flags
-
-
-def installed_folder(data_dir: Path, homework: Homework) -> Path:
-    """Where a package's own files are unpacked."""
-    return data_dir / HOMEWORK_FOLDER / f"{homework.id}-r{homework.revision}"

@@ -13,6 +13,7 @@ import contextlib
 import os
 import zipfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from mtcalm.datadir import fsync_folder, partial_path
@@ -90,8 +91,19 @@ def looks_like_package(path: Path) -> bool:
         return False
 
 
-def check_package(path: Path, bundled_refs: frozenset[str] | None = None) -> list[str]:
-    """Every problem with the package at ``path``, in plain words (empty when it is sound).
+@dataclass(frozen=True)
+class Inspection:
+    """A package read once: its homework and manifest bytes when they could be read, and every
+    problem found (none when it is sound).
+    """
+
+    homework: Homework | None
+    manifest: bytes
+    problems: list[str]
+
+
+def inspect_package(path: Path, bundled_refs: frozenset[str] | None = None) -> Inspection:
+    """Open the package at ``path`` once, read its manifest, and check what it names.
 
     ``bundled_refs`` are the "playlist:…" and "script:…" this mtcalm includes (read from its
     assets when None). Never raises for a bad file.
@@ -102,14 +114,24 @@ def check_package(path: Path, bundled_refs: frozenset[str] | None = None) -> lis
         with PackageArchive.open(path) as archive:
             names = set(archive.names())
             if MANIFEST_NAME not in names:
-                return [f"it holds no {MANIFEST_NAME}, so it is not an mtcalm homework package"]
-            homework = read_manifest(archive.read(MANIFEST_NAME, MAX_MANIFEST_BYTES), MANIFEST_NAME)
+                problem = f"it holds no {MANIFEST_NAME}, so it is not an mtcalm homework package"
+                return Inspection(None, b"", [problem])
+            raw = archive.read(MANIFEST_NAME, MAX_MANIFEST_BYTES)
+        homework = read_manifest(raw, MANIFEST_NAME)
     except PackageRefused as refused:
-        return [f"{refused.short}: {refused.long}" if refused.long else refused.short]
+        return Inspection(
+            None, b"", [f"{refused.short}: {refused.long}" if refused.long else refused.short]
+        )
     except HomeworkError as error:
         where = f"{MANIFEST_NAME}:{error.line}: " if error.line else f"{MANIFEST_NAME}: "
-        return [where + error.message]
-    return _named_things(homework, names, bundled_refs or bundled_content_refs())
+        return Inspection(None, b"", [where + error.message])
+    problems = _named_things(homework, names, bundled_refs or bundled_content_refs())
+    return Inspection(homework, raw, problems)
+
+
+def check_package(path: Path, bundled_refs: frozenset[str] | None = None) -> list[str]:
+    """Every problem with the package at ``path``, in plain words (empty when it is sound)."""
+    return inspect_package(path, bundled_refs).problems
 
 
 def _bundled_track_missing(track: str) -> bool:

@@ -51,7 +51,7 @@ class Sections(QObject):
                 flags=self.window.catalogue.flags,
             )
             page.play_flagged_changed.connect(lambda on: self._remember(play_flagged_tracks=on))
-            page.flags_changed.connect(self._forget_flags)
+            page.flags_changed.connect(self.flags_changed_elsewhere)
             page.playlists_changed.connect(self._on_own_playlists_changed)
             page.preview_requested.connect(self._preview)
             page.preview_stop_requested.connect(self._stop_preview)
@@ -249,11 +249,8 @@ class Sections(QObject):
         self.refresh_content()
 
     def flags_changed_elsewhere(self) -> None:
-        """Flags were added outside the window's pages (a homework package): show them."""
-        self._forget_flags()
-
-    def _forget_flags(self) -> None:
-        """The flags changed elsewhere: read them again, and show them on the home page."""
+        """The flags changed elsewhere (My music, a homework package): read them again, and
+        show them on the home page."""
         self.window.catalogue.refresh_flags()
         self.refresh_content()
 
