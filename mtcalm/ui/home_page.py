@@ -366,10 +366,16 @@ class HomePage(QWidget):
         self._order_focus()
 
     def _order_focus(self) -> None:
-        """Tab goes through the page as it reads: Just check in, the notice's Details, then
-        each Begin.
+        """Tab goes through the page as it reads: Just check in, this week's homework, the
+        notice's Details, then each Begin.
         """
-        chain: list[QWidget] = [self.checkin_button, self.details_button, *self.begin_buttons()]
+        homework = self.homework_week.begin_buttons if self.homework_week is not None else []
+        chain: list[QWidget] = [
+            self.checkin_button,
+            *homework,
+            self.details_button,
+            *self.begin_buttons(),
+        ]
         for before, after in itertools.pairwise(chain):
             QWidget.setTabOrder(before, after)
 
