@@ -1,7 +1,7 @@
 """The journal at 100,000 sessions: each figure beside raw SQLite doing the same in the same run.
 
     .venv/bin/python benchmarks/journal.py [--sessions 100000] [--rounds 9] [--starts 7]
-        [--data-dir DIR] [--only save open page exports startup memory] [--json FILE]
+        [--data-dir DIR] [--only save open page exports homework startup memory] [--json FILE]
 
 A journal is made by ``benchmarks/make_journal.py`` (or ``--data-dir`` names a folder it made),
 and an empty one beside it. Medians of ``--rounds``, mtcalm and raw SQLite taking turns:
@@ -14,6 +14,8 @@ and an empty one beside it. Medians of ``--rounds``, mtcalm and raw SQLite takin
   ``mtcalm.journal.history.page()``, beside the same SELECTs;
 - CSV export, and the charts of "Changes over time" (all time, a year, two years), beside the
   same SELECTs (goals ≤ 2 s and ≤ 100 ms);
+- Home's "This week's homework" for a programme ending in the journal's last week, beside the
+  same SELECTs;
 - start-up to the first frame with that journal and with the empty one, through
   ``benchmarks/startup.py``'s child (goal within 1.15×);
 - memory of the app with the journal page open: the peak resident size (``VmHWM``) of a child
@@ -52,7 +54,7 @@ from mtcalm.journal.store import SESSION_COLUMNS, Journal  # noqa: E402
 
 NOTE = "Rough day at work; shoulders tight. Hoping the rain track helps."
 PAGE = 200
-PARTS = ["save", "open", "page", "exports", "startup", "memory"]
+PARTS = ["save", "open", "page", "exports", "homework", "startup", "memory"]
 SETTLE_MS = 1500  # after the first frame (the sound device opens), after the page is shown
 CHILD_TIMEOUT_SECONDS = 900  # the journal page before issue 11 took minutes at 100,000
 Parameters = Sequence[object] | Mapping[str, object]
@@ -326,6 +328,37 @@ def measure_exports_and_charts(big: Path, work: Path, rounds: int) -> list[Figur
     return figures
 
 
+def measure_homework(path: Path, rounds: int) -> Figure:
+    """Home's "This week's homework" at the journal's last date: the example programme, moved
+    to end in the journal's last week, read as Home reads it, beside the same SELECTs.
+    """
+    from mtcalm.homework.adherence import this_week
+
+    journal = Journal.open(path)
+    latest = date.fromisoformat(
+        str(journal.reading("SELECT max(substr(started_at, 1, 10)) FROM sessions")[0][0])
+    )
+    starts = latest - timedelta(days=21)
+    example = Path(__file__).resolve().parents[1] / "assets" / "homework" / "example"
+    manifest = (example / "homework.toml").read_text(encoding="utf-8")
+    manifest = manifest.replace("starts = 2026-12-07", f"starts = {starts.isoformat()}")
+    with journal.writing() as cursor:
+        cursor.execute(
+            "INSERT INTO homework (id, revision, title, manifest, imported_at)"
+            " VALUES ('example-settling-weeks', 1, 'Example', ?, ?)",
+            (manifest, f"{starts.isoformat()}T09:00:00+00:00"),
+        )
+    raw = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+
+    def home() -> None:
+        this_week(journal.reading, latest)
+
+    ours, theirs = taking_turns(rounds, home, replay(raw, same_reads(journal, home)))
+    raw.close()
+    journal.close()
+    return Figure("Home: this week's homework", ours, "the same SELECTs, rows only", theirs)
+
+
 def csv_floor(raw: sqlite3.Connection, work: Path) -> Callable[[], None]:
     """Less than any CSV export can do: read every row it needs with plain table scans (no
     join, no subquery, nothing put together), then have the csv module write as many rows of
@@ -552,6 +585,10 @@ def main(argv: list[str] | None = None) -> int:
             figures += measure_first_page(big, arguments.rounds)
         if "exports" in arguments.only:
             figures += measure_exports_and_charts(big, work, arguments.rounds)
+        if "homework" in arguments.only:
+            programme = work / "homework.sqlite3"  # the programme goes into a copy
+            shutil.copyfile(big, programme)
+            figures.append(measure_homework(programme, arguments.rounds))
         if "startup" in arguments.only:
             figures += measure_startup(big_dir, empty_dir, arguments.starts, size)
         print_figures(figures)
