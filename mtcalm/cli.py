@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mtcalm import __version__
@@ -37,8 +38,20 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
         help=f"keep the journal and settings in DIR (also: ${DATA_DIR_VARIABLE}; "
         "default: your user data folder)",
     )
+    parser.add_argument(
+        "--minimised",
+        action="store_true",
+        help="start without showing the window, in the system tray where there is one (how "
+        "mtcalm starts at login, so homework reminders can come)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("gui", help="open the app (the default)")
+    gui = commands.add_parser(
+        "gui",
+        help="open the app (the default); with FILE, offer the homework package FILE",
+        description="Open the app. With FILE (a homework package), show what it holds and ask "
+        "before adding it; `mtcalm FILE` does the same.",
+    )
+    gui.add_argument("file", nargs="?", metavar="FILE", help="a homework package to offer")
     if not with_commands:
         return parser
     from mtcalm.commands.backup import add_backup_command
@@ -61,29 +74,69 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
+COMMANDS = frozenset(
+    ("gui", "check", "play", "scan", "backup", "restore", "export", "import", "homework")
+)
+
+
 def command_word(argv: Sequence[str]) -> str | None:
     """The command named in ``argv`` (``None`` for none); ``"-"`` for an option such as
     ``--help`` that needs the whole command line.
     """
-    words = iter(argv)
-    for word in words:
+    at = _command_at(argv)
+    if at is None:
+        return None
+    return "-" if argv[at].startswith("-") else argv[at]
+
+
+def _command_at(argv: Sequence[str]) -> int | None:
+    """Where the first word that is not a window option is in ``argv``."""
+    at = 0
+    while at < len(argv):
+        word = argv[at]
         if word == "--data-dir":
-            next(words, None)
-        elif not word.startswith("--data-dir="):
-            return "-" if word.startswith("-") else word
+            at += 2
+        elif word == "--minimised" or word.startswith("--data-dir="):
+            at += 1
+        else:
+            return at
     return None
+
+
+def _as_gui(argv: Sequence[str]) -> list[str]:
+    """``argv`` with ``gui`` put before its first word that is not a command (a file)."""
+    at = _command_at(argv)
+    words = list(argv)
+    return words if at is None else [*words[:at], "gui", *words[at:]]
+
+
+def _names_a_file(word: str) -> bool:
+    """A word that is no command but a file's name (a mistyped command stays a usage error)."""
+    if word == "-" or word in COMMANDS:
+        return False
+    return "/" in word or "." in word or os.path.lexists(word)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    window = command_word(argv) in (None, "gui")
-    if window:
+    word = command_word(argv)
+    if word is not None and _names_a_file(word):
+        argv = _as_gui(argv)  # `mtcalm FILE`, as a file manager opens a package
+        word = "gui"
+    if word in (None, "gui"):
         from mtcalm.ui.app import run_app  # only the GUI needs Qt
 
         # Started from the desktop there is nothing to parse: the window does not wait for it.
-        chosen = build_parser(with_commands=False).parse_args(argv).data_dir if argv else None
+        arguments = build_parser(with_commands=False).parse_args(argv) if argv else None
+        chosen = arguments.data_dir if arguments else None
         data_dir = resolve_data_dir(chosen, os.environ)
-        return run_app(data_dir, sys.argv[:1])  # it says in a window, too, if the folder fails
+        opened = getattr(arguments, "file", None)
+        return run_app(  # it says in a window, too, if the folder fails
+            data_dir,
+            sys.argv[:1],
+            open_file=Path(opened).absolute() if opened else None,
+            minimised=bool(arguments and arguments.minimised),
+        )
     arguments = build_parser().parse_args(argv)
     from mtcalm.commands.backup import run_backup
     from mtcalm.commands.check import run_check

@@ -10,6 +10,7 @@ from __future__ import annotations
 import array
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -44,7 +45,7 @@ DRIVEN_APP = textwrap.dedent(
     from mtcalm.ui.main_window import MainWindow
     from mtcalm.cli import main
 
-    data_dir, mode = sys.argv[1], sys.argv[2]
+    data_dir, mode, extra = sys.argv[1], sys.argv[2], sys.argv[3:]
     make_window = app_module.create_main_window
     front = MainWindow.bring_to_front
 
@@ -56,6 +57,7 @@ DRIVEN_APP = textwrap.dedent(
         front(self)
 
     MainWindow.bring_to_front = brought
+    MainWindow.open_file = lambda self, path: say("open " + str(path))
 
     def driven(folder):
         window = make_window(folder)
@@ -75,7 +77,7 @@ DRIVEN_APP = textwrap.dedent(
         return window
 
     app_module.create_main_window = driven
-    sys.exit(main(["--data-dir", data_dir]))
+    sys.exit(main(["--data-dir", data_dir, *extra]))
     """
 )
 
@@ -95,9 +97,11 @@ def app_environment(output: Path) -> dict[str, str]:
 class RunningApp:
     """A driven mtcalm process and the lines it has printed."""
 
-    def __init__(self, data_dir: Path, output: Path, mode: str = "home") -> None:
+    def __init__(
+        self, data_dir: Path, output: Path, mode: str = "home", extra: tuple[str, ...] = ()
+    ) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-c", DRIVEN_APP, str(data_dir), mode],
+            [sys.executable, "-c", DRIVEN_APP, str(data_dir), mode, *extra],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -146,13 +150,16 @@ def apps() -> Iterator[list[RunningApp]]:
         app.stop()
 
 
-def launch_cli(data_dir: Path, *arguments: str, output: Path) -> subprocess.CompletedProcess[str]:
+def launch_cli(
+    data_dir: Path, *arguments: str, output: Path, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "mtcalm", "--data-dir", str(data_dir), *arguments],
         capture_output=True,
         text=True,
-        env=app_environment(output),
+        env=app_environment(output) | {"PYTHONPATH": str(Path(__file__).parent.parent)},
         timeout=120,
+        cwd=cwd,
     )
 
 
@@ -265,6 +272,38 @@ def test_a_second_launch_brings_the_first_forward_and_exits_0(
     assert "Traceback" not in restore.stderr
     status, _ = first.signal_and_time(signal.SIGTERM)
     assert status == 0
+
+
+def test_a_package_opened_from_a_file_manager_is_offered_in_the_window(
+    tmp_path: Path, apps: list[RunningApp]
+) -> None:
+    """`mtcalm FILE` (the .desktop file's Exec) offers FILE, in the window already open too,
+    with the path as the launch named it relative to its own folder."""
+    data_dir, output = tmp_path / "data", tmp_path / "heard.raw"
+    folder = tmp_path / "Downloads with spaces"
+    folder.mkdir()
+    package = folder / "Weeks for ünïcode.mtcalm-homework"
+    shutil.copyfile(assets_dir() / "homework" / "example.mtcalm-homework", package)
+    first = RunningApp(data_dir, output, extra=(str(package),))
+    apps.append(first)
+    first.wait_for(f"open {package}")
+
+    second = launch_cli(data_dir, package.name, output=tmp_path / "second.raw", cwd=folder)
+    assert second.returncode == 0, second.stderr
+    first.lines.remove(f"open {package}")
+    first.wait_for(f"open {package}", timeout=10)
+    assert "brought to front" in first.lines
+
+    at_login = launch_cli(data_dir, "--minimised", output=tmp_path / "third.raw")
+    assert at_login.returncode == 0, at_login.stderr
+    mistyped = launch_cli(data_dir, "chek", output=tmp_path / "fourth.raw")
+    assert mistyped.returncode == 2
+    assert "invalid choice: 'chek'" in mistyped.stderr
+    status, _ = first.signal_and_time(signal.SIGTERM)
+    assert status == 0
+    assert first.process.stdout is not None
+    first.lines += [line.strip() for line in first.process.stdout.read().splitlines()]
+    assert first.lines.count("brought to front") == 1, first.lines  # not for a login start
 
 
 def test_two_windows_started_together_on_an_old_journal_make_one(

@@ -161,3 +161,39 @@ def test_the_app_tightens_an_open_data_folder(launch: Launcher, tmp_path: Path) 
     launch("--data-dir", str(data_dir), "gui")
     journal = wait_for_journal(data_dir, tmp_path / "app-0.log")
     assert_private(data_dir, journal)
+
+
+def test_a_file_named_on_the_command_line_opens_in_the_window(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`mtcalm FILE` (a file manager) and `mtcalm gui FILE` reach the window with FILE made
+    absolute; a word that names no file and no command is a usage error, as before."""
+    import mtcalm.ui.app
+    from mtcalm.cli import main
+
+    opened: list[tuple[Path, Path | None, bool]] = []
+
+    def run_app(data_dir: Path, _argv: object, *, open_file: Path | None, minimised: bool) -> int:
+        opened.append((data_dir, open_file, minimised))
+        return 0
+
+    monkeypatch.setattr(mtcalm.ui.app, "run_app", run_app)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "check").write_text("a file named like a command")
+    data = str(tmp_path / "data")
+    assert main(["--data-dir", data, "homework.mtcalm-homework"]) == 0
+    assert main(["--data-dir", data, "--minimised", "gui", "sub/x"]) == 0
+    assert main(["--minimised", "--data-dir", data]) == 0
+    assert main(["--data-dir", "x.mtcalm-homework"]) == 0  # a data folder is not a file
+    assert opened == [
+        (tmp_path / "data", tmp_path / "homework.mtcalm-homework", False),
+        (tmp_path / "data", tmp_path / "sub" / "x", True),
+        (tmp_path / "data", None, True),
+        (tmp_path / "x.mtcalm-homework", None, False),
+    ]
+    with pytest.raises(SystemExit) as usage:
+        main(["--data-dir", data, "chek"])
+    assert usage.value.code == 2
+    with pytest.raises(SystemExit) as command:
+        main(["--data-dir", data, "check"])  # the command, not the file of that name
+    assert command.value.code == 2  # check without FILE

@@ -98,3 +98,66 @@ def test_appstream_metainfo_is_valid():
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def exec_words(value: str) -> list[str]:
+    """An Exec value's arguments, unquoted as the Desktop Entry specification says."""
+    words: list[str] = []
+    word, quoted, characters = "", False, iter(value)
+    for character in characters:
+        if quoted and character == "\\":
+            word += next(characters)
+        elif character == '"':
+            quoted = not quoted
+        elif character == " " and not quoted:
+            words.append(word)
+            word = ""
+        else:
+            word += character
+    return [*words, word]
+
+
+def test_the_desktop_opens_homework_packages_with_mtcalm(tmp_path: Path) -> None:
+    """tools/install_desktop.py registers the file type: a package is ours, and mtcalm
+    (launched as `mtcalm FILE`, its path quoted as the Desktop Entry specification asks)
+    opens it."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import install_desktop
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    command = str(tmp_path / "my apps" / 'mt"calm$')
+    installed = install_desktop.install(tmp_path / "share", command)
+    desktop = installed[0].read_text(encoding="utf-8")
+    assert "MimeType=application/x-mtcalm-homework;" in desktop
+    exec_line = next(line for line in desktop.splitlines() if line.startswith("Exec="))
+    # The key's string escapes undone, then the quoting: the command and the file's field code.
+    unescaped = exec_line.removeprefix("Exec=").replace("\\\\", "\\")
+    assert exec_words(unescaped) == [command, "%f"]
+    if shutil.which("update-mime-database"):
+        globs = (tmp_path / "share" / "mime" / "globs2").read_text(encoding="utf-8")
+        assert "application/x-mtcalm-homework:*.mtcalm-homework" in globs
+    if shutil.which("desktop-file-validate"):
+        checked = subprocess.run(
+            ["desktop-file-validate", str(installed[0])], capture_output=True, text=True
+        )
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+    if shutil.which("gio") and shutil.which("update-mime-database"):
+        package = tmp_path / "from a therapist.mtcalm-homework"
+        package.write_bytes((ROOT / "assets/homework/example.mtcalm-homework").read_bytes())
+        info = subprocess.run(
+            ["gio", "info", "-a", "standard::content-type", str(package)],
+            capture_output=True,
+            text=True,
+            env=dict(os.environ, XDG_DATA_HOME=str(tmp_path / "share")),
+        )
+        assert "application/x-mtcalm-homework" in info.stdout, info.stdout + info.stderr
+    assert install_desktop.uninstall(tmp_path / "share") == installed
+    assert not any(path.exists() for path in installed)
+
+
+def test_the_mime_entry_names_the_suffix_the_app_writes() -> None:
+    from mtcalm.homework.manifest import PACKAGE_SUFFIX
+
+    entry = (PACKAGING / "io.github.mtcalm.mtcalm.xml").read_text(encoding="utf-8")
+    assert f'pattern="*{PACKAGE_SUFFIX}"' in entry

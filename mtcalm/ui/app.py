@@ -78,8 +78,16 @@ def connect_endings(app: QApplication, window: MainWindow) -> QuitSignals:
     return quit_signals
 
 
-def run_app(data_dir: Path, argv: Sequence[str]) -> int:
-    """Open the window for ``data_dir``, or bring forward the one already open on it."""
+def run_app(
+    data_dir: Path,
+    argv: Sequence[str],
+    *,
+    open_file: Path | None = None,
+    minimised: bool = False,
+) -> int:
+    """Open the window for ``data_dir``, or bring forward the one already open on it; then
+    offer ``open_file`` (a homework package) in it. ``minimised``: start out of sight.
+    """
     keep_sdl_from_taking_signals()
     app = make_application(argv)
     try:
@@ -90,7 +98,7 @@ def run_app(data_dir: Path, argv: Sequence[str]) -> int:
     except DataFolderInUse:
         from mtcalm.ui.single_instance import ask_running_window_to_show
 
-        if ask_running_window_to_show(data_dir):
+        if ask_running_window_to_show(data_dir, open_file=open_file, show=not minimised):
             return 0
         return _cannot_start(
             app,
@@ -105,7 +113,12 @@ def run_app(data_dir: Path, argv: Sequence[str]) -> int:
         window = create_main_window(data_dir)
         quit_signals = connect_endings(app, window)
         window.fit_to_screen()
-        window.show()
+        if minimised:
+            window.showMinimized()
+        else:
+            window.show()
+        if open_file is not None:
+            QTimer.singleShot(0, lambda: window.open_file(open_file))
         # Later launches are answered once the first frame is up, off the start-up path
         # (QtNetwork loads then); a later launch keeps asking for a few seconds.
         QTimer.singleShot(LISTEN_DELAY_MS, lambda: listen_for_later_launches(data_dir, window))
@@ -119,6 +132,7 @@ def listen_for_later_launches(data_dir: Path, window: MainWindow) -> None:
 
     server = InstanceServer(data_dir, window)
     server.show_requested.connect(window.bring_to_front)
+    server.open_requested.connect(lambda path: window.open_file(Path(path)))
 
 
 def _cannot_start(app: QApplication, text: str, detail: str = "") -> int:

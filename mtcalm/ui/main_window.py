@@ -311,6 +311,25 @@ class MainWindow(QMainWindow):
             self._homework_importer = HomeworkImporter(self)
         return self._homework_importer
 
+    def open_file(self, path: Path) -> None:
+        """A file given to ``mtcalm FILE`` (a file manager opening it): a homework package is
+        offered; anything else is said not to be one.
+        """
+        from mtcalm.homework.package import looks_like_package
+
+        if self.workspace.journal is None:
+            return  # the journal's problem is on screen and comes first
+        if path.is_file() and not looks_like_package(path):
+            self.tell(
+                self.tr("mtcalm cannot open this file"),
+                self.tr(
+                    "%1 is not a homework package. mtcalm opens homework packages "
+                    "(.mtcalm-homework files) from a therapist."
+                ).replace("%1", path.name),
+            )
+            return
+        self.import_homework(path)
+
     def import_homework(self, path: Path) -> None:
         """Offer the homework package at ``path``: a preview, then the import if wanted."""
         if self.workspace.journal is None:

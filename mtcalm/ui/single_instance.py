@@ -16,7 +16,10 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 SHOW_MESSAGE = b"show\n"
+OPEN_MESSAGE = b"open "  # then the file's absolute path, UTF-8 (surrogates escaped), and "\n"
+QUIET_MESSAGE = b"quiet\n"  # a later launch at login: nothing to bring forward
 SHOWN_REPLY = b"shown\n"
+MAX_MESSAGE_BYTES = 8192
 ANSWER_WAIT_SECONDS = 5.0  # the first window may still be starting up
 RETRY_SECONDS = 0.1
 
@@ -33,10 +36,12 @@ class InstanceServer(QObject):
     """Listens for later launches on the same data folder; ``show_requested`` when one comes."""
 
     show_requested = Signal()
+    open_requested = Signal(str)  # a file to offer, after the window came forward
 
     def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._server = QLocalServer(self)
+        self._pending: dict[int, bytes] = {}  # what a launch sent so far, until its line ends
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self._answer)
         name = server_name(data_dir)
@@ -46,27 +51,61 @@ class InstanceServer(QObject):
     def _answer(self) -> None:
         while (connection := self._server.nextPendingConnection()) is not None:
             connection.readyRead.connect(lambda c=connection: self._read(c))
-            connection.disconnected.connect(connection.deleteLater)
+            connection.disconnected.connect(lambda c=connection: self._forget(c))
 
     def _read(self, connection: QLocalSocket) -> None:
-        if bytes(connection.readAll().data()).startswith(SHOW_MESSAGE.strip()):
+        key = id(connection)
+        received = self._pending.pop(key, b"") + bytes(connection.readAll().data())
+        if len(received) > MAX_MESSAGE_BYTES:
+            connection.abort()  # not a launch of mtcalm
+            return
+        if not received.endswith(b"\n"):
+            self._pending[key] = received  # the rest is on its way
+            return
+        if received == QUIET_MESSAGE:
+            pass  # already running: that is all a launch at login needed to know
+        elif received.startswith(OPEN_MESSAGE):
+            path = received[len(OPEN_MESSAGE) : -1].decode("utf-8", "surrogateescape")
             self.show_requested.emit()
-            connection.write(SHOWN_REPLY)
-            connection.flush()
+            if path.startswith("/") and "\n" not in path and "\0" not in path:
+                self.open_requested.emit(path)
+        elif received.startswith(SHOW_MESSAGE.strip()):
+            self.show_requested.emit()
+        else:
+            return
+        connection.write(SHOWN_REPLY)
+        connection.flush()
+
+    def _forget(self, connection: QLocalSocket) -> None:
+        self._pending.pop(id(connection), None)
+        connection.deleteLater()
 
     def close(self) -> None:
         self._server.close()
 
 
-def ask_running_window_to_show(data_dir: Path, wait_seconds: float = ANSWER_WAIT_SECONDS) -> bool:
-    """Ask the window already open on ``data_dir`` to come to the front; whether it answered."""
+def ask_running_window_to_show(
+    data_dir: Path,
+    wait_seconds: float = ANSWER_WAIT_SECONDS,
+    *,
+    open_file: Path | None = None,
+    show: bool = True,
+) -> bool:
+    """Ask the window already open on ``data_dir`` to come to the front (and offer
+    ``open_file``), or only whether it runs when not ``show``; whether it answered.
+    """
+    if open_file is not None:
+        path = str(open_file.absolute()).encode("utf-8", "surrogateescape")
+        message = OPEN_MESSAGE + path + b"\n"
+    else:
+        message = SHOW_MESSAGE if show else QUIET_MESSAGE
     deadline = time.monotonic() + wait_seconds
     name = server_name(data_dir)
     while time.monotonic() < deadline:
         socket = QLocalSocket()
         socket.connectToServer(name)
         if socket.waitForConnected(int(RETRY_SECONDS * 1000)):
-            socket.write(SHOW_MESSAGE)
+            socket.write(message)
             socket.flush()
             answered = False
             while time.monotonic() < deadline and not answered:
