@@ -17,7 +17,7 @@ from mtcalm.homework import install as install_module
 from mtcalm.homework.install import HOMEWORK_FOLDER, install_package
 from mtcalm.homework.manifest import MANIFEST_NAME
 from mtcalm.homework.package import write_package
-from mtcalm.journal.personal import choose_items
+from mtcalm.journal.personal import SupportContact, choose_items, support_contacts
 from mtcalm.journal.store import Journal
 from tests.conftest import ToneMaker
 from tests.test_homework_manifest import MINIMAL
@@ -109,6 +109,10 @@ def test_a_packages_own_music_is_unpacked_owner_only_and_its_track_flagged(
     assert rows(data_dir, "SELECT name, reach, set_by FROM support_contacts") == [
         ("Dr A", "clinic, weekdays", "therapist")
     ]
+    with Journal.open(data_dir / "journal.sqlite3") as journal:  # as Get support reads them
+        assert support_contacts(journal) == [
+            SupportContact("Dr A", "clinic, weekdays", set_by="therapist")
+        ]
 
 
 def test_a_newer_revision_replaces_the_older_which_is_kept_and_an_older_one_is_refused(

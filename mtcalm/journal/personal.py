@@ -26,7 +26,8 @@ MAX_CONTACTS = 20
 MAX_NAME_LENGTH = 80
 MAX_REACH_LENGTH = 200
 MAX_CONTACT_NOTE_LENGTH = 500
-SET_BY = ("person", "homework")
+SET_BY = ("person", "therapist")  # who added it: the person, or a therapist's homework
+THERAPIST = SET_BY[1]
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,9 @@ def support_contacts(journal: Journal) -> list[SupportContact]:
     for name, reach, note, set_by in journal.reading(
         "SELECT name, reach, note, set_by FROM support_contacts ORDER BY position, id"
     ):
+        source = THERAPIST if set_by == "homework" else str(set_by)  # its name until format 6
         try:
-            contacts.append(SupportContact(str(name), str(reach), str(note), str(set_by)))
+            contacts.append(SupportContact(str(name), str(reach), str(note), source))
         except ValueError:
             continue
     return contacts
@@ -101,8 +103,21 @@ def chosen_items(journal: Journal) -> tuple[CheckInItem, ...]:
     return tuple(items[:MAX_OPTIONAL_ITEMS])
 
 
-def choose_items(journal: Journal, items: Sequence[CheckInItem], set_by: str = "person") -> None:
-    """Switch on exactly ``items``, in this order (only optional or custom items)."""
+def items_from_therapist(journal: Journal) -> frozenset[str]:
+    """The keys of the chosen items a therapist's homework switched on."""
+    return frozenset(
+        str(key)
+        for (key,) in journal.reading(
+            "SELECT item FROM chosen_items WHERE set_by IN (?, 'homework')", (THERAPIST,)
+        )
+    )
+
+
+def choose_items(journal: Journal, items: Sequence[CheckInItem], set_by: str | None = None) -> None:
+    """Switch on exactly ``items``, in this order (only optional or custom items). Each is
+    marked as set by ``set_by``; by default an item kept as it was keeps who set it, and a new
+    or changed one is the person's.
+    """
     if len(items) > MAX_OPTIONAL_ITEMS:
         raise CheckInError(f"at most {MAX_OPTIONAL_ITEMS} extra items")
     if len({item.key for item in items}) != len(items):
@@ -110,15 +125,29 @@ def choose_items(journal: Journal, items: Sequence[CheckInItem], set_by: str = "
     for item in items:
         if item not in OPTIONAL_ITEMS and not item.is_custom:
             raise CheckInError(f"{item.key!r} is not an item one can switch on")
-    if set_by not in SET_BY:
+    if set_by is not None and set_by not in SET_BY:
         raise ValueError(f"unknown source: {set_by!r}")
     with journal.writing() as cursor:
+        kept = {
+            (str(key), str(label), str(low), str(high)): (
+                THERAPIST if source == "homework" else source
+            )
+            for key, label, low, high, source in cursor.execute(
+                "SELECT item, label, low_anchor, high_anchor, set_by FROM chosen_items"
+            )
+        }
+
+        def source_of(item: CheckInItem) -> object:
+            if set_by is not None:
+                return set_by
+            return kept.get((item.key, item.label, item.low_anchor, item.high_anchor), SET_BY[0])
+
         cursor.execute("DELETE FROM chosen_items")
         cursor.executemany(
             "INSERT INTO chosen_items (item, label, low_anchor, high_anchor, position, set_by)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             [
-                (item.key, item.label, item.low_anchor, item.high_anchor, index, set_by)
+                (item.key, item.label, item.low_anchor, item.high_anchor, index, source_of(item))
                 for index, item in enumerate(items)
             ],
         )

@@ -112,6 +112,7 @@ class TrackFlag:
     key: str
     title: str
     flagged_at: datetime
+    by_therapist: bool = False  # flagged by a therapist's homework, not by the person
 
 
 @dataclass(frozen=True)

@@ -314,9 +314,13 @@ class Journal:
     def flagged_tracks(self) -> dict[str, TrackFlag]:
         """Every track flagged as a trigger, by its key."""
         rows = self._connection.execute(
-            "SELECT track_key, title, flagged_at FROM track_flags ORDER BY flagged_at, track_key"
+            "SELECT track_key, title, flagged_at, set_by = 'therapist' FROM track_flags"
+            " ORDER BY flagged_at, track_key"
         ).fetchall()
-        return {key: TrackFlag(key, title, _moment(flagged_at)) for key, title, flagged_at in rows}
+        return {
+            key: TrackFlag(key, title, _moment(flagged_at), bool(therapist))
+            for key, title, flagged_at, therapist in rows
+        }
 
     def summary(self) -> JournalSummary:
         """How many sessions the journal holds and when they began (an index read, fast)."""

@@ -41,7 +41,7 @@ from mtcalm.checkin import (
     custom_item,
 )
 from mtcalm.ui.layout import fit_to_content
-from mtcalm.ui.text import plain_label
+from mtcalm.ui.text import plain_label, tr
 
 KEY_LETTERS = re.compile(r"[^a-z0-9]+")
 
@@ -56,10 +56,17 @@ def new_key(label: str, taken: set[str]) -> str:
     return key
 
 
+def from_therapist_note() -> QLabel:
+    """Said under a question a therapist's homework added: the person may still change it."""
+    return plain_label(tr("Added by your therapist’s homework"), "muted")
+
+
 class OwnQuestionRow(QWidget):
     """One question of the person's own: its name, the words at 0 and at 10, and Remove."""
 
-    def __init__(self, item: CheckInItem, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, item: CheckInItem, parent: QWidget | None = None, *, from_therapist: bool = False
+    ) -> None:
         super().__init__(parent)
         self.key = item.key
         self.label = QLineEdit(item.label)
@@ -91,6 +98,8 @@ class OwnQuestionRow(QWidget):
         column.setContentsMargins(0, 4, 0, 8)
         column.setSpacing(4)
         column.addLayout(question)
+        if from_therapist:
+            column.addWidget(from_therapist_note())
         column.addLayout(ends)
 
     def item(self) -> CheckInItem:
@@ -100,8 +109,16 @@ class OwnQuestionRow(QWidget):
 class CheckInItemsDialog(QDialog):
     """Which optional questions the check-in asks, from the next one on."""
 
-    def __init__(self, chosen: Sequence[CheckInItem], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        chosen: Sequence[CheckInItem],
+        parent: QWidget | None = None,
+        *,
+        from_therapist: frozenset[str] = frozenset(),
+    ) -> None:
+        """``from_therapist``: the keys of the questions a therapist's homework added."""
         super().__init__(parent)
+        self._from_therapist = from_therapist
         self.setWindowTitle(self.tr("Questions in your check-in"))
         self.setMinimumWidth(520)
         # The questions scroll when the dialog is taller than the screen (large text, several
@@ -133,8 +150,10 @@ class CheckInItemsDialog(QDialog):
         self.tension = QCheckBox(self.tr("Tension or pain in the body, 0 to 10"))
         self.craving.setChecked(CRAVING in chosen)
         self.tension.setChecked(TENSION in chosen)
-        column.addWidget(self.craving)
-        column.addWidget(self.tension)
+        for box, item in ((self.craving, CRAVING), (self.tension, TENSION)):
+            column.addWidget(box)
+            if item.key in from_therapist and item in chosen:
+                column.addWidget(from_therapist_note())
 
         column.addWidget(plain_label(self.tr("Questions of your own, 0 to 10"), "heading"))
         self.rows_box = QVBoxLayout()
@@ -214,7 +233,7 @@ class CheckInItemsDialog(QDialog):
         return self._result
 
     def _add_row(self, item: CheckInItem) -> None:
-        row = OwnQuestionRow(item)
+        row = OwnQuestionRow(item, from_therapist=item.key in self._from_therapist)
         row.remove.clicked.connect(lambda: self._remove_row(row))
         self.rows_box.addWidget(row)
         self.rows.append(row)

@@ -29,6 +29,7 @@ from mtcalm.journal.personal import (
     MAX_CONTACT_NOTE_LENGTH,
     MAX_NAME_LENGTH,
     MAX_REACH_LENGTH,
+    THERAPIST,
     SupportContact,
     support_contacts,
 )
@@ -76,7 +77,7 @@ def contact_lines(contact: SupportContact, layout: QVBoxLayout) -> QLabel:
     font.setWeight(QFont.Weight.DemiBold)
     name.setFont(font)
     layout.addWidget(name)
-    if contact.set_by == "homework":
+    if contact.set_by == THERAPIST:
         layout.addWidget(plain_label(tr("Added by your therapist’s homework"), "muted"))
     if contact.reach:
         reach = plain_label(breakable(contact.reach))
@@ -257,7 +258,7 @@ class ContactForm(QFrame):
             if contact is None
             else self.tr("Change %1").replace("%1", quoted(contact.name))
         )
-        self.homework_line.setVisible(contact is not None and contact.set_by == "homework")
+        self.homework_line.setVisible(contact is not None and contact.set_by == THERAPIST)
         self.name_field.setText(contact.name if contact else "")
         self.reach_field.setText(contact.reach if contact else "")
         self.note_field.setPlainText(contact.note if contact else "")

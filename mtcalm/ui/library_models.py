@@ -333,6 +333,8 @@ class FlaggedTracksModel(_TableModel):
             return None
         title = column == "title"
         text = (flag.title or flag.key) if title else when_text(flag.flagged_at)
+        if title and flag.by_therapist:  # the person can see who flagged it, and unflag it
+            text = tr("%1 (flagged by your therapist’s homework)").replace("%1", text)
         if role == Qt.ItemDataRole.ToolTipRole:
             return cell_tooltip(text, flag.key) if title else cell_tooltip(text)
         return text

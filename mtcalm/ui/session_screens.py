@@ -240,13 +240,17 @@ class SessionScreens(QObject):
 
     def choose_questions(self, page: CheckInPage) -> None:
         """Add or change the optional questions; they are asked from this check-in on."""
-        from mtcalm.journal.personal import choose_items
+        from mtcalm.journal.personal import choose_items, items_from_therapist
         from mtcalm.ui.checkin_items_dialog import CheckInItemsDialog
 
         journal = self.window.workspace.journal
         if journal is None:
             return
-        dialog = CheckInItemsDialog(self.chosen_items(), self.window)
+        try:
+            from_therapist = items_from_therapist(journal)
+        except sqlite3.Error:
+            from_therapist = frozenset()
+        dialog = CheckInItemsDialog(self.chosen_items(), self.window, from_therapist=from_therapist)
         if not dialog.exec():
             return
         try:

@@ -227,3 +227,40 @@ def test_craving_of_8_before_is_met_like_high_distress(qtbot, data_dir, playlist
     assert window.pages.currentWidget() is window.screens.support
     texts = " ".join(label.text() for label in window.screens.support.findChildren(QLabel))
     assert "risk" not in texts.lower() and "diagnos" not in texts.lower()
+
+
+def test_questions_a_therapist_added_say_so_and_stay_theirs_until_changed(
+    qtbot, data_dir, playlist
+):
+    """Homework's questions are marked in the dialog; saving it after another change keeps
+    them marked as the therapist's, and a question the person rewrites becomes theirs."""
+    window = open_window(qtbot, data_dir, [playlist])
+    journal = window.workspace.journal
+    assert journal is not None
+    choose_items(journal, [CRAVING, LONELY], set_by="therapist")
+    click(qtbot, window.home.cards[0].begin_button)
+    before = window.screens.checkin_before
+    seen: list[list[str]] = []
+
+    def add_tension_and_rewrite() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, CheckInItemsDialog)
+        seen.append(
+            [
+                label.text()
+                for label in dialog.findChildren(QLabel)
+                if label.text() == "Added by your therapist’s homework" and label.isVisible()
+            ]
+        )
+        dialog.tension.setChecked(True)
+        dialog.rows[0].low.setText("not lonely")
+        dialog.save_button.click()
+
+    QTimer.singleShot(0, add_tension_and_rewrite)
+    click(qtbot, before.change_questions)
+    assert seen == [["Added by your therapist’s homework"] * 2]  # craving and the question
+    assert dict(journal.reading("SELECT item, set_by FROM chosen_items")) == {
+        "craving": "therapist",
+        "tension": "person",
+        "custom-lonely": "person",  # the person changed its words: now theirs
+    }

@@ -742,11 +742,19 @@ def test_flags_from_elsewhere_including_bundled_tracks_are_listed_and_removable(
     assert journal is not None
     page = make_page()
     journal.flag_track("bundled:music/settle/02-slow-tide.ogg", "Slow tide")
+    with journal.writing() as cursor:  # as a therapist's homework flags a track
+        cursor.execute(
+            "INSERT INTO track_flags (track_key, title, flagged_at, set_by)"
+            " VALUES ('bundled:music/settle/01-x.ogg', 'Harbour', '2026-12-01T10:00:00', 'therapist')"
+        )
     page.hide()
     page.show()  # showing the page again reads the flags afresh
-    assert table_column(page.flagged_table, 1) == ["Slow tide"]
-    select_rows(page.flagged_table, 0)
-    click(qtbot, page.remove_flag_button)
+    assert table_column(page.flagged_table, 1) == [
+        "Harbour (flagged by your therapist’s homework)",
+        "Slow tide",
+    ]
+    select_rows(page.flagged_table, 0, 1)
+    click(qtbot, page.remove_flag_button)  # the person may unflag the therapist's too
     assert journal.flagged_tracks() == {}
 
 

@@ -32,7 +32,7 @@ from tests.ui.page_checks import clipped_widgets, larger_text, unnamed_controls
 
 THREE = [
     SupportContact("Sam", "07700 900123", "Call any time"),
-    SupportContact("Dr Okafor's clinic", "0161 496 0000", "Weekdays", set_by="homework"),
+    SupportContact("Dr Okafor's clinic", "0161 496 0000", "Weekdays", set_by="therapist"),
     SupportContact("Tuesday group", "St Anne's hall, 7 pm", ""),
 ]
 
@@ -229,7 +229,7 @@ def test_a_contact_from_homework_is_marked_and_the_person_can_change_it(qtbot, j
     click(qtbot, page.rows[0].edit_button)
     assert page.form.homework_line.isVisible()
     click(qtbot, page.form.save_button)  # nothing changed: still from the homework
-    assert kept(journal.path)[0].set_by == "homework"
+    assert kept(journal.path)[0].set_by == "therapist"
     click(qtbot, page.rows[0].edit_button)
     page.form.note_field.setPlainText("Ask for the duty worker")
     click(qtbot, page.form.save_button)
