@@ -14,7 +14,7 @@ import pytest
 from mtcalm.assets import assets_dir
 from mtcalm.checkin import OPTIONAL_ITEMS, custom_item
 from mtcalm.homework import install as install_module
-from mtcalm.homework.install import HOMEWORK_FOLDER, install_package
+from mtcalm.homework.install import HOMEWORK_FOLDER, install_package, leave_programme
 from mtcalm.homework.manifest import MANIFEST_NAME
 from mtcalm.homework.package import write_package
 from mtcalm.journal.personal import SupportContact, choose_items, support_contacts
@@ -173,3 +173,21 @@ def test_questions_join_the_persons_own_up_to_the_limit(tmp_path: Path) -> None:
         chosen = journal.reading("SELECT item, set_by FROM chosen_items ORDER BY position")
     assert done.questions_added == 1, "craving was chosen already; one place was left"
     assert len(chosen) == 8 and chosen[-1] == ("custom-how-lonely-do-you-feel", "therapist")
+
+
+def test_leaving_a_programme_keeps_it_and_a_new_revision_starts_it_again(
+    tmp_path: Path, make_tone: ToneMaker
+) -> None:
+    data_dir = tmp_path / "data"
+    first, second = with_music(tmp_path, make_tone, 1), with_music(tmp_path, make_tone, 2)
+    assert run_import(data_dir, first).returncode == 0
+    with Journal.open(data_dir / "journal.sqlite3") as journal:
+        assert leave_programme(journal, "abcd-1234") is True
+        assert leave_programme(journal, "abcd-1234") is False, "left already"
+        assert leave_programme(journal, "no-such-programme") is False
+    assert rows(data_dir, "SELECT revision, left_at IS NOT NULL FROM homework") == [(1, 1)]
+    assert rows(data_dir, "SELECT count(*) FROM support_contacts") == [(1,)], "what it added stays"
+    assert run_import(data_dir, second).returncode == 0  # the therapist sends a new version
+    assert rows(
+        data_dir, "SELECT revision, left_at IS NULL AND replaced_at IS NULL FROM homework"
+    ) == [(1, 0), (2, 1)]

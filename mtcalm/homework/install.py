@@ -194,3 +194,20 @@ def _record(
             )
             flags += added.rowcount
     return questions, contacts, flags
+
+
+def leave_programme(journal: Journal, homework_id: str, when: datetime | None = None) -> bool:
+    """Stop following the programme ``homework_id``: its record, and every session listened
+    for it, stay in the journal (as do the questions, contacts and flags it added, until the
+    person changes them); Home no longer shows it. Whether a programme in progress was left.
+    """
+    from mtcalm.journal.file import now
+
+    stamp = (when or now()).isoformat(timespec="seconds")
+    with journal.writing() as cursor:
+        cursor.execute(
+            "UPDATE homework SET left_at = ?"
+            " WHERE id = ? AND replaced_at IS NULL AND left_at IS NULL",
+            (stamp, homework_id),
+        )
+        return cursor.rowcount > 0

@@ -211,6 +211,7 @@ class HomePage(QWidget):
     begin_requested = Signal(object)  # Playlist
     script_requested = Signal(object)  # Script
     checkin_requested = Signal()  # a check-in on its own
+    homework_leave_requested = Signal(object)  # the Homework to stop following
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -328,6 +329,7 @@ class HomePage(QWidget):
 
             self.homework_week = HomeworkWeek(week, to_listen)
             self.homework_week.begin_requested.connect(self._begin_homework)
+            self.homework_week.leave_requested.connect(self.homework_leave_requested)
             self._homework_place.addWidget(self.homework_week)
             self.homework_week.show()  # made on a page already shown: hidden until shown
         self._content_changed()
@@ -369,7 +371,7 @@ class HomePage(QWidget):
         """Tab goes through the page as it reads: Just check in, this week's homework, the
         notice's Details, then each Begin.
         """
-        homework = self.homework_week.begin_buttons if self.homework_week is not None else []
+        homework = self.homework_week.buttons() if self.homework_week is not None else []
         chain: list[QWidget] = [
             self.checkin_button,
             *homework,

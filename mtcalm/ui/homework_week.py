@@ -42,6 +42,7 @@ class HomeworkWeek(QWidget):
     """The card: the programme, this week, and a Begin for each thing to listen to."""
 
     begin_requested = Signal(object)  # what to listen to: a Playlist or a Script
+    leave_requested = Signal(object)  # the Homework to stop following
 
     def __init__(
         self,
@@ -74,3 +75,15 @@ class HomeworkWeek(QWidget):
             self.begin_buttons.append(button)
         row.addStretch(1)
         layout.addLayout(row)
+        more = QHBoxLayout()
+        self.leave_button = QPushButton(tr("Stop this homework…"))
+        self.leave_button.clicked.connect(lambda: self.leave_requested.emit(homework))
+        for button in (self.leave_button,):
+            button.setProperty("role", "quiet")
+            more.addWidget(button)
+        more.addStretch(1)
+        layout.addLayout(more)
+
+    def buttons(self) -> list[QPushButton]:
+        """The card's buttons in reading order."""
+        return [*self.begin_buttons, self.leave_button]

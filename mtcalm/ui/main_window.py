@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self.home.begin_requested.connect(lambda playlist: self.screens.begin(playlist))
         self.home.script_requested.connect(lambda script: self.screens.begin_script(script))
         self.home.checkin_requested.connect(self._check_in_alone)
+        self.home.homework_leave_requested.connect(self.sections.leave_homework)
         self._checkin_alone: CheckInAlone | None = None
         self._add_page("home", self.home)
         self.sections.refresh_content()

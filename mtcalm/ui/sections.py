@@ -9,11 +9,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 
 PREVIEW_FADE_SECONDS = 0.5
 
 if TYPE_CHECKING:
+    from mtcalm.homework.manifest import Homework
     from mtcalm.playlists import Playlist
     from mtcalm.scripts import Script
     from mtcalm.ui.daily_backup import DailyBackup
@@ -243,6 +244,41 @@ class Sections(QObject):
                 if choice is not None:
                     to_listen.append((choice.title, choice))
         self.window.home.set_homework(week, to_listen)
+
+    def leave_homework(self, homework: Homework) -> None:
+        """Stop following ``homework`` once the person says so; its history stays."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from mtcalm.homework.install import leave_programme
+        from mtcalm.journal.file import JournalError
+
+        journal = self.window.workspace.journal
+        if journal is None:
+            return
+        box = QMessageBox(self.window)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setWindowTitle(self.tr("mtcalm"))
+        box.setText(self.tr("Stop “%1”?").replace("%1", homework.title))
+        box.setInformativeText(
+            self.tr(
+                "Home will no longer show it. Every session you listened to stays in your "
+                "journal. The questions, contacts and flags it added stay until you change "
+                "them. Your therapist can send you a new version at any time."
+            )
+        )
+        stop = box.addButton(self.tr("Stop this homework"), QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton(self.tr("Keep it"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.exec()
+        if box.clickedButton() is not stop:
+            return
+        try:
+            leave_programme(journal, homework.id)
+        except JournalError as error:
+            self.window.tell(error.short, error.long)
+            return
+        self.refresh_content()
 
     def _on_own_playlists_changed(self) -> None:
         self.window.catalogue.own_playlists = self.library.own_playlists()

@@ -8,9 +8,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, QLocale, QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QDate, QLocale, QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from mtcalm.assets import assets_dir, bundled_playlists_dir
 from mtcalm.homework.manifest import MANIFEST_NAME, Homework, read_manifest
@@ -197,5 +197,41 @@ def test_home_shows_this_weeks_homework_and_begins_it(qtbot, data_dir, tmp_path)
     assert [button.text() for button in card.begin_buttons] == ["Begin “Settle”"]
     # Tab reads the page in order (a walkthrough at 1.5x found the card's Begin left out)
     assert window.home.checkin_button.nextInFocusChain() is card.begin_buttons[0]
+    assert card.begin_buttons[0].nextInFocusChain() is card.leave_button
     click(qtbot, card.begin_buttons[0])
     assert window.pages.currentWidget() is window.screens.checkin_before
+
+
+def test_stopping_homework_asks_first_and_keeps_its_history(qtbot, data_dir, tmp_path) -> None:
+    settle = load_playlist(bundled_playlists_dir() / "settle.toml")
+    window = open_window(qtbot, data_dir, [settle])
+    raw = MINIMAL.replace("starts = 2026-12-07", f"starts = {date.today().isoformat()}")
+    package = tmp_path / "this-week.mtcalm-homework"
+    write_package(package, raw.encode())
+    homework_importer, _, _ = importer(window, True)
+    with qtbot.waitSignal(homework_importer.imported, timeout=WAIT_MS):
+        window.import_homework(package)
+    card = window.home.homework_week
+    assert card is not None
+    asked: list[tuple[str, str, str]] = []
+
+    def answer(button_text: str) -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        asked.append((box.text(), box.informativeText(), box.defaultButton().text()))
+        next(b for b in box.buttons() if b.text() == button_text).click()
+
+    QTimer.singleShot(0, lambda: answer("Keep it"))
+    click(qtbot, card.leave_button)
+    assert window.home.homework_week is card, "kept: nothing changed"
+    assert asked[0][0] == "Stop “Settle”?"
+    assert "Every session you listened to stays in your journal" in asked[0][1]
+    assert asked[0][2] == "Keep it", "the careful answer is the default"
+
+    QTimer.singleShot(0, lambda: answer("Stop this homework"))
+    click(qtbot, card.leave_button)
+    qtbot.waitUntil(lambda: window.home.homework_week is None, timeout=WAIT_MS)
+    journal = window.workspace.journal
+    assert journal is not None
+    (left_at,) = journal.reading("SELECT left_at FROM homework")[0]
+    assert isinstance(left_at, str) and left_at.startswith(date.today().isoformat())
