@@ -7,6 +7,7 @@ import json
 import re
 import stat
 from dataclasses import asdict, dataclass, fields, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ TIMER_MINUTES = (10, 15, 20, 30, 45, 60)  # the session lengths offered; 0 is "u
 AMBIENCE_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 SCRIPT_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 MAX_INTRODUCED_SCRIPTS = 500
+MAX_SNOOZE_TEXT = 40
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,9 @@ class Settings:
     play_flagged_tracks: bool = False  # tracks flagged as triggers are skipped unless this is on
     introduced_scripts: tuple[str, ...] = ()  # scripts whose "who this is not for" was shown
     first_run_shown: bool = False  # the first-run welcome (what mtcalm is and is not) was shown
+    reminders_on: bool = True  # homework reminders at the programme's preferred times
+    reminders_snoozed_until: str = ""  # ISO date and time with its offset, "" for no snooze
+    start_at_login: bool = False  # what the person chose; the autostart entry itself says if on
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -153,10 +158,24 @@ def _from_dict(raw: object) -> Settings:
         settings = settings.with_changes(breaths_per_minute=defaults.breaths_per_minute)
     if settings.exhale_ratio not in EXHALE_RATIOS:
         settings = settings.with_changes(exhale_ratio=defaults.exhale_ratio)
+    if not _is_snooze(settings.reminders_snoozed_until):
+        settings = settings.with_changes(reminders_snoozed_until=defaults.reminders_snoozed_until)
     introduced = tuple(key for key in settings.introduced_scripts if SCRIPT_ID.fullmatch(key))[
         :MAX_INTRODUCED_SCRIPTS
     ]
     return settings.with_changes(introduced_scripts=introduced)
+
+
+def _is_snooze(text: str) -> bool:
+    """Whether ``text`` is no snooze ("") or an ISO date and time that knows its offset."""
+    if not text:
+        return True
+    if len(text) > MAX_SNOOZE_TEXT:
+        return False
+    try:
+        return datetime.fromisoformat(text).tzinfo is not None
+    except ValueError:
+        return False
 
 
 def _typed(name: str, value: object, expected: type) -> Any:

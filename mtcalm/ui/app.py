@@ -114,9 +114,12 @@ def run_app(
         quit_signals = connect_endings(app, window)
         window.fit_to_screen()
         if minimised:
-            window.showMinimized()
+            from mtcalm.ui.reminders import start_minimised
+
+            start_minimised(window, window.start_reminders())
         else:
             window.show()
+            QTimer.singleShot(LISTEN_DELAY_MS, window.start_reminders)  # off the first frame
         if open_file is not None:
             QTimer.singleShot(0, lambda: window.open_file(open_file))
         # Later launches are answered once the first frame is up, off the start-up path

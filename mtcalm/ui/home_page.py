@@ -211,6 +211,7 @@ class HomePage(QWidget):
     begin_requested = Signal(object)  # Playlist
     script_requested = Signal(object)  # Script
     checkin_requested = Signal()  # a check-in on its own
+    homework_reminders_requested = Signal()
     homework_leave_requested = Signal(object)  # the Homework to stop following
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -329,6 +330,7 @@ class HomePage(QWidget):
 
             self.homework_week = HomeworkWeek(week, to_listen)
             self.homework_week.begin_requested.connect(self._begin_homework)
+            self.homework_week.reminders_requested.connect(self.homework_reminders_requested)
             self.homework_week.leave_requested.connect(self.homework_leave_requested)
             self._homework_place.addWidget(self.homework_week)
             self.homework_week.show()  # made on a page already shown: hidden until shown

@@ -42,6 +42,7 @@ class HomeworkWeek(QWidget):
     """The card: the programme, this week, and a Begin for each thing to listen to."""
 
     begin_requested = Signal(object)  # what to listen to: a Playlist or a Script
+    reminders_requested = Signal()
     leave_requested = Signal(object)  # the Homework to stop following
 
     def __init__(
@@ -76,9 +77,11 @@ class HomeworkWeek(QWidget):
         row.addStretch(1)
         layout.addLayout(row)
         more = QHBoxLayout()
+        self.reminders_button = QPushButton(tr("Reminders…"))
+        self.reminders_button.clicked.connect(self.reminders_requested.emit)
         self.leave_button = QPushButton(tr("Stop this homework…"))
         self.leave_button.clicked.connect(lambda: self.leave_requested.emit(homework))
-        for button in (self.leave_button,):
+        for button in (self.reminders_button, self.leave_button):
             button.setProperty("role", "quiet")
             more.addWidget(button)
         more.addStretch(1)
@@ -86,4 +89,4 @@ class HomeworkWeek(QWidget):
 
     def buttons(self) -> list[QPushButton]:
         """The card's buttons in reading order."""
-        return [*self.begin_buttons, self.leave_button]
+        return [*self.begin_buttons, self.reminders_button, self.leave_button]

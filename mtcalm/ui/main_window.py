@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # the other pages are built, and their modules loaded, on fir
     from mtcalm.session.flow import SessionFlow
     from mtcalm.ui.checkin_alone import CheckInAlone
     from mtcalm.ui.homework_import import HomeworkImporter
+    from mtcalm.ui.reminders import HomeworkReminders
     from mtcalm.ui.session_screens import AudioOpener, SessionScreens
 
 PageT = TypeVar("PageT", bound=QWidget)
@@ -92,6 +93,8 @@ class MainWindow(QMainWindow):
         self.home.script_requested.connect(lambda script: self.screens.begin_script(script))
         self.home.checkin_requested.connect(self._check_in_alone)
         self.home.homework_leave_requested.connect(self.sections.leave_homework)
+        self.home.homework_reminders_requested.connect(self.open_reminders)
+        self.reminders: HomeworkReminders | None = None  # started once the window is up
         self._checkin_alone: CheckInAlone | None = None
         self._add_page("home", self.home)
         self.sections.refresh_content()
@@ -226,6 +229,24 @@ class MainWindow(QMainWindow):
     def show_home(self) -> None:
         self._finish_session()
         self.show_page(self.home)
+        if self.reminders is not None:
+            self.reminders.refresh()  # after a session: listened today, a week's sessions done
+
+    def start_reminders(self) -> HomeworkReminders:
+        """Homework reminders at the programme's times, from the system tray, while mtcalm
+        runs (made once; nothing shows while there is no homework)."""
+        if self.reminders is None:
+            from mtcalm.ui.reminders import HomeworkReminders
+
+            self.reminders = HomeworkReminders(self, self.workspace)
+        return self.reminders
+
+    def open_reminders(self) -> None:
+        from mtcalm.ui.reminders import RemindersDialog
+
+        dialog = RemindersDialog(self.start_reminders(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def _check_in_alone(self) -> None:
         """A check-in on its own, kept in the journal without listening."""

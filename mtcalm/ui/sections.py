@@ -231,6 +231,7 @@ class Sections(QObject):
             "SELECT 1 FROM homework WHERE replaced_at IS NULL AND left_at IS NULL LIMIT 1"
         ):
             self.window.home.set_homework(None, ())
+            self._refresh_reminders()
             return  # no programme: nothing more is read (the usual start)
         from mtcalm.homework.adherence import content_refs, this_week
 
@@ -244,6 +245,11 @@ class Sections(QObject):
                 if choice is not None:
                     to_listen.append((choice.title, choice))
         self.window.home.set_homework(week, to_listen)
+        self._refresh_reminders()
+
+    def _refresh_reminders(self) -> None:
+        if self.window.reminders is not None:  # a programme added, left, or another journal
+            self.window.reminders.refresh()
 
     def leave_homework(self, homework: Homework) -> None:
         """Stop following ``homework`` once the person says so; its history stays."""

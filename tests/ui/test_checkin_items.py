@@ -259,7 +259,8 @@ def test_questions_a_therapist_added_say_so_and_stay_theirs_until_changed(
     QTimer.singleShot(0, add_tension_and_rewrite)
     click(qtbot, before.change_questions)
     assert seen == [["Added by your therapist’s homework"] * 2]  # craving and the question
-    assert dict(journal.reading("SELECT item, set_by FROM chosen_items")) == {
+    rows = journal.reading("SELECT item, set_by FROM chosen_items")
+    assert {row[0]: row[1] for row in rows} == {
         "craving": "therapist",
         "tension": "person",
         "custom-lonely": "person",  # the person changed its words: now theirs

@@ -197,7 +197,8 @@ def test_home_shows_this_weeks_homework_and_begins_it(qtbot, data_dir, tmp_path)
     assert [button.text() for button in card.begin_buttons] == ["Begin “Settle”"]
     # Tab reads the page in order (a walkthrough at 1.5x found the card's Begin left out)
     assert window.home.checkin_button.nextInFocusChain() is card.begin_buttons[0]
-    assert card.begin_buttons[0].nextInFocusChain() is card.leave_button
+    assert card.begin_buttons[0].nextInFocusChain() is card.reminders_button
+    assert card.reminders_button.nextInFocusChain() is card.leave_button
     click(qtbot, card.begin_buttons[0])
     assert window.pages.currentWidget() is window.screens.checkin_before
 
@@ -235,3 +236,26 @@ def test_stopping_homework_asks_first_and_keeps_its_history(qtbot, data_dir, tmp
     assert journal is not None
     (left_at,) = journal.reading("SELECT left_at FROM homework")[0]
     assert isinstance(left_at, str) and left_at.startswith(date.today().isoformat())
+
+
+def test_reminders_open_from_the_homework_card(qtbot, data_dir, tmp_path) -> None:
+    from mtcalm.ui.reminders import RemindersDialog
+
+    settle = load_playlist(bundled_playlists_dir() / "settle.toml")
+    window = open_window(qtbot, data_dir, [settle])
+    raw = MINIMAL.replace("starts = 2026-12-07", f"starts = {date.today().isoformat()}")
+    package = tmp_path / "this-week.mtcalm-homework"
+    write_package(package, raw.encode())
+    homework_importer, _, _ = importer(window, True)
+    with qtbot.waitSignal(homework_importer.imported, timeout=WAIT_MS):
+        window.import_homework(package)
+    card = window.home.homework_week
+    assert card is not None
+    click(qtbot, card.reminders_button)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), RemindersDialog))
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, RemindersDialog)
+    assert window.reminders is not None and window.reminders.week is not None
+    dialog.reminders_box.setChecked(False)
+    qtbot.waitUntil(lambda: not window.workspace.settings.reminders_on, timeout=WAIT_MS)
+    dialog.close()
