@@ -178,7 +178,7 @@ def test_chosen_items_are_kept_in_order(journal: Journal) -> None:
 def test_support_contacts_are_the_persons_own(journal: Journal) -> None:
     assert support_contacts(journal) == []  # none ship with mtcalm
     sam = SupportContact("Sam (sponsor)", "07700 900123", "any time")
-    clinic = SupportContact("<b>Clinic</b>", "Tuesday group", "", set_by="homework")
+    clinic = SupportContact("<b>Clinic</b>", "Tuesday group", "", set_by="therapist")
     save_support_contacts(journal, [sam, clinic])
     assert support_contacts(journal) == [sam, clinic]  # kept as typed, in order
     save_support_contacts(journal, [clinic])

@@ -9,9 +9,12 @@ about it, and Esc comes back to the same row.
 
 from __future__ import annotations
 
+import sqlite3
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
+from mtcalm.homework.programmes import has_programmes
 from mtcalm.journal import history
 from mtcalm.journal.file import JournalError
 from mtcalm.journal.history import HistoryCount, HistoryRow, JournalFilter, JournalStamp
@@ -34,6 +37,7 @@ class JournalPage(QWidget):
     changes_requested = Signal()  # charts of before and after over time
     helps_requested = Signal()  # what helps me
     export_requested = Signal()  # a PDF summary, a spreadsheet or a complete copy
+    homework_requested = Signal()  # listening homework, week by week
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +62,13 @@ class JournalPage(QWidget):
         )
         layout.addLayout(heading)
         views = FlowLayout(spacing=8)  # wraps when narrow or at a large text scale
+        # only when a therapist's homework was ever added (checked as the journal is shown)
+        self.homework_button = QPushButton(self.tr("Homework"))
+        homework_tip = self.tr("Listening homework from your therapist, week by week")
+        self.homework_button.setToolTip(homework_tip)
+        self.homework_button.setAccessibleDescription(homework_tip)
+        self.homework_button.clicked.connect(self.homework_requested)
+        self.homework_button.hide()
         self.view_buttons: list[QPushButton] = []
         for text, tip, signal in (
             (
@@ -80,6 +91,8 @@ class JournalPage(QWidget):
             button.setToolTip(tip)
             button.setAccessibleDescription(tip)
             button.clicked.connect(signal)
+            if len(self.view_buttons) == 2:
+                views.addWidget(self.homework_button)  # before "Export or print…"
             views.addWidget(button)
             self.view_buttons.append(button)
         layout.addLayout(views)
@@ -144,6 +157,7 @@ class JournalPage(QWidget):
                 self._refresh(journal)
         except JournalError as error:
             self._tell_problem(error.long)
+        self.homework_button.setVisible(_has_homework(journal))
 
     def focus_first(self) -> None:
         """The list, at its top, its first row current, and the focus on the first filter."""
@@ -358,3 +372,11 @@ class JournalPage(QWidget):
     def _tell_problem(self, long: str) -> None:
         self._problem = self.tr("Your journal could not be read just now. %1").replace("%1", long)
         self._show_state()
+
+
+def _has_homework(journal: Journal) -> bool:
+    """Whether a therapist's homework was ever added (one cheap read; no when unreadable)."""
+    try:
+        return has_programmes(journal.reading)
+    except (sqlite3.Error, JournalError):
+        return False

@@ -136,19 +136,59 @@ class Pages:
             self.painter.drawRect(QRectF(0, top, self.width, self.y - top + pad))
         self.y += pad + self.line_height() * 0.6
 
-    def table(self, headings: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-        """A plain table: the first column wide, the others narrow and right-aligned."""
-        line = self.line_height() * 1.15
-        share = (0.34, *[0.42 / (len(headings) - 2)] * (len(headings) - 2), 0.24)
+    def table(
+        self,
+        headings: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        *,
+        shares: Sequence[float] | None = None,
+        size: float = 1.0,
+    ) -> None:
+        """A plain table: the first column wide, the others narrow and right-aligned;
+        ``shares`` gives each column its part of the width instead (they add up to 1), and
+        ``size`` scales its text.
+        """
+        line = self.line_height(size) * 1.15
+        share = (
+            tuple(shares)
+            if shares is not None
+            else (
+                0.34,
+                *[0.42 / (len(headings) - 2)] * (len(headings) - 2),
+                0.24,
+            )
+        )
         columns = [sum(share[:index]) * self.width for index in range(len(share))]
         widths = [fraction * self.width for fraction in share]
         for index, row in enumerate([headings, *rows]):
             self.ensure(line * (2 if index == 0 else 1))  # never a heading alone at the foot
             if index == 0 or self.y == 0:
-                self._row(headings, columns, widths, line, bold=True)
+                self._row(headings, columns, widths, line, bold=True, size=size)
                 if index == 0:
                     continue
-            self._row(row, columns, widths, line, bold=False)
+            self._row(row, columns, widths, line, bold=False, size=size)
+
+    def fitted_table(self, headings: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+        """A plain table whose columns are as wide as their words (the first left-aligned,
+        the others right-aligned, the last left-aligned), its text made smaller, down to
+        seven tenths, when they would not fit the page; what is left is shared out.
+        """
+        for size in (1.0, 0.9, 0.8, 0.7):
+            line = self.line_height(size) * 1.15
+            needs = []
+            for column in range(len(headings)):
+                widest = 0.0
+                for index, row in enumerate([headings, *rows]):
+                    metrics = QFontMetricsF(self.font_of(size, index == 0), self.writer)
+                    if column < len(row):
+                        widest = max(widest, metrics.horizontalAdvance(row[column]))
+                inset = line * (1.2 if column == len(headings) - 1 else 0.15)
+                needs.append(widest + line + inset + line * 0.2)
+            if sum(needs) <= self.width or size == 0.7:
+                break
+        spare = max(self.width - sum(needs), 0.0) / len(needs)
+        shares = [(need + spare) / max(self.width, sum(needs)) for need in needs]
+        self.table(headings, rows, shares=shares, size=size)
 
     def _row(
         self,
@@ -158,8 +198,9 @@ class Pages:
         height: float,
         *,
         bold: bool,
+        size: float = 1.0,
     ) -> None:
-        font = self.font_of(1.0, bold)
+        font = self.font_of(size, bold)
         self.painter.save()
         self.painter.setFont(font)
         self.painter.setPen(QColor(BLACK))

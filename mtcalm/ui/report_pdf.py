@@ -1,4 +1,5 @@
-"""A printable summary for a therapy session: the period, flags, charts, sessions and notes.
+"""A printable summary for a therapy session: the period, flags, listening homework, charts,
+sessions and notes.
 
 Written with Qt's own PDF support (QPdfWriter and QPainter; no other dependency), in black on
 white so it reads the same printed in black and white. Every piece of the person's text (notes,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import QApplication
 
 from mtcalm.checkin import DISTRESS, HELPFULNESS, STIRRED_UP, CheckIn, Phase
 from mtcalm.datadir import why_not_written, write_file_atomically
+from mtcalm.homework.programmes import has_programmes, programmes
 from mtcalm.journal.report_reads import (
     FlaggedSession,
     flagged_sessions,
@@ -31,8 +33,10 @@ from mtcalm.journal.report_reads import (
 )
 from mtcalm.journal.store import Journal, Outcome, SessionKind, SessionRecord
 from mtcalm.journal.trends import trends
+from mtcalm.ui.adherence_view import plain_headings, plain_rows, state_words
 from mtcalm.ui.chart_painting import PRINT_INK, paint_trend
 from mtcalm.ui.chart_words import day_text, table_headings, table_rows
+from mtcalm.ui.homework_import import schedule_words
 from mtcalm.ui.item_words import answer_word, item_name, item_title
 from mtcalm.ui.pdf_pages import GREY, RESOLUTION, Pages
 from mtcalm.ui.text import change_words, emotion_name, minutes_text, plural, tr
@@ -133,6 +137,7 @@ def _render(journal: Journal, since: date | None, until: date | None, notes: boo
     try:
         _header(pages, journal, since, until, notes)
         _flags(pages, journal, since, until)
+        _homework(pages, journal, since, until)
         _charts(pages, journal, since, until)
         _sessions(pages, journal, since, until, notes)
     finally:
@@ -211,6 +216,50 @@ def _flags(pages: Pages, journal: Journal, since: date | None, until: date | Non
             indent=1.2,
         )
     pages.space(1.0)
+
+
+def _homework(pages: Pages, journal: Journal, since: date | None, until: date | None) -> None:
+    """Listening homework, plainly, when the journal has any: each programme, and its weeks
+    that overlap the period.
+    """
+    if not has_programmes(journal.reading):
+        return
+    today = date.today()
+    pages.heading(tr("Listening homework"))
+    pages.text(
+        tr(
+            "From what the player measured (minutes heard, pauses left out), not from what "
+            "anyone said. Only the weeks that overlap this summary's period are shown."
+        ),
+        colour=GREY,
+        after=0.5,
+    )
+    for programme in programmes(journal.reading, today):
+        pages.ensure(pages.line_height() * 5)
+        title = programme.title or tr("Untitled homework")
+        pages.text(
+            tr("%1 (revision %2)").replace("%1", title).replace("%2", str(programme.revision)),
+            bold=True,
+            after=0.1,
+        )
+        if programme.therapist:
+            pages.text(tr("From %1").replace("%1", programme.therapist), indent=1.2)
+        pages.text(state_words(programme, today, plain=True), indent=1.2)
+        if programme.homework is None:
+            pages.text(programme.problem, colour=GREY, indent=1.2, after=0.6)
+            continue
+        pages.text(schedule_words(programme.homework), colour=GREY, indent=1.2, after=0.3)
+        shown = [
+            (week, row)
+            for week, row in zip(programme.weeks, plain_rows(programme, today), strict=True)
+            if (since is None or week.ends >= since) and (until is None or week.starts <= until)
+        ]
+        if not shown:
+            pages.text(tr("None of its weeks fall in this period."), indent=1.2, after=0.6)
+            continue
+        pages.fitted_table(plain_headings(programme), [row for _week, row in shown])
+        pages.space(0.8)
+    pages.space(0.4)
 
 
 def _flag_text(flag: FlaggedSession) -> str:

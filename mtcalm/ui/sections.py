@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from mtcalm.scripts import Script
     from mtcalm.ui.daily_backup import DailyBackup
     from mtcalm.ui.data_page import DataPage
+    from mtcalm.ui.homework_history import HomeworkPage
     from mtcalm.ui.journal_page import JournalPage
     from mtcalm.ui.journal_views import ChangesOverTimePage, WhatHelpsPage
     from mtcalm.ui.library_page import LibraryPage
@@ -100,6 +101,7 @@ class Sections(QObject):
             page.changes_requested.connect(self.show_changes)
             page.helps_requested.connect(self.show_what_helps)
             page.export_requested.connect(self.export_journal)
+            page.homework_requested.connect(self.show_homework)
             return page
 
         return self.window.page("journal", build)
@@ -139,6 +141,23 @@ class Sections(QObject):
         page = self.window.page("journal_helps", build)
         self.window.show_page(page)
         page.refresh()
+
+    def show_homework(self) -> None:
+        """Listening homework, week by week, kindly."""
+        journal = self.window.workspace.journal
+        if journal is None:
+            return
+
+        def build() -> HomeworkPage:
+            from mtcalm.ui.homework_history import HomeworkPage
+
+            page = HomeworkPage(journal)
+            page.back_requested.connect(self.show_journal)
+            return page
+
+        page = self.window.page("journal_homework", build)
+        page.refresh()
+        self.window.show_page(page)
 
     def export_journal(self) -> None:
         """A PDF summary, a spreadsheet or a complete copy, written where the person chooses."""

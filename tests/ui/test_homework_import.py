@@ -259,3 +259,27 @@ def test_reminders_open_from_the_homework_card(qtbot, data_dir, tmp_path) -> Non
     dialog.reminders_box.setChecked(False)
     qtbot.waitUntil(lambda: not window.workspace.settings.reminders_on, timeout=WAIT_MS)
     dialog.close()
+
+
+def test_the_journal_shows_each_week_of_homework_kindly(qtbot, data_dir, tmp_path) -> None:
+    from mtcalm.ui.homework_history import HomeworkPage
+
+    settle = load_playlist(bundled_playlists_dir() / "settle.toml")
+    window = open_window(qtbot, data_dir, [settle])
+    raw = MINIMAL.replace("starts = 2026-12-07", f"starts = {date.today().isoformat()}")
+    package = tmp_path / "this-week.mtcalm-homework"
+    write_package(package, raw.encode())
+    homework_importer, _, _ = importer(window, True)
+    with qtbot.waitSignal(homework_importer.imported, timeout=WAIT_MS):
+        window.import_homework(package)
+    window.show_section("journal")
+    journal_page = window.sections.journal
+    qtbot.waitUntil(journal_page.homework_button.isVisible, timeout=WAIT_MS)
+    click(qtbot, journal_page.homework_button)
+    page = window.pages.currentWidget()
+    assert isinstance(page, HomeworkPage)
+    texts = page.view.texts()
+    assert "Settle" in " ".join(texts)
+    assert any("No listening yet this week." in text for text in texts), texts
+    click(qtbot, page.back_button)
+    assert window.pages.currentWidget() is journal_page

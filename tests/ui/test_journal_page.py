@@ -435,3 +435,39 @@ def test_a_wide_list_shows_every_column(qtbot: QtBot, journal: Journal) -> None:
     row = [page.model.index(0, column).data() for column in Column]
     assert row[Column.WHAT] == "Evening calm" and row[Column.LISTENED] == "10 min"
     assert row[Column.DISTRESS] == "5 → 3" and row[Column.PLEASANTNESS] == "– → –"
+
+
+# -- homework --------------------------------------------------------------------------------------
+
+
+def test_the_homework_button_shows_only_when_there_is_homework(
+    qtbot: QtBot, journal: Journal, page: JournalPage
+) -> None:
+    from tests.test_homework_programmes import add, manifest
+
+    session(journal, 0)
+    page.show_journal(journal)
+    assert not page.homework_button.isVisible()  # most people never get homework
+    add(journal, manifest(), left="2026-12-08T09:00:00+01:00")  # even one left long ago
+    page.show_journal(journal)
+    assert page.homework_button.isVisible()
+    assert page.homework_button.text() == "Homework"
+    assert page.homework_button.accessibleDescription()
+    with qtbot.waitSignal(page.homework_requested, timeout=5000):
+        click(qtbot, page.homework_button)
+
+
+def test_the_homework_button_comes_before_export_in_tab_order(
+    journal: Journal, page: JournalPage
+) -> None:
+    from tests.test_homework_programmes import add, manifest
+
+    add(journal, manifest())
+    page.show_journal(journal)
+    changes, helps, export = page.view_buttons
+    changes.setFocus(Qt.FocusReason.OtherFocusReason)
+    reached = []
+    for _ in range(3):
+        QTest.keyClick(focused(), Qt.Key.Key_Tab)
+        reached.append(focused())
+    assert reached == [helps, page.homework_button, export]

@@ -308,3 +308,97 @@ def test_a_longer_period_is_charted_by_week_with_its_table(
     assert "Week starting Sessions Before After Change" in words
     assert "9 Feb 2026 1 9.0 9.0 no change" in words
     assert "2 Mar 2026 2 7.0 4.0 down 3.0" in words
+
+
+# -- listening homework ----------------------------------------------------------------------------
+
+# Monday 23 February 2026, eight weeks: weeks 1 to 6 overlap March, weeks 7 and 8 do not.
+MARCH_HOMEWORK = """\
+format = 1
+[homework]
+id = "march-programme"
+title = "<b>Evenings</b>"
+[therapist]
+name = "Dr A"
+[schedule]
+starts = 2026-02-25
+weeks = 8
+sessions_per_week = 3
+minimum_minutes = 10
+[[content]]
+ref = "playlist:settle"
+"""
+
+
+def add_homework(
+    journal: Journal, manifest: str, *, title: str = "<b>Evenings</b>", left: str | None = None
+) -> None:
+    with journal.writing() as cursor:
+        cursor.execute(
+            "INSERT INTO homework (id, revision, title, therapist, manifest, imported_at, left_at)"
+            " VALUES ('march-programme', 1, ?, 'Dr A', ?, '2026-02-20T10:00:00+01:00', ?)",
+            (title, manifest, left),
+        )
+
+
+def test_the_summary_shows_homework_weeks_of_its_period_after_the_flags(
+    journal: Journal, tmp_path: Path
+) -> None:
+    march_of_sessions(journal)
+    add_homework(journal, MARCH_HOMEWORK)
+    output = tmp_path / "summary.pdf"
+
+    write_report_pdf(journal, output, since=MARCH[0], until=MARCH[1], include_notes=True)
+
+    text = text_of(output)
+    words = " ".join(text.split())
+    assert words.index("Flags") < words.index("Listening homework")
+    assert words.index("Listening homework") < words.index("Before and after over time")
+    assert "Only the weeks that overlap this summary's period are shown." in words
+    assert "<b>Evenings</b> (revision 1)" in words  # as typed, never as markup
+    assert "From Dr A" in words
+    assert "Finished on 19 Apr 2026." in words
+    assert "Week Sessions Completed Ended early At least 10 min Minutes" in words
+    assert "…" not in text  # no heading or week cut short
+    # Sunday 1 March is in week 1; sessions every third day from then on, at 12 minutes each
+    # (the sessions of these tests are left unfinished, neither completed nor ended early)
+    assert "1 · 23 Feb – 1 Mar 1 of 3 0 0 1 12" in words
+    assert "2 · 2–8 Mar 2 of 3 0 0 2 24" in words
+    assert "5 · 23–29 Mar 3 of 3 0 0 3 36" in words  # the 25th, the 28th and Storm on the 29th
+    assert "6 · 30 Mar – 5 Apr 1 of 3 0 0 1 12" in words
+    assert "7 · 6–12 Apr" not in words  # outside the period
+    assert "upcoming" not in words
+
+
+def test_a_journal_without_homework_has_no_homework_section(
+    journal: Journal, tmp_path: Path
+) -> None:
+    march_of_sessions(journal)
+    output = tmp_path / "summary.pdf"
+    write_report_pdf(journal, output, since=MARCH[0], until=MARCH[1], include_notes=True)
+    assert "Listening homework" not in text_of(output)
+
+
+def test_homework_outside_the_period_and_unreadable_homework_are_said(
+    journal: Journal, tmp_path: Path
+) -> None:
+    add_homework(journal, MARCH_HOMEWORK, left="2026-03-03T09:00:00+01:00")
+    with journal.writing() as cursor:
+        cursor.execute(
+            "INSERT INTO homework (id, revision, title, therapist, manifest, imported_at)"
+            " VALUES ('broken-one', 1, 'Broken one', 'Dr B', 'format = 1\n[homework\n',"
+            " '2026-03-10T10:00:00+01:00')"
+        )
+    output = tmp_path / "summary.pdf"
+
+    write_report_pdf(
+        journal, output, since=date(2026, 6, 1), until=date(2026, 6, 30), include_notes=True
+    )
+
+    words = " ".join(text_of(output).split())
+    assert "Broken one (revision 1)" in words
+    assert "Its details can no longer be read, so its weeks cannot be shown." in words
+    assert "not valid TOML" in words
+    assert "Left on 3 Mar 2026." in words
+    assert "None of its weeks fall in this period." in words
+    assert words.index("Broken one") < words.index("<b>Evenings</b>")  # newest first
