@@ -143,6 +143,11 @@ def changed(old: str, new: str) -> bytes:
             "at most 8 questions",
             None,
         ),
+        (  # a tab or line break in a question crashed `mtcalm check` with a traceback
+            changed("[[content]]", '[[checkin.question]]\nlabel = "How\\tlonely?"\n[[content]]'),
+            "one line",
+            12,
+        ),
         (b"format = 1\n\xff\xfe", "not UTF-8", 2),
         (b"format = 1\n[homework\n", "not valid TOML", 2),
         (b"format = 1\n# " + b"x" * MAX_MANIFEST_BYTES, "too large", None),

@@ -26,6 +26,7 @@ from mtcalm.checkin import (
     MAX_LABEL_LENGTH,
     MAX_OPTIONAL_ITEMS,
     TENSION,
+    CheckInError,
     CheckInItem,
     custom_item,
 )
@@ -286,7 +287,10 @@ def _checkin_items(reader: _Reader, document: dict[str, Any]) -> tuple[CheckInIt
         low = reader.text(question, "low", where, MAX_ANCHOR_LENGTH)
         high = reader.text(question, "high", where, MAX_ANCHOR_LENGTH)
         key = _question_key(label, {item.key for item in items})
-        items.append(custom_item(key, label, low, high))
+        try:
+            items.append(custom_item(key, label, low, high))
+        except CheckInError as error:  # a line break or a tab: a question is one line
+            raise reader.error(f"{where}: {error}", "label") from error
     if len(items) > MAX_OPTIONAL_ITEMS:
         raise reader.error(
             f"at most {MAX_OPTIONAL_ITEMS} questions can be added to the check-in", "[checkin]"
