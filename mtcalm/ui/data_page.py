@@ -88,6 +88,7 @@ class DataPage(QWidget):
     journal_replaced = Signal()  # a restore finished: everything read from the journal is stale
     back_requested = Signal()  # opened from the journal problem page, and going back to it
     homework_file_chosen = Signal(Path)  # a therapist's package to preview and import
+    make_homework_requested = Signal()  # the therapist's homework editor
 
     def __init__(
         self,
@@ -125,6 +126,7 @@ class DataPage(QWidget):
         layout.addWidget(self._build_backups())  # what the person comes for, first
         layout.addWidget(self._build_homework())
         layout.addWidget(self._build_place())
+        layout.addWidget(self._build_for_therapists())
         about_row = QHBoxLayout()
         self.about_button = QPushButton(tr("About mtcalm"))
         self.about_button.setProperty("role", "quiet")
@@ -152,6 +154,26 @@ class DataPage(QWidget):
         self.homework_button = QPushButton(tr("Add homework from a file…"))
         self.homework_button.clicked.connect(self._choose_homework)
         row.addWidget(self.homework_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        return frame
+
+    def _build_for_therapists(self) -> QWidget:
+        frame, layout = card()
+        layout.addWidget(plain_label(tr("For therapists"), "heading"))
+        layout.addWidget(
+            plain_label(
+                tr(
+                    "Make listening homework for a client as one file to send them. Nothing "
+                    "here changes your own journal."
+                ),
+                "muted",
+            )
+        )
+        row = QHBoxLayout()
+        self.make_homework_button = QPushButton(tr("Make homework for a client…"))
+        self.make_homework_button.clicked.connect(self.make_homework_requested.emit)
+        row.addWidget(self.make_homework_button)
         row.addStretch(1)
         layout.addLayout(row)
         return frame

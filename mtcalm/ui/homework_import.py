@@ -95,13 +95,19 @@ def _content_title(item: Content, titles: Mapping[str, str]) -> str:
 
 
 class HomeworkPreview(QDialog):
-    """What a package holds and what importing it changes; "Cancel" has the focus."""
+    """What a package holds and what importing it changes; "Cancel" has the focus.
+
+    With ``preview_only`` (the therapist's editor showing what the client will see) the same
+    dialog offers no way to add the homework, only "Close preview".
+    """
 
     def __init__(
         self,
         homework: Homework,
         parent: QWidget | None = None,
         titles: Mapping[str, str] | None = None,
+        *,
+        preview_only: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Homework from your therapist"))
@@ -146,6 +152,9 @@ class HomeworkPreview(QDialog):
         outer.addWidget(buttons)
         self.cancel_button.setDefault(True)
         self.cancel_button.setFocus()
+        if preview_only:
+            self.add_button.hide()
+            self.cancel_button.setText(tr("Close preview"))
 
     def showEvent(self, event: QShowEvent) -> None:
         """Open tall enough to show everything when the screen has room for it."""

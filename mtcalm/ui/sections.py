@@ -199,9 +199,19 @@ class Sections(QObject):
             page.journal_replaced.connect(self._after_restore)
             page.back_requested.connect(self.window.problems.show)
             page.homework_file_chosen.connect(self.window.import_homework)
+            page.make_homework_requested.connect(self.make_homework)
             return page
 
         return self.window.page("data", build)
+
+    def make_homework(self) -> None:
+        """The therapist's editor: a homework package for a client."""
+        from mtcalm.ui.homework_editor import HomeworkEditor
+
+        catalogue = self.window.catalogue
+        editor = HomeworkEditor(catalogue.all_playlists(), catalogue.scripts, self.window)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.open()
 
     def show_data(self) -> None:
         page = self.data_page

@@ -356,3 +356,27 @@ def test_a_tooltip_shows_a_file_name_as_it_is():
     document = QTextDocument()
     document.setHtml(plain_tooltip("<b>bold</b> & co.sqlite3"))
     assert document.toPlainText() == "<b>bold</b> & co.sqlite3"
+
+
+def test_for_therapists_opens_the_homework_editor_with_mtcalms_own_content(
+    qtbot, data_dir, playlist
+):
+    from mtcalm.assets import bundled_playlists_dir
+    from mtcalm.ui.homework_editor import HomeworkEditor
+
+    settle = load_playlist(bundled_playlists_dir() / "settle.toml")
+    window = open_window(qtbot, data_dir, [settle, playlist])
+    window.show_section("data")
+    page = window.sections.data_page
+    click(qtbot, page.make_homework_button)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), HomeworkEditor))
+    editor = QApplication.activeModalWidget()
+    assert isinstance(editor, HomeworkEditor)
+    offered = [p.ref for p in editor.form.playlists]
+    assert "playlist:settle" in offered  # the bundled ones a client's mtcalm has too
+    assert playlist.ref not in offered  # not this computer's own music
+    journal = window.workspace.journal
+    assert journal is not None
+    before = journal.reading("SELECT count(*) FROM homework")
+    editor.reject()
+    assert journal.reading("SELECT count(*) FROM homework") == before == [(0,)]
