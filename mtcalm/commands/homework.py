@@ -12,7 +12,6 @@ import contextlib
 import os
 import posixpath
 import stat
-import tomllib
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -24,6 +23,7 @@ from mtcalm.commands.check import EPILOG as CHECK_EPILOG
 from mtcalm.commands.check import run_check
 from mtcalm.commands.scan import printable
 from mtcalm.homework.manifest import MAX_MANIFEST_BYTES, Homework
+from mtcalm.homework.package import content_titles
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -320,7 +320,7 @@ def _show(path: Path, stdout: TextIO, stderr: TextIO) -> int:
 
     try:
         homework, _ = read_package(path)
-        titles = _package_titles(path, homework)
+        titles = content_titles(path, homework)
     except HomeworkRefused as refused:
         refuse(stderr, f"{refused.short}: {printable(refused.long)}")
         return EXIT_REFUSED
@@ -382,46 +382,6 @@ def schedule_words(homework: Homework) -> str:
         listed = times[0] if len(times) == 1 else f"{', '.join(times[:-1])} and {times[-1]}"
         words += f"; {'reminder' if len(times) == 1 else 'reminders'} at {listed}"
     return words
-
-
-def _package_titles(path: Path, homework: Homework) -> dict[str, str]:
-    """The titles of the content, by its value: bundled ones from mtcalm's own files, the
-    package's own from the package; a title that cannot be read is left out.
-    """
-    from mtcalm.assets import bundled_playlists_dir, bundled_scripts_dir
-    from mtcalm.homework.archive import PackageArchive, PackageRefused
-    from mtcalm.homework.install import HomeworkRefused
-    from mtcalm.playlists import MAX_PLAYLIST_BYTES
-    from mtcalm.scripts import MAX_SCRIPT_BYTES
-
-    titles: dict[str, str] = {}
-    folders = {"playlist": bundled_playlists_dir(), "script": bundled_scripts_dir()}
-    limits = {"playlist": MAX_PLAYLIST_BYTES, "script": MAX_SCRIPT_BYTES}
-    try:
-        with PackageArchive.open(path) as archive:
-            for item in homework.content:
-                if item.kind == "ref":
-                    kind, _, name = item.value.partition(":")
-                    with contextlib.suppress(OSError):
-                        raw = (folders[kind] / f"{name}.toml").read_bytes()
-                        _add_title(titles, item.value, raw, kind)
-                elif archive.size(item.value) <= limits[item.kind]:  # else mtcalm cannot play it
-                    raw = archive.read(item.value, limits[item.kind])
-                    _add_title(titles, item.value, raw, item.kind)
-    except PackageRefused as refused:
-        raise HomeworkRefused(refused.short, refused.long) from refused
-    return titles
-
-
-def _add_title(titles: dict[str, str], value: str, raw: bytes, table: str) -> None:
-    try:
-        document = tomllib.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, ValueError):
-        return
-    header = document.get(table)
-    title = header.get("title") if isinstance(header, dict) else None
-    if isinstance(title, str) and title.strip():
-        titles[value] = " ".join(title.split())
 
 
 def _heading(words: str, entries: Sequence[object]) -> list[str]:

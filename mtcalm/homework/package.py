@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tomllib
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -168,3 +169,42 @@ def _named_things(homework: Homework, names: set[str], bundled: frozenset[str]) 
                 "does not include"
             )
     return problems
+
+
+def content_titles(path: Path, homework: Homework) -> dict[str, str]:
+    """The titles of the content, by its value: bundled ones from mtcalm's own files, the
+    package's own from the package; a title that cannot be read is left out.
+    """
+    from mtcalm.assets import bundled_playlists_dir, bundled_scripts_dir
+    from mtcalm.homework.archive import PackageArchive, PackageRefused
+    from mtcalm.playlists import MAX_PLAYLIST_BYTES
+    from mtcalm.scripts import MAX_SCRIPT_BYTES
+
+    titles: dict[str, str] = {}
+    folders = {"playlist": bundled_playlists_dir(), "script": bundled_scripts_dir()}
+    limits = {"playlist": MAX_PLAYLIST_BYTES, "script": MAX_SCRIPT_BYTES}
+    try:
+        with PackageArchive.open(path) as archive:
+            for item in homework.content:
+                if item.kind == "ref":
+                    kind, _, name = item.value.partition(":")
+                    with contextlib.suppress(OSError):
+                        raw = (folders[kind] / f"{name}.toml").read_bytes()
+                        _add_title(titles, item.value, raw, kind)
+                elif archive.size(item.value) <= limits[item.kind]:  # else mtcalm cannot play it
+                    raw = archive.read(item.value, limits[item.kind])
+                    _add_title(titles, item.value, raw, item.kind)
+    except PackageRefused:
+        return titles  # what could be read; the package's own check says what is wrong
+    return titles
+
+
+def _add_title(titles: dict[str, str], value: str, raw: bytes, table: str) -> None:
+    try:
+        document = tomllib.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, ValueError):
+        return
+    header = document.get(table)
+    title = header.get("title") if isinstance(header, dict) else None
+    if isinstance(title, str) and title.strip():
+        titles[value] = " ".join(title.split())

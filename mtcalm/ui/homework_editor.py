@@ -26,7 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mtcalm.homework.draft import Draft, DraftProblem, manifest_text, new_draft, new_id
+from mtcalm.homework.draft import (
+    Draft,
+    DraftProblem,
+    manifest_text,
+    new_draft,
+    new_id,
+    own_playlist_name,
+)
 from mtcalm.homework.draft_package import Built, build_package, draft_from_package
 from mtcalm.homework.manifest import PACKAGE_SUFFIX, read_manifest
 from mtcalm.homework.package import PackageExists
@@ -205,6 +212,9 @@ class HomeworkEditor(QDialog):
         homework = read_manifest(manifest_text(draft).encode("utf-8"))
         titles = {playlist.ref: playlist.title for playlist in self.form.playlists}
         titles.update({script.ref: script.title for script in self.form.scripts})
+        if draft.own_audio:  # the package's own playlist, by the title the client will see
+            title = " ".join(draft.own_playlist_title.split()) or " ".join(draft.title.split())
+            titles[own_playlist_name(draft)] = title
         if self.preview is not None:
             self.preview.deleteLater()
         self.preview = HomeworkPreview(homework, self, titles, preview_only=True)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from mtcalm.homework.install import HomeworkRefused, Imported, install_package, read_package
 from mtcalm.homework.manifest import Content, Homework
+from mtcalm.homework.package import content_titles
 from mtcalm.ui.item_words import item_title
 from mtcalm.ui.layout import fit_to_content
 from mtcalm.ui.library_worker import BackgroundTask, ProgressCallback
@@ -91,7 +92,8 @@ def preview_sections(
 def _content_title(item: Content, titles: Mapping[str, str]) -> str:
     if item.kind == "ref":
         return titles.get(item.value, item.value)
-    return tr("%1 (comes with this homework)").replace("%1", Path(item.value).stem)
+    title = titles.get(item.value, Path(item.value).stem)
+    return tr("%1 (comes with this homework)").replace("%1", title)
 
 
 class HomeworkPreview(QDialog):
@@ -162,11 +164,15 @@ class HomeworkPreview(QDialog):
         fit_to_content(self, self.scroll_area)
 
 
-def ask_with_preview(window: MainWindow) -> Callable[[Homework], bool]:
-    def ask(homework: Homework) -> bool:
+Ask = Callable[[Homework, Mapping[str, str]], bool]  # the package's own content's titles
+
+
+def ask_with_preview(window: MainWindow) -> Ask:
+    def ask(homework: Homework, package_titles: Mapping[str, str]) -> bool:
         catalogue = window.catalogue
         titles = {item.ref: item.title for item in catalogue.all_playlists()}
         titles.update({script.ref: script.title for script in catalogue.scripts})
+        titles.update(package_titles)
         preview = HomeworkPreview(homework, window, titles)
         return preview.exec() == QDialog.DialogCode.Accepted
 
@@ -179,7 +185,7 @@ class HomeworkImporter(QObject):
     imported = Signal(object)  # Imported, once the journal holds it
     failed = Signal(str)
 
-    def __init__(self, window: MainWindow, ask: Callable[[Homework], bool] | None = None) -> None:
+    def __init__(self, window: MainWindow, ask: Ask | None = None) -> None:
         super().__init__(window)
         self._window = window
         self._ask = ask or ask_with_preview(window)
@@ -196,6 +202,7 @@ class HomeworkImporter(QObject):
             return
         try:
             homework, _ = read_package(path)
+            titles = content_titles(path, homework)
         except HomeworkRefused as refused:
             window.tell(refused.short, refused.long)
             self.failed.emit(refused.short)
@@ -204,7 +211,7 @@ class HomeworkImporter(QObject):
             window.tell(tr("The file cannot be read"), error.strerror or str(error))
             self.failed.emit(str(error))
             return
-        if not self._ask(homework):
+        if not self._ask(homework, titles):
             return
         workspace = window.workspace
         journal_path, data_dir = workspace.journal_path, workspace.data_dir

@@ -4,6 +4,7 @@ shown first, imported only when the person says so, all in plain text."""
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -41,9 +42,11 @@ class Answers:
     def __init__(self, answer: bool) -> None:
         self.answer = answer
         self.shown: list[Homework] = []
+        self.titles: list[dict[str, str]] = []
 
-    def __call__(self, homework: Homework) -> bool:
+    def __call__(self, homework: Homework, titles: Mapping[str, str]) -> bool:
         self.shown.append(homework)
+        self.titles.append(dict(titles))
         return self.answer
 
 
@@ -283,3 +286,17 @@ def test_the_journal_shows_each_week_of_homework_kindly(qtbot, data_dir, tmp_pat
     assert any("No listening yet this week." in text for text in texts), texts
     click(qtbot, page.back_button)
     assert window.pages.currentWidget() is journal_page
+
+
+def test_the_preview_names_a_packages_own_playlist_by_its_title(
+    qtbot, window, tmp_path, make_tone
+) -> None:
+    """Not by its file name (the editor's helper found "rain (comes with this homework)")."""
+    from tests.test_homework_import import with_music
+
+    package = with_music(tmp_path, make_tone)
+    homework_importer, answers, _ = importer(window, False)
+    homework_importer.import_file(package)
+    assert answers.titles == [{"playlists/rain.toml": "Rain", "playlist:settle": "Settle"}]
+    sections = dict(preview_sections(answers.shown[0], answers.titles[0]))
+    assert sections["To listen to"] == ["Settle", "Rain (comes with this homework)"]
