@@ -242,7 +242,8 @@ def test_an_empty_journal_gives_valid_empty_files(journal: Journal) -> None:
     assert len(rows) == 1 and rows[0][:3] == ["uid", "kind", "started_at"]
     document = json.loads(json_of(journal))
     assert document["sessions"] == [] and document["track_flags"] == []
-    assert document["format"] == "mtcalm-journal-export" and document["version"] == 1
+    assert document["homework"] == [] and document["adherence"] == []
+    assert document["format"] == "mtcalm-journal-export" and document["version"] == 2
 
 
 # -- JSON ------------------------------------------------------------------------------------

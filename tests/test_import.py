@@ -284,7 +284,7 @@ RAW: dict[str, tuple[bytes, str]] = {
         "come before the sessions",
     ),
     "a newer version": (
-        b'{"format": "mtcalm-journal-export", "version": 2, "sessions": []}',
+        b'{"format": "mtcalm-journal-export", "version": 3, "sessions": []}',
         "from a newer mtcalm",
     ),
     "a version as text": (

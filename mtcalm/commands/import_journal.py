@@ -35,7 +35,8 @@ programme is added: its check-in questions, support contacts and tracks to avoid
 twice changes nothing; a newer revision replaces the older one, which is kept.
 
 Add the sessions of a JSON export to your journal: every
-check-in, note, reflection and drawing, track and event, and the tracks flagged as triggers.
+check-in, note, reflection and drawing, track and event, the tracks flagged as triggers, and
+the homework programmes it holds.
 A session your journal has already (the same session, however it got there) is left as it is,
 so importing a file twice changes nothing. FILE is checked whole before anything changes;
 a file that is not an export, is damaged or is from a newer mtcalm is refused.
@@ -152,6 +153,12 @@ def _import_journal(source: Path, data_dir: Path, stdout: TextIO, stderr: TextIO
         lines.append(
             f"{result.flags_added} track{' is' if result.flags_added == 1 else 's are'} now "
             "flagged as bringing up urges or hard memories."
+        )
+    if result.homework_added:
+        one = result.homework_added == 1
+        lines.append(
+            f"{result.homework_added} homework programme revision{' was' if one else 's were'}"
+            " added."
         )
     print("\n".join(lines), file=stdout, flush=True)
     return EXIT_OK

@@ -63,16 +63,25 @@ Reading = Callable[[str, Sequence[object]], list[tuple[object, ...]]]  # Journal
 
 
 def adherence(
-    read: Reading, homework: Homework, *, refs: Sequence[str] | None = None
+    read: Reading,
+    homework: Homework,
+    *,
+    refs: Sequence[str] | None = None,
+    between: tuple[str, str] | None = None,
 ) -> tuple[WeekAdherence, ...]:
     """Every week of the programme, from the sessions ``read`` finds (``Journal.reading``).
 
-    ``refs`` overrides :func:`content_refs` (the content as the journal names it).
+    ``refs`` overrides :func:`content_refs` (the content as the journal names it); ``between``
+    counts only sessions with ``low <= started_at < high`` (text bounds on the stored start,
+    as :meth:`mtcalm.journal.export_json.ExportPeriod.bounds` gives them).
     """
     names = tuple(refs) if refs is not None else content_refs(homework)
     monday = first_monday(homework)
     weeks = homework.schedule.weeks
     end = monday + timedelta(days=7 * weeks)
+    low, high = monday.isoformat(), end.isoformat()
+    if between is not None:
+        low, high = max(low, between[0]), min(high, between[1])
     minimum = homework.schedule.minimum_minutes * 60
     marks = ", ".join("?" * len(names)) or "NULL"
     rows = read(
@@ -86,7 +95,7 @@ def adherence(
           AND date(substr(started_at, 1, 10)) IS NOT NULL
         GROUP BY 1
         """,
-        (monday.isoformat(), minimum, *names, monday.isoformat(), end.isoformat()),
+        (monday.isoformat(), minimum, *names, low, high),
     )
     found = {
         row[0]: [value if isinstance(value, int | float) else 0 for value in row[1:]]
@@ -110,6 +119,17 @@ def adherence(
             )
         )
     return tuple(result)
+
+
+def counts_for(homework: Homework, content_ref: str, day: date, *, kind: str = "listening") -> bool:
+    """Whether a session of ``kind`` that played ``content_ref`` and started on the local date
+    ``day`` counts for the programme (the rule :func:`adherence` counts by).
+    """
+    return (
+        kind == "listening"
+        and content_ref in content_refs(homework)
+        and week_of(homework, day) is not None
+    )
 
 
 def _ref(item: Content) -> str:

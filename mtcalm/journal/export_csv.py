@@ -14,7 +14,9 @@ old code page and turns every accent and emoji in a note into mojibake; LibreOff
 Sessions are read a page at a time, one query per page: SQLite gathers each check-in's answers
 into one short text, so a session costs Python a few list operations, not a row per answer.
 Answers are shown exactly as the journal shows them: one the app would not show (another
-tool's row on the wrong scale, a value outside its scale) is left empty.
+tool's row on the wrong scale, a value outside its scale) is left empty. The last column names
+the homework programme a session counted for, by the rule adherence counts by
+(:func:`mtcalm.homework.adherence.counts_for`), from the homework table read once.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date, timedelta
 from operator import itemgetter
 from typing import IO
 
@@ -35,6 +38,8 @@ from mtcalm.checkin import (
     OPTIONAL_ITEMS,
     Phase,
 )
+from mtcalm.homework.adherence import content_refs, counts_for, first_monday
+from mtcalm.journal.export_homework import journal_programmes
 from mtcalm.journal.export_json import ExportPeriod
 from mtcalm.journal.store import EventKind, Journal
 
@@ -63,7 +68,7 @@ SESSION_FIELDS = (
 FLAG_FIELDS = ("distress_rose",)
 WORD_FIELDS = ("words_before", "words_after")
 NOTE_FIELDS = ("note_before", "note_after", "reflection_note")
-LATER_FIELDS = ("has_drawing", "grounding_events")
+LATER_FIELDS = ("has_drawing", "grounding_events", "homework")
 
 
 def _quoted(text: str) -> str:
@@ -209,9 +214,49 @@ def _split(text: str) -> list[str]:
     return text.split(_NEXT) if text else []
 
 
+class _HomeworkColumn:
+    """The title of the programme a session counted for: of those it counts for, the one
+    imported last. The homework table is read once; a row costs a set lookup, and a few text
+    comparisons when it played a programme's content (the rule itself is checked only for a
+    session that started within a programme's weeks).
+    """
+
+    def __init__(self, journal: Journal) -> None:
+        self._programmes = []
+        for found in reversed(journal_programmes(journal)):  # the newest first
+            monday = first_monday(found.homework)
+            end = monday + timedelta(days=7 * found.homework.schedule.weeks)
+            refs = frozenset(content_refs(found.homework))
+            title = str(guarded(found.title))
+            self._programmes.append(
+                (found.homework, title, refs, monday.isoformat(), end.isoformat())
+            )
+        self.refs = frozenset().union(*(programme[2] for programme in self._programmes))
+
+    def cell(self, kind: object, content_ref: object, started_at: object) -> str:
+        """The cell (a title guarded as every text cell is) of a session that played one of
+        :attr:`refs`.
+        """
+        if not isinstance(started_at, str):
+            return ""
+        for homework, title, refs, low, high in self._programmes:
+            if content_ref in refs and low <= started_at < high:
+                try:
+                    day = date.fromisoformat(started_at[:10])
+                except ValueError:
+                    return ""
+                if counts_for(homework, str(content_ref), day, kind=str(kind)):
+                    return title
+        return ""
+
+
 def _rows(
-    page: list[tuple[object, ...]], answers: _AnswerColumns, include_notes: bool
+    page: list[tuple[object, ...]],
+    answers: _AnswerColumns,
+    include_notes: bool,
+    homework: _HomeworkColumn,
 ) -> Iterator[list[object]]:
+    refs = homework.refs  # a row that played none of them costs one lookup
     for row in page:
         cells, rose = answers.cells(_text(row[12]), _text(row[13]))
         notes = [guarded(row[16]), guarded(row[17]), guarded(row[18])] if include_notes else []
@@ -228,6 +273,7 @@ def _rows(
             *notes,
             1 if row[19] else 0,
             row[20],
+            homework.cell(row[1], row[4], row[2]) if row[4] in refs else "",
         ]
 
 
@@ -242,6 +288,7 @@ def write_csv(
     keys = item_keys(journal)
     columns = item_columns(keys)
     answers = _AnswerColumns(columns)
+    homework = _HomeworkColumn(journal)
     sql = page_sql(keys)
     low, high = (period or ExportPeriod()).bounds()
     text = io.TextIOWrapper(stream, encoding=ENCODING, newline="", write_through=False)
@@ -253,7 +300,7 @@ def write_csv(
             page = journal.reading(
                 sql, (EventKind.GROUNDING.value, max(low, after[0]), high, *after, PAGE_SIZE)
             )
-            writer.writerows(_rows(page, answers, include_notes))
+            writer.writerows(_rows(page, answers, include_notes, homework))
             written += len(page)
             if len(page) < PAGE_SIZE:
                 break

@@ -1,9 +1,11 @@
 """The journal as JSON: lossless and versioned, written a page of sessions at a time.
 
 Every session (both check-ins with the full definition of each item asked, the reflection with
-its drawing, the tracks heard, the events) and the tracks flagged as triggers; the schema is in
-``docs/export-formats.md``. A session is read, written and forgotten: an export of 100,000
-sessions never holds more than one page of them. :mod:`mtcalm.journal.import_json` reads it back.
+its drawing, the tracks heard, the events), the tracks flagged as triggers (and who flagged
+them), and the therapists' homework programmes with their adherence, derived
+(:mod:`mtcalm.journal.export_homework`); the schema is in ``docs/export-formats.md``. A
+session is read, written and forgotten: an export of 100,000 sessions never holds more than one
+page of them. :mod:`mtcalm.journal.import_json` reads it back.
 
 This module also holds what every export shares: the period asked for, the journal's sessions
 in that period read in keyset pages, and the export's file, written whole or not at all.
@@ -34,7 +36,7 @@ from mtcalm.journal.file import now
 from mtcalm.journal.store import SESSION_COLUMNS, Journal, SessionRecord
 
 FORMAT_NAME = "mtcalm-journal-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: homework programmes, adherence, who flagged a track
 PAGE_SIZE = 500  # sessions per read; the store reads their check-ins in chunks of this size
 EARLIEST = datetime.min.replace(tzinfo=UTC)  # what a time another tool damaged reads as
 
@@ -309,9 +311,15 @@ def session_documents(
 
 def _flag_documents(journal: Journal) -> list[dict[str, Any]]:
     return [
-        {"track_key": str(key), "title": str(title), "flagged_at": time_text(flagged_at)}
-        for key, title, flagged_at in journal.reading(
-            "SELECT track_key, title, flagged_at FROM track_flags ORDER BY flagged_at, track_key"
+        {
+            "track_key": str(key),
+            "title": str(title),
+            "flagged_at": time_text(flagged_at),
+            "set_by": "therapist" if set_by == "therapist" else "person",
+        }
+        for key, title, flagged_at, set_by in journal.reading(
+            "SELECT track_key, title, flagged_at, set_by FROM track_flags"
+            " ORDER BY flagged_at, track_key"
         )
     ]
 
@@ -333,8 +341,10 @@ def write_json(
     One field per line, one session per line: a diff of two exports shows what changed.
     """
     from mtcalm import __version__
+    from mtcalm.journal.export_homework import adherence_documents, journal_programmes
 
     period = period or ExportPeriod()
+    programmes = journal_programmes(journal)
     header = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
@@ -346,6 +356,8 @@ def write_json(
         },
         "notes_included": include_notes,
         "track_flags": _flag_documents(journal),
+        "homework": [programme.document() for programme in programmes],
+        "adherence": adherence_documents(journal, programmes, period),
     }
     lines = [f"{_dumps(key)}: {_dumps(value)}," for key, value in header.items()]
     stream.write(("{\n" + "\n".join(lines) + '\n"sessions": [').encode())

@@ -59,7 +59,7 @@ def damaged(problem: str) -> ImportRefused:
 _MISSING = object()
 
 
-class _Fields:
+class Fields:
     """One JSON object of the export, its fields taken one by one and checked."""
 
     def __init__(self, document: object, where: str, allowed: frozenset[str]) -> None:
@@ -178,7 +178,7 @@ def imported_session(document: object, position: int, items: CheckedItems) -> Im
 
     ``items`` remembers the item definitions already checked, for the rest of the file.
     """
-    fields = _Fields(document, f"session {position}", _SESSION_FIELDS)
+    fields = Fields(document, f"session {position}", _SESSION_FIELDS)
     uid = fields.text("uid", 64)
     if not uid or not all(c.isascii() and (c.isalnum() or c == "-") for c in uid):
         raise fields.problem("uid", "an identity of letters, digits and dashes")
@@ -217,7 +217,7 @@ def imported_session(document: object, position: int, items: CheckedItems) -> Im
 def _checkin(
     document: object, phase: Phase, where: str, items_checked: CheckedItems
 ) -> tuple[CheckIn, str]:
-    fields = _Fields(document, where, _CHECKIN_FIELDS)
+    fields = Fields(document, where, _CHECKIN_FIELDS)
     skipped = fields.get("skipped", False)
     if not isinstance(skipped, bool):
         raise fields.problem("skipped", "true or false")
@@ -285,10 +285,10 @@ def _signature(document: object, phase: Phase) -> tuple[object, ...] | None:
 
 
 def _checked_item(document: object, phase: Phase, where: str) -> CheckInItem:
-    fields = _Fields(document, f"{where}, an item", _ITEM_FIELDS)
+    fields = Fields(document, f"{where}, an item", _ITEM_FIELDS)
     key = fields.text("key", 64)
     where = f"{where}, the item {key!r}"
-    scale = _Fields(fields.get("scale"), f"{where}, its scale", frozenset({"key", "min", "max"}))
+    scale = Fields(fields.get("scale"), f"{where}, its scale", frozenset({"key", "min", "max"}))
     low = scale.whole("min", -MAX_SCALE_END, MAX_SCALE_END)
     item = CheckInItem(
         key,
@@ -317,7 +317,7 @@ def _checked_item(document: object, phase: Phase, where: str) -> CheckInItem:
 def _reflection(document: object, where: str) -> tuple[str, str, str, str] | None:
     if document is None:
         return None
-    fields = _Fields(document, where, frozenset({"recorded_at", "prompt", "note", "drawing"}))
+    fields = Fields(document, where, frozenset({"recorded_at", "prompt", "note", "drawing"}))
     drawing = fields.get("drawing", None)
     return (
         str(fields.time("recorded_at")),
@@ -348,7 +348,7 @@ def _drawing_text(document: object, where: str) -> str:
 
 def _track(document: object, where: str) -> tuple[int, str, str, float]:
     allowed = frozenset({"position", "track_key", "title", "heard_seconds"})
-    fields = _Fields(document, where, allowed)
+    fields = Fields(document, where, allowed)
     return (
         fields.whole("position", 0, MAX_LIST),
         fields.text("track_key", MAX_TRACK_KEY_LENGTH),
@@ -358,18 +358,24 @@ def _track(document: object, where: str) -> tuple[int, str, str, float]:
 
 
 def _event(document: object, where: str) -> tuple[str, str, str]:
-    fields = _Fields(document, where, frozenset({"at", "kind", "detail"}))
+    fields = Fields(document, where, frozenset({"at", "kind", "detail"}))
     return str(fields.time("at")), fields.text("kind", 64), fields.text("detail", MAX_TEXT, "")
 
 
-def track_flags(document: object) -> list[tuple[str, str, str]]:
-    """The export's flagged tracks: (key, title, when flagged), each key once."""
+SET_BY = ("person", "therapist")  # who flagged a track (a therapist: through homework)
+
+
+def track_flags(document: object, version: int = 1) -> list[tuple[str, str, str, str]]:
+    """The export's flagged tracks: (key, title, when flagged, set by), each key once.
+
+    Version 1 does not say who flagged a track: the person did (a journal had no homework).
+    """
     if not isinstance(document, list):
         raise damaged("its flagged tracks are not a list")
-    flags: dict[str, tuple[str, str, str]] = {}
-    allowed = frozenset({"track_key", "title", "flagged_at"})
+    flags: dict[str, tuple[str, str, str, str]] = {}
+    allowed = frozenset({"track_key", "title", "flagged_at", *(("set_by",) if version > 1 else ())})
     for position, entry in enumerate(document, start=1):
-        fields = _Fields(entry, f"flagged track {position}", allowed)
+        fields = Fields(entry, f"flagged track {position}", allowed)
         key = fields.text("track_key", MAX_TRACK_KEY_LENGTH)
         if not key or key in flags:
             raise fields.problem("track_key", "a track named once")
@@ -377,5 +383,6 @@ def track_flags(document: object) -> list[tuple[str, str, str]]:
             key,
             fields.text("title", MAX_TRACK_TITLE_LENGTH),
             str(fields.time("flagged_at")),
+            fields.choice("set_by", SET_BY) if version > 1 else SET_BY[0],
         )
     return list(flags.values())

@@ -1,9 +1,12 @@
 """Bringing a JSON export back into a journal: all or nothing, never twice, never trusted.
 
 A session is matched by its lasting identity (``uid``): one the journal has already is left as
-it is, so importing the same file twice changes nothing. Every value is checked before it is
-written, in one transaction that a single bad value rolls back whole. Into an empty journal
-the import gives back exactly what was exported: the journal's JSON export is the same file.
+it is, so importing the same file twice changes nothing; so is a homework programme, by its
+identity and revision. Versions 1 and 2 are read (2 adds the homework programmes, who flagged a
+track, and a derived adherence, which is checked to be a list and otherwise ignored). Every
+value is checked before it is written, in one transaction that a single bad value rolls back
+whole. Into an empty journal the import gives back exactly what was exported: the journal's
+JSON export is the same file.
 
 The file is read as it is written, a session at a time, so a large export never sits in memory
 whole. It must be a regular file (not a link, a device or a pipe) of at most
@@ -26,7 +29,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from mtcalm.checkin import CheckInItem
+from mtcalm.journal import export_homework
 from mtcalm.journal.checkin_rows import insert_checkin
+from mtcalm.journal.export_homework import Programme
 from mtcalm.journal.export_json import FORMAT_NAME, FORMAT_VERSION
 from mtcalm.journal.import_checks import (
     CheckedItems,
@@ -44,9 +49,11 @@ MAX_HEADER_CHARS = 64 * 1024**2  # any other top-level value (the flagged tracks
 READ_BYTES = 1024**2
 LOOKAHEAD = 16  # an error this close to the end of what was read may be a value cut in two
 NOT_EXPORT = "This is not an mtcalm export"
+ADDED_IN_VERSION_2 = frozenset({"homework", "adherence"})
 HEADER_FIELDS = frozenset(
     {"format", "version", "exported_at", "exported_by", "period", "notes_included"}
     | {"track_flags", "sessions"}
+    | ADDED_IN_VERSION_2
 )
 
 
@@ -57,6 +64,7 @@ class ImportResult:
     sessions: int  # in the file
     added: int  # new to the journal
     flags_added: int = 0
+    homework_added: int = 0  # programme revisions new to the journal
 
     @property
     def already_there(self) -> int:
@@ -157,10 +165,16 @@ def too_large(name: str, size: int) -> ImportRefused:
     )
 
 
-def _read(
-    stream: IO[bytes], name: str, on_session: Callable[[ImportedSession], None]
-) -> list[tuple[str, str, str]]:
-    """Check the export in ``stream``, handing each session on; the tracks it flags."""
+@dataclass(frozen=True)
+class _Rest:
+    """What an export holds besides its sessions, checked."""
+
+    flags: list[tuple[str, str, str, str]]  # key, title, when flagged, set by
+    programmes: list[Programme]
+
+
+def _read(stream: IO[bytes], name: str, on_session: Callable[[ImportedSession], None]) -> _Rest:
+    """Check the export in ``stream``, handing each session on; the rest of what it holds."""
     reader = _ExportReader(stream, name)
     first = reader.peek()
     if first != "{":
@@ -190,12 +204,19 @@ def _read(
     if reader.peek():
         raise damaged("there is more after the end of the export")
     _check_kind(header, name, complete=True)
-    unknown = sorted(set(header) - HEADER_FIELDS)
+    version = header["version"]
+    known = HEADER_FIELDS if version > 1 else HEADER_FIELDS - ADDED_IN_VERSION_2
+    unknown = sorted(set(header) - known)
     if unknown:
         raise damaged(f"it has a field this mtcalm does not know ({unknown[0]!r})")
     if "sessions" not in header:
         raise damaged("it has no list of sessions")
-    return track_flags(header.get("track_flags", []))
+    if not isinstance(header.get("adherence", []), list):  # derived: read, never written
+        raise damaged("its adherence is not a list")
+    return _Rest(
+        track_flags(header.get("track_flags", []), version),
+        export_homework.programmes(header.get("homework", [])),
+    )
 
 
 def _check_kind(header: dict[str, Any], name: str, *, complete: bool) -> None:
@@ -294,10 +315,11 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 
 def import_export(source: Path, journal: Journal) -> ImportResult:
     """Add the sessions of the export at ``source`` that ``journal`` does not have, and its
-    flagged tracks, in one transaction. Raises :class:`ImportRefused` (nothing changed) or
-    :class:`mtcalm.journal.file.JournalWriteFailed` (a full disk: nothing changed either).
+    flagged tracks and homework programmes, in one transaction. Raises :class:`ImportRefused`
+    (nothing changed) or :class:`mtcalm.journal.file.JournalWriteFailed` (a full disk: nothing
+    changed either).
     """
-    count = added = flags_added = 0
+    count = added = flags_added = homework_added = 0
     definitions: dict[CheckInItem, int] = {}
     with _open(source) as stream, journal.writing() as cursor:
 
@@ -309,14 +331,18 @@ def import_export(source: Path, journal: Journal) -> ImportResult:
             _insert(cursor, session, definitions)
             added += 1
 
-        for flag in _read(stream, str(source), add):
+        rest = _read(stream, str(source), add)
+        for flag in rest.flags:
             cursor.execute(
-                "INSERT INTO track_flags (track_key, title, flagged_at) VALUES (?, ?, ?)"
+                "INSERT INTO track_flags (track_key, title, flagged_at, set_by) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (track_key) DO NOTHING",
                 flag,
             )
             flags_added += cursor.rowcount
-    return ImportResult(count, added, flags_added)
+        for programme in rest.programmes:
+            cursor.execute(export_homework.INSERT, programme.row())
+            homework_added += cursor.rowcount
+    return ImportResult(count, added, flags_added, homework_added)
 
 
 def _insert(
