@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -73,6 +73,7 @@ class Journal:
         self._connection = connection
         self.path = path
         self.notices = tuple(notices)  # what opening it found and did (a damaged -wal set aside)
+        self._memory_uri: str | None = None  # set for a journal held in memory only
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -93,6 +94,50 @@ class Journal:
         """
         opened = open_connection(path, backup_dir, schema_steps, create=create)
         return cls(opened.connection, path, opened.notices)
+
+    @classmethod
+    def in_memory(cls, label: Path) -> Journal:
+        """A new, empty journal of the current format held in memory only: nothing of it is
+        ever on disk, and closing it frees it. ``label`` names it (a file it was read from).
+
+        Other connections to it (for a background thread) come from
+        :meth:`memory_connection`. This connection may be used from any one thread at a time.
+        """
+        from mtcalm.journal.file import _apply_steps
+
+        uri = f"file:mtcalm-memory-{new_uid()}?mode=memory&cache=shared"
+        connection = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        try:
+            connection.execute("PRAGMA foreign_keys = ON")
+            connection.execute("BEGIN IMMEDIATE")
+            _apply_steps(connection, SCHEMA_STEPS, 0)
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.close()
+            raise
+        journal = cls(connection, label)
+        journal._memory_uri = uri
+        return journal
+
+    def memory_connection(self) -> sqlite3.Connection:
+        """Another, read-only connection to a journal made by :meth:`in_memory` (for the
+        package's background reads); its caller closes it. Raises ValueError for a file.
+        """
+        uri = self._memory_uri
+        if uri is None:
+            raise ValueError("this journal is a file: open it again by its path")
+        connection = sqlite3.connect(uri, uri=True, isolation_level=None)
+        connection.execute("PRAGMA query_only = ON")
+        return connection
+
+    def interrupt_when(self, should_stop: Callable[[], bool] | None) -> None:
+        """Have SQLite abandon what it is doing (raising OperationalError, "interrupted") as soon
+        as ``should_stop()`` says so: a long load that is cancelled. None: never again.
+        """
+        if should_stop is None:
+            self._connection.set_progress_handler(None, 0)
+        else:
+            self._connection.set_progress_handler(lambda: 1 if should_stop() else 0, 10_000)
 
     def reopen(self) -> None:
         """Open the file again in place (after a restore), for everyone who holds this object."""

@@ -35,7 +35,7 @@ from mtcalm.journal.restore import (
     restore_journal,
 )
 from mtcalm.ui.daily_backup import DailyBackup
-from mtcalm.ui.layout import READABLE_WIDTH, bring_into_view, card, scrolling_page
+from mtcalm.ui.layout import READABLE_WIDTH, FlowLayout, bring_into_view, card, scrolling_page
 from mtcalm.ui.library_widgets import list_style
 from mtcalm.ui.library_worker import BackgroundJob, BackgroundTask
 from mtcalm.ui.text import plain_label, plain_tooltip, plural, tr
@@ -89,6 +89,7 @@ class DataPage(QWidget):
     back_requested = Signal()  # opened from the journal problem page, and going back to it
     homework_file_chosen = Signal(Path)  # a therapist's package to preview and import
     make_homework_requested = Signal()  # the therapist's homework editor
+    review_requested = Signal()  # a client's journal export, read apart from this one
 
     def __init__(
         self,
@@ -164,17 +165,23 @@ class DataPage(QWidget):
         layout.addWidget(
             plain_label(
                 tr(
-                    "Make listening homework for a client as one file to send them. Nothing "
-                    "here changes your own journal."
+                    "Make listening homework for a client as one file to send them, or read "
+                    "a client's journal export with them. Nothing here changes your own "
+                    "journal, and nothing of a client's export is kept."
                 ),
                 "muted",
             )
         )
-        row = QHBoxLayout()
+        row = FlowLayout(spacing=8)  # the buttons wrap when narrow or at a large text scale
         self.make_homework_button = QPushButton(tr("Make homework for a client…"))
         self.make_homework_button.clicked.connect(self.make_homework_requested.emit)
         row.addWidget(self.make_homework_button)
-        row.addStretch(1)
+        self.review_button = QPushButton(tr("Review a client's journal…"))
+        self.review_button.setToolTip(
+            tr("Read a client's journal export (JSON), apart from your own: nothing of it is kept")
+        )
+        self.review_button.clicked.connect(self.review_requested.emit)
+        row.addWidget(self.review_button)
         layout.addLayout(row)
         return frame
 

@@ -11,7 +11,7 @@ replaced only after the file chooser has asked.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -40,6 +40,7 @@ PERIOD_DAYS = (28, 91, 365, None)  # the last 4 weeks, 3 months (the default), a
 DEFAULT_PERIOD = 1
 
 PathChooser = Callable[[QWidget, str, str, str], str]
+JournalOpener = Callable[[], Journal]  # another connection, for the writing thread
 
 
 def choose_with_file_dialog(parent: QWidget, title: str, suggested: str, kinds: str) -> str:
@@ -51,12 +52,19 @@ def choose_with_file_dialog(parent: QWidget, title: str, suggested: str, kinds: 
 
 
 def write_export(
-    journal_path: Path, output: Path, kind: str, period: ExportPeriod, notes: bool
+    journal_path: Path,
+    output: Path,
+    kind: str,
+    period: ExportPeriod,
+    notes: bool,
+    open_journal: JournalOpener | None = None,
 ) -> None:
     """Write ``kind`` of the journal at ``journal_path`` to ``output`` (replacing it: the
-    person agreed in the file chooser). Runs on any thread: it opens its own connection.
+    person agreed in the file chooser). Runs on any thread: it opens its own connection
+    (with ``open_journal`` when given: a journal held in memory has no path to open).
     """
-    with Journal.open(journal_path, create=False) as journal:
+    opened = open_journal() if open_journal else Journal.open(journal_path, create=False)
+    with opened as journal:
         if kind == "pdf":
             from mtcalm.ui.report_pdf import write_report_pdf
 
@@ -86,9 +94,12 @@ class ExportDialog(QDialog):
         *,
         choose_path: PathChooser = choose_with_file_dialog,
         today: Callable[[], date] = date.today,
+        formats: Sequence[str] = FORMATS,
+        open_journal: JournalOpener | None = None,
     ) -> None:
         super().__init__(parent)
         self._journal_path = journal.path
+        self._open_journal = open_journal
         self._choose_path = choose_path
         self._today = today
         self._task: BackgroundTask | None = None
@@ -111,6 +122,7 @@ class ExportDialog(QDialog):
             self.kind_group.addButton(button, index)
             self.kinds[kind] = button
             column.addWidget(button)
+            button.setVisible(kind in formats)
         self.kinds["pdf"].setChecked(True)
         self.period = QComboBox()
         for text in (
@@ -172,15 +184,16 @@ class ExportDialog(QDialog):
         output = Path(chosen)
         if not output.suffix:
             output = output.with_suffix(f".{kind}")
-        period, notes, journal_path = (
+        period, notes, journal_path, open_journal = (
             self.chosen_period(),
             self.notes.isChecked(),
             self._journal_path,
+            self._open_journal,
         )
 
         def job(_progress: Callable[[object], None], _cancel: threading.Event) -> Path:
             try:
-                write_export(journal_path, output, kind, period, notes)
+                write_export(journal_path, output, kind, period, notes, open_journal)
             except ExportFailed as error:
                 raise RuntimeError(error.long) from error
             except JournalError as error:

@@ -32,7 +32,9 @@ class ChangesOverTimePage(QWidget):
 
     back_requested = Signal()
 
-    def __init__(self, journal: Journal, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, journal: Journal, parent: QWidget | None = None, *, panel: ChartsPanel | None = None
+    ) -> None:
         super().__init__(parent)
         layout = scrolling_page(self, max_width=READABLE_WIDTH + 200)
         self.back_button = back_row(self, layout)
@@ -47,7 +49,7 @@ class ChangesOverTimePage(QWidget):
                 "muted",
             )
         )
-        self.panel = ChartsPanel(journal)
+        self.panel = panel if panel is not None else ChartsPanel(journal)
         self.panel.setMinimumHeight(420)
         layout.addWidget(self.panel, 1)
 
@@ -63,13 +65,19 @@ class WhatHelpsPage(QWidget):
 
     back_requested = Signal()
 
-    def __init__(self, journal: Journal, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        journal: Journal,
+        parent: QWidget | None = None,
+        *,
+        panel: WhatHelpsPanel | None = None,
+    ) -> None:
         super().__init__(parent)
         column = QVBoxLayout(self)
         column.setContentsMargins(theme.PAGE_MARGIN, 16, theme.PAGE_MARGIN, 0)
         self.back_button = back_row(self, column)
         self.back_button.clicked.connect(self.back_requested)
-        self.panel = WhatHelpsPanel(journal.path)
+        self.panel = panel if panel is not None else WhatHelpsPanel(journal.path)
         column.addWidget(self.panel, 1)
 
     def refresh(self) -> None:

@@ -200,6 +200,7 @@ class Sections(QObject):
             page.back_requested.connect(self.window.problems.show)
             page.homework_file_chosen.connect(self.window.import_homework)
             page.make_homework_requested.connect(self.make_homework)
+            page.review_requested.connect(self.review_export)
             return page
 
         return self.window.page("data", build)
@@ -212,6 +213,12 @@ class Sections(QObject):
         editor = HomeworkEditor(catalogue.all_playlists(), catalogue.scripts, self.window)
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         editor.open()
+
+    def review_export(self) -> None:
+        """A client's journal export, read-only in a window of its own, held in memory only."""
+        from mtcalm.ui.review_open import choose_and_review
+
+        choose_and_review(self.window)
 
     def show_data(self) -> None:
         page = self.data_page

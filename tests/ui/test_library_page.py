@@ -744,8 +744,8 @@ def test_flags_from_elsewhere_including_bundled_tracks_are_listed_and_removable(
     journal.flag_track("bundled:music/settle/02-slow-tide.ogg", "Slow tide")
     with journal.writing() as cursor:  # as a therapist's homework flags a track
         cursor.execute(
-            "INSERT INTO track_flags (track_key, title, flagged_at, set_by)"
-            " VALUES ('bundled:music/settle/01-x.ogg', 'Harbour', '2026-12-01T10:00:00', 'therapist')"
+            "INSERT INTO track_flags (track_key, title, flagged_at, set_by) VALUES (?, ?, ?, ?)",
+            ("bundled:music/settle/01-x.ogg", "Harbour", "2026-12-01T10:00:00", "therapist"),
         )
     page.hide()
     page.show()  # showing the page again reads the flags afresh

@@ -380,3 +380,36 @@ def test_for_therapists_opens_the_homework_editor_with_mtcalms_own_content(
     before = journal.reading("SELECT count(*) FROM homework")
     editor.reject()
     assert journal.reading("SELECT count(*) FROM homework") == before == [(0,)]
+
+
+def test_reviewing_a_clients_export_opens_it_apart_from_this_journal(
+    qtbot, data_dir, playlist, tmp_path, monkeypatch
+):
+    """Your data > For therapists > Review a client's journal…: the client's sessions in a
+    window of their own; this journal and its folder are untouched."""
+    from mtcalm.journal.export_json import write_json
+    from mtcalm.ui import review_open
+    from mtcalm.ui.review_window import ReviewWindow
+
+    client = tmp_path / "client.sqlite3"
+    with Journal.open(client) as journal:
+        journal.start_session("playlist:a", "The client's evening music", BEFORE)
+        export = tmp_path / "client-export.json"
+        with export.open("wb") as stream:
+            write_json(journal, stream)
+    window = open_window(qtbot, data_dir, [playlist])
+    window.workspace.journal.start_session("playlist:a", "Mine", BEFORE)
+    before = {
+        p: p.read_bytes() for p in data_dir.rglob("*") if p.is_file() and "-wal" not in p.name
+    }
+    monkeypatch.setattr(review_open, "choose_export_file", lambda _parent: str(export))
+    window.show_section("data")
+    click(qtbot, window.sections.data_page.review_button)
+    qtbot.waitUntil(lambda: bool(window.findChildren(ReviewWindow)), timeout=WAIT_MS)
+    (review,) = window.findChildren(ReviewWindow)
+    assert "client-export.json" in review.windowTitle()
+    assert review.journal is not None and review.journal.summary().sessions == 1
+    assert window.workspace.journal.summary().sessions == 1  # still only "Mine"
+    review.close()
+    after = {p: p.read_bytes() for p in data_dir.rglob("*") if p.is_file() and "-wal" not in p.name}
+    assert after.keys() == before.keys()
