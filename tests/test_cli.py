@@ -197,3 +197,16 @@ def test_a_file_named_on_the_command_line_opens_in_the_window(
     with pytest.raises(SystemExit) as command:
         main(["--data-dir", data, "check"])  # the command, not the file of that name
     assert command.value.code == 2  # check without FILE
+
+
+def test_every_command_is_known_as_one_and_never_taken_for_a_file() -> None:
+    import argparse
+
+    from mtcalm.cli import COMMANDS, build_parser
+
+    (commands,) = [
+        action
+        for action in build_parser()._actions
+        if isinstance(action, argparse._SubParsersAction)
+    ]
+    assert set(commands.choices) == COMMANDS

@@ -159,3 +159,16 @@ def test_a_replaced_or_damaged_programme_is_not_followed(journal: Journal) -> No
     with journal.writing() as cursor:
         cursor.execute("UPDATE homework SET manifest = 'format = 99' WHERE revision = 2")
     assert current_programme(journal.reading, date(2026, 12, 8)) is None
+
+
+def test_a_newer_revision_is_followed_even_when_the_older_came_in_later(journal: Journal) -> None:
+    """An imported journal export can bring revisions in any order, none marked replaced."""
+    with journal.writing() as cursor:
+        for revision, weeks, imported in ((2, 3, "2026-12-01"), (1, 2, "2026-12-05")):
+            cursor.execute(
+                "INSERT INTO homework (id, revision, title, manifest, imported_at)"
+                " VALUES ('abcd-1234', ?, 'Settle', ?, ?)",
+                (revision, MINIMAL.replace("weeks = 2", f"weeks = {weeks}"), imported),
+            )
+    current = current_programme(journal.reading, date(2026, 12, 8))
+    assert current is not None and current.schedule.weeks == 3

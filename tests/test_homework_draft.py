@@ -252,3 +252,38 @@ def test_a_package_that_is_not_sound_does_not_open(tmp_path: Path) -> None:
     with pytest.raises(DraftProblem) as raised:
         draft_from_package(broken, tmp_path)
     assert raised.value.part == "package"
+
+
+def test_tracks_in_subfolders_stay_two_files_when_a_package_is_opened(tmp_path: Path) -> None:
+    """A review found "audio/a/b.wav" and "audio/a-b.wav" unpacked to one file: the next
+    revision would have sent the first recording twice."""
+    from mtcalm.homework.package import write_package
+
+    one = write_tone(tmp_path / "in" / "one.wav", 0.3, frequency=330.0)
+    two = write_tone(tmp_path / "in" / "two.wav", 0.3, frequency=550.0)
+    manifest = manifest_text(draft()).replace(
+        '[[content]]\nref = "playlist:settle"',
+        '[[content]]\nref = "playlist:settle"\n\n[[content]]\nplaylist = "playlists/mine.toml"',
+    )
+    playlist = (
+        'format = 1\n[playlist]\ntitle = "Mine"\n'
+        '[[track]]\nfile = "../audio/a/b.wav"\ntitle = "One"\n'
+        '[[track]]\nfile = "../audio/a-b.wav"\ntitle = "Two"\n'
+    )
+    package = tmp_path / "sub.mtcalm-homework"
+    write_package(
+        package,
+        manifest.encode(),
+        {
+            "playlists/mine.toml": playlist.encode(),
+            "audio/a/b.wav": one.read_bytes(),
+            "audio/a-b.wav": two.read_bytes(),
+        },
+    )
+    unpacked = tmp_path / "unpacked"
+    unpacked.mkdir()
+    opened = draft_from_package(package, unpacked)
+    assert [item.path.read_bytes() for item in opened.own_audio] == [
+        one.read_bytes(),
+        two.read_bytes(),
+    ]

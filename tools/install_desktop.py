@@ -18,6 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from mtcalm.autostart import exec_argument
+
 APP_ID = "io.github.mtcalm.mtcalm"
 PACKAGING = Path(__file__).resolve().parent.parent / "packaging"
 
@@ -38,10 +40,7 @@ def installed_paths(home: Path) -> list[Path]:
 def desktop_entry(command: str) -> str:
     """packaging/'s .desktop file, launching ``command`` (quoted as the Desktop Entry
     specification asks: inside double quotes, backslash before ", `, $ and \\)."""
-    quoted = command.replace("%", "%%")  # a field code otherwise
-    if any(character in command for character in " \t\n\"'\\><~|&;$*?#()`"):
-        escaped = "".join("\\" + c if c in '"`$\\' else c for c in quoted)
-        quoted = f'"{escaped}"'.replace("\\", "\\\\")  # then string-escaped, as the key's value
+    quoted = exec_argument(command)  # ValueError for a control character
     lines = (PACKAGING / f"{APP_ID}.desktop").read_text(encoding="utf-8").splitlines()
     return "".join(
         (f"Exec={quoted} %f" if line.startswith("Exec=") else line) + "\n" for line in lines

@@ -154,8 +154,10 @@ def current_programme(read: Reading, today: date) -> Homework | None:
     """
     from mtcalm.homework.manifest import HomeworkError, read_manifest
 
-    rows = read(
-        "SELECT manifest FROM homework WHERE replaced_at IS NULL AND left_at IS NULL"
+    rows = read(  # a newer revision wins even when both came in unreplaced (a journal export)
+        "SELECT manifest FROM homework AS h WHERE replaced_at IS NULL AND left_at IS NULL"
+        " AND NOT EXISTS (SELECT 1 FROM homework AS newer"
+        "  WHERE newer.id = h.id AND newer.revision > h.revision)"
         " ORDER BY imported_at DESC, rowid DESC LIMIT 1",
         (),
     )

@@ -222,7 +222,10 @@ def _unpacked(
     name = package_path(posixpath.normpath(posixpath.join(posixpath.dirname(playlist), entry)))
     if name is None or not name.startswith(f"{AUDIO_FOLDER}/"):
         raise ValueError(f"{playlist} names {entry}, which is not in the package's audio/")
-    target = folder / name.removeprefix(f"{AUDIO_FOLDER}/").replace("/", "-")
+    # Its place under audio/ kept: "audio/a/b.ogg" and "audio/a-b.ogg" are two files (the
+    # name was checked safe above); the same entry named twice is unpacked once.
+    target = folder.joinpath(*name.removeprefix(f"{AUDIO_FOLDER}/").split("/"))
     if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
         archive.extract(name, target)
     return OwnAudio(target, str(track.get("title", "")))

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from mtcalm.homework.manifest import AvoidTrack
 from mtcalm.ui.layout import bring_into_view
-from mtcalm.ui.text import plain_label, tr
+from mtcalm.ui.text import plain_label, plain_tooltip, tr
 
 
 class Section(QWidget):
@@ -213,7 +213,7 @@ class FileRow(QWidget):
         form = new_form()
         form.setContentsMargins(0, 0, 0, 0)
         name = plain_label(path.name)
-        name.setToolTip(str(path))
+        name.setToolTip(plain_tooltip(str(path)))
         name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(plain_label(tr("File")), name)
         self.title = field_row(form, tr("Title"), line_edit(200))

@@ -190,6 +190,7 @@ class HomeworkImporter(QObject):
         self._window = window
         self._ask = ask or ask_with_preview(window)
         self._task: BackgroundTask | None = None
+        self._asking = False  # a preview is open
 
     @property
     def busy(self) -> bool:
@@ -198,8 +199,8 @@ class HomeworkImporter(QObject):
     def import_file(self, path: Path) -> None:
         """Check ``path``, show what it holds, and import it if the person says so."""
         window = self._window
-        if self.busy:
-            return
+        if self.busy or self._asking:
+            return  # one package at a time: the preview open (or the import running) first
         try:
             homework, _ = read_package(path)
             titles = content_titles(path, homework)
@@ -211,8 +212,12 @@ class HomeworkImporter(QObject):
             window.tell(tr("The file cannot be read"), error.strerror or str(error))
             self.failed.emit(str(error))
             return
-        if not self._ask(homework, titles):
-            return
+        self._asking = True
+        try:
+            if not self._ask(homework, titles):
+                return
+        finally:
+            self._asking = False
         workspace = window.workspace
         journal_path, data_dir = workspace.journal_path, workspace.data_dir
 

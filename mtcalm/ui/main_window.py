@@ -388,6 +388,11 @@ class MainWindow(QMainWindow):
             self.sections.data_page.shutdown(quickly=quickly)
         if self._homework_importer is not None:
             self._homework_importer.stop()
+        if "data" in self._built:  # a client's export under review: its summary finished first
+            from mtcalm.ui.review_window import ReviewWindow
+
+            for review in self.findChildren(ReviewWindow):
+                review.shut_down()
         for name in ("journal_helps", "journal_changes"):  # readings on background threads
             view = self._built.get(name)
             if view is not None:

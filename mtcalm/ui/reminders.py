@@ -9,6 +9,7 @@ for listening, never the programme's title or the therapist's name.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -43,6 +44,7 @@ from mtcalm.homework.reminders import (
     snooze_from_text,
     snooze_until_tomorrow,
 )
+from mtcalm.journal.file import JournalError
 from mtcalm.ui.text import plain_label, tr
 from mtcalm.workspace import Workspace
 
@@ -154,9 +156,14 @@ class HomeworkReminders(QObject):
         self._done_today = False
         if journal is None:
             return
-        self.week = this_week(journal.reading, today)
-        if self.week is not None:
-            self._done_today = listened_on(journal.reading, self.week.homework, today)
+        try:
+            week = this_week(journal.reading, today)
+            self._done_today = week is not None and listened_on(
+                journal.reading, week.homework, today
+            )
+        except (JournalError, sqlite3.Error):
+            return  # no reminder; Home and the journal's pages say what is wrong with it
+        self.week = week
 
     def next_due(self, now: datetime) -> datetime | None:
         """The next reminder after ``now`` by the settings and what was last read."""

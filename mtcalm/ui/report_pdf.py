@@ -229,7 +229,8 @@ def _homework(pages: Pages, journal: Journal, since: date | None, until: date | 
     pages.text(
         tr(
             "From what the player measured (minutes heard, pauses left out), not from what "
-            "anyone said. Only the weeks that overlap this summary's period are shown."
+            "anyone said. Only the weeks that overlap this summary's period are shown, each "
+            "counted whole (Monday to Sunday)."
         ),
         colour=GREY,
         after=0.5,

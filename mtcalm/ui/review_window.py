@@ -118,6 +118,7 @@ class ReviewWindow(QMainWindow):
         self.sessions.changes_requested.connect(lambda: self.show_section("changes"))
         self.sessions.helps_requested.connect(lambda: self.show_section("helps"))
         self.sessions.export_requested.connect(self.save_summary)
+        self.sessions.homework_requested.connect(lambda: self.show_section("homework"))
         for button in self.sessions.view_buttons:  # the same three are in the bar above
             button.hide()
         self.pages["sessions"] = self.sessions

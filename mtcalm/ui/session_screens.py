@@ -235,7 +235,7 @@ class SessionScreens(QObject):
         journal = self.window.workspace.journal
         try:
             return chosen_items(journal) if journal is not None else ()
-        except sqlite3.Error:
+        except (sqlite3.Error, JournalError):
             return ()  # the questions the journal cannot tell: the core ones are asked
 
     def choose_questions(self, page: CheckInPage) -> None:
@@ -248,7 +248,7 @@ class SessionScreens(QObject):
             return
         try:
             from_therapist = items_from_therapist(journal)
-        except sqlite3.Error:
+        except (sqlite3.Error, JournalError):
             from_therapist = frozenset()
         dialog = CheckInItemsDialog(self.chosen_items(), self.window, from_therapist=from_therapist)
         if not dialog.exec():

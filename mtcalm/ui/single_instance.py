@@ -72,6 +72,7 @@ class InstanceServer(QObject):
         elif received.startswith(SHOW_MESSAGE.strip()):
             self.show_requested.emit()
         else:
+            connection.abort()  # not a launch of mtcalm: nothing to answer
             return
         connection.write(SHOWN_REPLY)
         connection.flush()

@@ -300,3 +300,23 @@ def test_the_preview_names_a_packages_own_playlist_by_its_title(
     assert answers.titles == [{"playlists/rain.toml": "Rain", "playlist:settle": "Settle"}]
     sections = dict(preview_sections(answers.shown[0], answers.titles[0]))
     assert sections["To listen to"] == ["Settle", "Rain (comes with this homework)"]
+
+
+def test_a_package_opened_while_a_preview_is_up_waits_its_turn(qtbot, window, tmp_path) -> None:
+    """A review found a second open (a file manager, a second launch) stacked a second preview
+    on the first, and accepting both ran two imports at once."""
+    nested: list[int] = []
+    answers = Answers(False)
+
+    def ask(homework: Homework, titles: Mapping[str, str]) -> bool:
+        answers(homework, titles)
+        nested.append(len(answers.shown))
+        window.open_file(EXAMPLE_PACKAGE)  # arrives while this preview is open
+        return False
+
+    window.tell = lambda *_args, **_kw: None
+    window._homework_importer = HomeworkImporter(window, ask=ask)
+    window.open_file(EXAMPLE_PACKAGE)
+    assert nested == [1], "the second open did not stack a preview on the first"
+    window.open_file(EXAMPLE_PACKAGE)  # once the first is answered, the next one is offered
+    assert len(answers.shown) == 2

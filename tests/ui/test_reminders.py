@@ -340,3 +340,23 @@ def test_a_reminder_is_never_before_the_programme_starts(window, tmp_path) -> No
     assert tray.reminders.week is not None and tray.reminders.week.week is not None
     assert tray.reminders.due == at(9, 8, 30)
     assert tray.reminders.due.date() == date(2026, 12, 9)
+
+
+def test_a_journal_that_cannot_be_read_means_no_reminder_not_a_crash(
+    window, tmp_path, monkeypatch
+) -> None:
+    """A damaged page found after start-up (the journal is checked only in part when opened)
+    ended a start at login with a traceback; now there is simply no reminder."""
+    from mtcalm.journal.file import JournalUnreadable
+
+    add_homework(window, tmp_path)
+    journal = window.workspace.journal
+
+    def damaged(*_args: object) -> list[tuple[object, ...]]:
+        raise JournalUnreadable("The journal is damaged", "A page cannot be read.", journal.path)
+
+    monkeypatch.setattr(journal, "reading", damaged)
+    tray = Reminders(window, at(10, 7))
+    assert tray.reminders.week is None and tray.reminders.due is None
+    tray.at(at(10, 8, 30))
+    assert tray.shown == []

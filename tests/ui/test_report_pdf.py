@@ -354,7 +354,9 @@ def test_the_summary_shows_homework_weeks_of_its_period_after_the_flags(
     words = " ".join(text.split())
     assert words.index("Flags") < words.index("Listening homework")
     assert words.index("Listening homework") < words.index("Before and after over time")
-    assert "Only the weeks that overlap this summary's period are shown." in words
+    assert (
+        "Only the weeks that overlap this summary's period are shown, each counted whole" in words
+    )
     assert "<b>Evenings</b> (revision 1)" in words  # as typed, never as markup
     assert "From Dr A" in words
     assert "Finished on 19 Apr 2026." in words

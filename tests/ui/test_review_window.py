@@ -288,3 +288,15 @@ def test_cancel_while_reading_opens_nothing_and_says_nothing(
 def test_choosing_nothing_opens_nothing(parent: QWidget) -> None:
     assert choose_and_review(parent, choose=lambda _parent: "") is None
     assert not reviews()
+
+
+def test_the_sessions_pages_own_homework_button_opens_the_homework_section(
+    qtbot: QtBot, tmp_path: Path, parent: QWidget
+) -> None:
+    """A review found it shown and doing nothing."""
+    window = open_review(make_export(tmp_path / "mail", ["Settle one"]), parent)
+    button = window.sessions.homework_button
+    assert button.isVisibleTo(window), "the export holds the example programme"
+    click(qtbot, button)
+    assert window.current_section == "homework"
+    assert window.buttons["homework"].isChecked()

@@ -413,3 +413,27 @@ def test_reviewing_a_clients_export_opens_it_apart_from_this_journal(
     review.close()
     after = {p: p.read_bytes() for p in data_dir.rglob("*") if p.is_file() and "-wal" not in p.name}
     assert after.keys() == before.keys()
+
+
+def test_closing_the_main_window_closes_the_reviews_too(
+    qtbot, data_dir, playlist, tmp_path, monkeypatch
+):
+    """Qt quits when the main window closes, before a review window's own closing runs: a
+    review found its summary's writing thread (client data) could be cut short."""
+    from mtcalm.journal.export_json import write_json
+    from mtcalm.ui import review_open
+    from mtcalm.ui.review_window import ReviewWindow
+
+    with Journal.open(tmp_path / "client.sqlite3") as journal:
+        journal.start_session("playlist:a", "Client", BEFORE)
+        export = tmp_path / "client-export.json"
+        with export.open("wb") as stream:
+            write_json(journal, stream)
+    window = open_window(qtbot, data_dir, [playlist])
+    monkeypatch.setattr(review_open, "choose_export_file", lambda _parent: str(export))
+    window.show_section("data")
+    click(qtbot, window.sections.data_page.review_button)
+    qtbot.waitUntil(lambda: bool(window.findChildren(ReviewWindow)), timeout=WAIT_MS)
+    (review,) = window.findChildren(ReviewWindow)
+    window.close()
+    assert review.journal is None, "its journal in memory was closed and freed"
