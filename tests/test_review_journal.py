@@ -204,3 +204,15 @@ def test_a_reading_asked_to_stop_half_way_stops(tmp_path: Path) -> None:
 
     with pytest.raises(ReviewCancelled):
         open_export_for_review(export, should_stop)
+
+
+def test_an_export_larger_than_memory_should_hold_is_refused_with_a_way_to_read_it(
+    export: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review found one export of up to 1 GB (the import's limit) could take the app down."""
+    from mtcalm.journal import review
+
+    monkeypatch.setattr(review, "MAX_REVIEW_BYTES", 1024)
+    refused = refused_by(export)
+    assert refused.short == "This export is too large to review in memory"
+    assert f"import {export.name}" in refused.long

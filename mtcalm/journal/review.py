@@ -19,6 +19,9 @@ from mtcalm.journal.import_json import ImportRefused, import_export
 from mtcalm.journal.store import Journal
 
 
+MAX_REVIEW_BYTES = 512 * 1024**2  # in memory a journal takes about 1.3 times its export
+
+
 class ReviewCancelled(Exception):
     """The person stopped the reading; nothing was kept."""
 
@@ -31,6 +34,7 @@ def open_export_for_review(path: Path, should_stop: Callable[[], bool] | None = 
     mtcalm reads (damaged, too new, too large, not a file) raises :class:`ImportRefused` with
     its short and long text. Nothing is written anywhere, whatever happens.
     """
+    _refuse_too_large(path)
     journal = Journal.in_memory(path)
     try:
         journal.interrupt_when(should_stop)
@@ -52,6 +56,22 @@ def open_export_for_review(path: Path, should_stop: Callable[[], bool] | None = 
         journal.close()
         raise
     return journal
+
+
+def _refuse_too_large(path: Path) -> None:
+    """An export larger than review holds in memory is refused before anything is read (one
+    of 100,000 sessions is about 300 MB); the import into a data folder of its own reads it."""
+    try:
+        size = path.lstat().st_size
+    except OSError:
+        return  # the import says what is wrong with the file
+    if size > MAX_REVIEW_BYTES:
+        raise ImportRefused(
+            "This export is too large to review in memory",
+            f"{path.name} is {size / 1024**2:.0f} MB; review mode reads exports of up to "
+            f"{MAX_REVIEW_BYTES // 1024**2} MB. It can be read into a data folder of its own: "
+            f"mtcalm --data-dir FOLDER import {path.name}, then mtcalm --data-dir FOLDER.",
+        )
 
 
 def _reason(error: Exception) -> str:
