@@ -18,7 +18,6 @@ from mtcalm.journal.file import JournalError
 from mtcalm.journal.import_json import ImportRefused, import_export
 from mtcalm.journal.store import Journal
 
-
 MAX_REVIEW_BYTES = 512 * 1024**2  # in memory a journal takes about 1.3 times its export
 
 
