@@ -57,7 +57,16 @@ DRIVEN_APP = textwrap.dedent(
         front(self)
 
     MainWindow.bring_to_front = brought
-    MainWindow.open_file = lambda self, path: say("open " + str(path))
+    def open_file(self, path):
+        say("open " + str(path))
+        # As the preview does: wait for the person (here 6 s) in an event loop of its own.
+        from PySide6.QtCore import QEventLoop
+        waiting = QEventLoop()
+        QTimer.singleShot(6000, waiting.quit)
+        waiting.exec()
+        say("answered " + str(path))
+
+    MainWindow.open_file = open_file
 
     def driven(folder):
         window = make_window(folder)
@@ -288,11 +297,16 @@ def test_a_package_opened_from_a_file_manager_is_offered_in_the_window(
     apps.append(first)
     first.wait_for(f"open {package}")
 
+    first.wait_for(f"answered {package}", timeout=20)
     second = launch_cli(data_dir, package.name, output=tmp_path / "second.raw", cwd=folder)
+    # A walkthrough found the second launch waited on the preview, said the window did not
+    # answer, and the first app then quit on its deleted connection.
     assert second.returncode == 0, second.stderr
     first.lines.remove(f"open {package}")
     first.wait_for(f"open {package}", timeout=10)
     assert "brought to front" in first.lines
+    first.wait_for(f"answered {package}", timeout=20)
+    assert first.process.poll() is None, "the first app is still running"
 
     at_login = launch_cli(data_dir, "--minimised", output=tmp_path / "third.raw")
     assert at_login.returncode == 0, at_login.stderr

@@ -12,7 +12,7 @@ import os
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 SHOW_MESSAGE = b"show\n"
@@ -62,20 +62,26 @@ class InstanceServer(QObject):
         if not received.endswith(b"\n"):
             self._pending[key] = received  # the rest is on its way
             return
-        if received == QUIET_MESSAGE:
-            pass  # already running: that is all a launch at login needed to know
-        elif received.startswith(OPEN_MESSAGE):
+        opened: str | None = None
+        if received.startswith(OPEN_MESSAGE):
             path = received[len(OPEN_MESSAGE) : -1].decode("utf-8", "surrogateescape")
-            self.show_requested.emit()
             if path.startswith("/") and "\n" not in path and "\0" not in path:
-                self.open_requested.emit(path)
-        elif received.startswith(SHOW_MESSAGE.strip()):
-            self.show_requested.emit()
-        else:
+                opened = path
+        elif received not in (QUIET_MESSAGE, SHOW_MESSAGE):
             connection.abort()  # not a launch of mtcalm: nothing to answer
             return
+        # The answer first: what the window then does (a preview waiting for the person) must
+        # not keep the later launch waiting, and may outlive this connection.
         connection.write(SHOWN_REPLY)
         connection.flush()
+        if received == QUIET_MESSAGE:
+            return  # already running: that is all a launch at login needed to know
+        QTimer.singleShot(0, lambda: self._forward(opened))
+
+    def _forward(self, opened: str | None) -> None:
+        self.show_requested.emit()
+        if opened is not None:
+            self.open_requested.emit(opened)
 
     def _forget(self, connection: QLocalSocket) -> None:
         self._pending.pop(id(connection), None)
