@@ -125,11 +125,18 @@ def kind_week_words(programme: Programme, week: WeekAdherence, today: date) -> s
         return tr("No listening yet this week.") if current else tr("No listening this week.")
     times = tr("once") if week.started == 1 else tr("%n times").replace("%n", str(week.started))
     words = (
-        tr("So far this week you listened %1, %2.")
+        tr("So far this week you listened %1, %2 in all: %3 of %4 sessions of %5 or more.")
         if current
-        else tr("You listened %1 this week, %2.")
+        else tr("You listened %1 this week, %2 in all: %3 of %4 sessions of %5 or more.")
     )
-    return words.replace("%1", times).replace("%2", minutes_words(week.minutes))
+    minimum = programme.homework.schedule.minimum_minutes if programme.homework else 0
+    return (
+        words.replace("%1", times)
+        .replace("%2", minutes_words(week.minutes))
+        .replace("%3", str(week.reached))
+        .replace("%4", str(week.due))
+        .replace("%5", minutes_words(minimum))
+    )
 
 
 def plain_headings(programme: Programme) -> list[str]:
@@ -137,18 +144,18 @@ def plain_headings(programme: Programme) -> list[str]:
     minimum = programme.homework.schedule.minimum_minutes if programme.homework else 0
     return [
         tr("Week"),
-        tr("Sessions"),
+        tr("Started"),
         tr("Completed"),
         tr("Ended early"),
-        tr("At least %1 min").replace("%1", str(minimum)),
+        tr("At least %1 min, of those asked").replace("%1", str(minimum)),
         tr("Minutes"),
     ]
 
 
 def plain_rows(programme: Programme, today: date) -> list[list[str]]:
-    """One row per week for the therapist: the week and its dates, "2 of 3" sessions started
-    of those asked ("so far" this week), completed, ended early, how many reached the minimum,
-    minutes heard. Upcoming weeks say so and leave the rest empty.
+    """One row per week for the therapist: the week and its dates, sessions started,
+    completed, ended early, "1 of 3": those that reached the minimum of those asked ("so far"
+    this week; what Home counts too), minutes heard. Upcoming weeks say so, the rest empty.
     """
     rows = []
     for week in programme.weeks:
@@ -156,16 +163,16 @@ def plain_rows(programme: Programme, today: date) -> list[list[str]]:
         if programme.upcoming(week, today):
             rows.append([first, tr("upcoming"), "", "", "", ""])
             continue
-        sessions = tr("%1 of %2").replace("%1", str(week.started)).replace("%2", str(week.due))
+        reached = tr("%1 of %2").replace("%1", str(week.reached)).replace("%2", str(week.due))
         if programme.current(week, today):
-            sessions = tr("%1 so far").replace("%1", sessions)
+            reached = tr("%1 so far").replace("%1", reached)
         rows.append(
             [
                 first,
-                sessions,
+                str(week.started),
                 str(week.completed),
                 str(week.ended_early),
-                str(week.reached),
+                reached,
                 str(round(week.minutes)),
             ]
         )
@@ -293,12 +300,14 @@ class AdherenceView(QWidget):
         table.setWordWrap(False)
         table.verticalHeader().hide()
         header = table.horizontalHeader()
+        # Words and numbers alike start at their heading's left edge: a number set right sat
+        # under the next column's heading (a walkthrough read "Completed" as "Ended early").
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setHighlightSections(False)
         table.setAccessibleDescription(
             tr(
-                "One row per week: sessions started of those asked, completed, ended early, "
-                "how many reached the minimum, and minutes listened."
+                "One row per week: sessions started, completed, ended early, how many of "
+                "those asked reached the minimum, and minutes listened."
             )
         )
         model = QStandardItemModel(0, 0, table)
@@ -308,20 +317,22 @@ class AdherenceView(QWidget):
         short[4] = tr("≥ %1 min").replace("%1", str(minimum))  # narrow windows: room for words
         model.setHorizontalHeaderLabels(short)
         for column, whole in (
-            (4, tr("Sessions with at least %1 minutes heard").replace("%1", str(minimum))),
+            (
+                4,
+                tr("Sessions with at least %1 minutes heard, of those asked for the week").replace(
+                    "%1", str(minimum)
+                ),
+            ),
             (5, tr("Minutes listened, pauses left out")),
         ):
             model.horizontalHeaderItem(column).setToolTip(whole)
         rows = plain_rows(programme, today)
-        numbers = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         for values in rows:
             cells = []
             for column, text in enumerate(values):
                 cell = QStandardItem(text)  # items show text as it is, never as HTML
                 cell.setEditable(False)
                 cell.setToolTip(f"{headings[column]}: {text}" if text else headings[column])
-                if column >= 2:
-                    cell.setTextAlignment(numbers)
                 cells.append(cell)
             model.appendRow(cells)
         table.setModel(model)

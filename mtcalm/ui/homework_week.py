@@ -28,14 +28,27 @@ def week_words(week: ThisWeek) -> str:
         )
         return tr("It starts the week of %1.").replace("%1", starts)
     done = week.week
+    if done.started == 0:  # nothing yet: no "0 of 3" to read as a score on the first day
+        return (
+            tr("Week %1 of %2: %3 sessions of %4 or more this week.")
+            .replace("%1", str(done.number))
+            .replace("%2", str(schedule.weeks))
+            .replace("%3", str(done.due))
+            .replace("%4", minutes(schedule.minimum_minutes))
+        )
     return (
-        tr("Week %1 of %2: %3 of %4 sessions so far this week, %5 listened.")
+        tr("Week %1 of %2: %3 of %4 sessions of %5 or more so far this week; %6 listened in all.")
         .replace("%1", str(done.number))
         .replace("%2", str(schedule.weeks))
         .replace("%3", str(done.reached))
         .replace("%4", str(done.due))
-        .replace("%5", plural(round(done.minutes), tr("%n minute"), tr("%n minutes")))
+        .replace("%5", minutes(schedule.minimum_minutes))
+        .replace("%6", minutes(round(done.minutes)))
     )
+
+
+def minutes(count: float) -> str:
+    return plural(round(count), tr("%n minute"), tr("%n minutes"))
 
 
 class HomeworkWeek(QWidget):

@@ -73,7 +73,10 @@ def test_the_person_reads_kind_sentences_and_upcoming_weeks(qtbot: QtBot, journa
     view = view_of(qtbot, journal, plain=False)
     texts = view.texts()
     assert "You are in week 2 of 4." in texts
-    assert "Week 1, 7–13 Dec: You listened 2 times this week, 42 minutes." in texts
+    assert (
+        "Week 1, 7–13 Dec: You listened 2 times this week, 42 minutes in all: "
+        "2 of 3 sessions of 10 minutes or more."
+    ) in texts
     assert "Week 2, 14–20 Dec: No listening yet this week." in texts
     assert "Week 3, 21–27 Dec: Still to come." in texts
     assert "Week 4, 28 Dec – 3 Jan: Still to come." in texts
@@ -93,7 +96,10 @@ def test_a_past_week_with_nothing_is_said_gently(qtbot: QtBot, journal: Journal)
     view.show_programmes(programmes(journal.reading, TODAY), TODAY, plain=False)
     texts = view.texts()
     assert "Week 1, 7–13 Dec: No listening this week." in texts
-    assert "Week 2, 14–20 Dec: So far this week you listened once, 20 minutes." in texts
+    assert (
+        "Week 2, 14–20 Dec: So far this week you listened once, 20 minutes in all: "
+        "1 of 3 sessions of 10 minutes or more."
+    ) in texts
     for text in texts:
         assert not any(word in text.casefold() for word in SHAMING), text
 
@@ -105,14 +111,14 @@ def test_the_therapist_reads_a_plain_table(qtbot: QtBot, journal: Journal) -> No
     (table,) = view.tables
     model = table.model()
     headings = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert headings == ["Week", "Sessions", "Completed", "Ended early", "≥ 10 min", "Minutes"]
+    assert headings == ["Week", "Started", "Completed", "Ended early", "≥ 10 min", "Minutes"]
     rows = [
         [model.index(row, column).data() for column in range(model.columnCount())]
         for row in range(model.rowCount())
     ]
     assert rows == [
-        ["1 · 7–13 Dec", "2 of 3", "1", "1", "2", "42"],
-        ["2 · 14–20 Dec", "0 of 3 so far", "0", "0", "0", "0"],
+        ["1 · 7–13 Dec", "2", "1", "1", "2 of 3", "42"],  # "of 3": as Home counts
+        ["2 · 14–20 Dec", "0", "0", "0", "0 of 3 so far", "0"],
         ["3 · 21–27 Dec", "upcoming", "", "", "", ""],  # never "0 of 3" before it begins
         ["4 · 28 Dec – 3 Jan", "upcoming", "", "", "", ""],
     ]
@@ -219,7 +225,10 @@ def test_the_homework_page_reads_again_and_goes_back(qtbot: QtBot, journal: Jour
     a_week_of_listening(journal)
     page.refresh(TODAY)
     texts = page.view.texts()
-    assert "Week 1, 7–13 Dec: You listened 2 times this week, 42 minutes." in texts
+    assert (
+        "Week 1, 7–13 Dec: You listened 2 times this week, 42 minutes in all: "
+        "2 of 3 sessions of 10 minutes or more."
+    ) in texts
     assert not any(text.startswith("No homework has been added") for text in texts)
     titles = [label.text() for label in page.findChildren(QLabel) if label.isVisible()]
     assert "Listening homework" in titles

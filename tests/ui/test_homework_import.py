@@ -194,9 +194,7 @@ def test_home_shows_this_weeks_homework_and_begins_it(qtbot, data_dir, tmp_path)
     assert card is not None and card.isVisibleTo(window.home)
     texts = [label.text() for label in card.findChildren(QLabel)]
     assert "Settle, from Dr A" in texts
-    assert card.status.text() == (
-        "Week 1 of 2: 0 of 3 sessions so far this week, 0 minutes listened."
-    )
+    assert card.status.text() == ("Week 1 of 2: 3 sessions of 10 minutes or more this week.")
     assert [button.text() for button in card.begin_buttons] == ["Begin “Settle”"]
     # Tab reads the page in order (a walkthrough at 1.5x found the card's Begin left out)
     assert window.home.checkin_button.nextInFocusChain() is card.begin_buttons[0]
@@ -320,3 +318,33 @@ def test_a_package_opened_while_a_preview_is_up_waits_its_turn(qtbot, window, tm
     assert nested == [1], "the second open did not stack a preview on the first"
     window.open_file(EXAMPLE_PACKAGE)  # once the first is answered, the next one is offered
     assert len(answers.shown) == 2
+
+
+def test_home_and_the_journal_count_a_week_the_same_way(qtbot) -> None:
+    """A walkthrough found Home saying "1 of 3" while Journal › Homework said "2 times" and
+    review "2 of 3": each counts sessions that reached the minimum against those asked."""
+    from mtcalm.homework.adherence import ThisWeek, WeekAdherence
+    from mtcalm.homework.programmes import Programme, State
+    from mtcalm.ui.adherence_view import kind_week_words, plain_rows
+    from mtcalm.ui.homework_week import week_words
+
+    homework = read_manifest(MINIMAL.encode())
+    week = WeekAdherence(1, date(2026, 12, 7), 3, 2, 1, 1, 1, 27.0)
+    home = week_words(ThisWeek(homework, week))
+    assert home == (
+        "Week 1 of 2: 1 of 3 sessions of 10 minutes or more so far this week; "
+        "27 minutes listened in all."
+    )
+    programme = Programme(
+        id=homework.id,
+        revision=1,
+        title=homework.title,
+        therapist="Dr A",
+        imported_on=date(2026, 12, 1),
+        state=State.IN_PROGRESS,
+        homework=homework,
+        weeks=(week,),
+    )
+    kind = kind_week_words(programme, week, date(2026, 12, 9))
+    assert "1 of 3 sessions of 10 minutes or more" in kind and "twice" not in home
+    assert plain_rows(programme, date(2026, 12, 9))[0][4] == "1 of 3 so far"

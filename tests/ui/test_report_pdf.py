@@ -360,14 +360,14 @@ def test_the_summary_shows_homework_weeks_of_its_period_after_the_flags(
     assert "<b>Evenings</b> (revision 1)" in words  # as typed, never as markup
     assert "From Dr A" in words
     assert "Finished on 19 Apr 2026." in words
-    assert "Week Sessions Completed Ended early At least 10 min Minutes" in words
+    assert "Week Started Completed Ended early At least 10 min, of those asked Minutes" in words
     assert "…" not in text  # no heading or week cut short
     # Sunday 1 March is in week 1; sessions every third day from then on, at 12 minutes each
     # (the sessions of these tests are left unfinished, neither completed nor ended early)
-    assert "1 · 23 Feb – 1 Mar 1 of 3 0 0 1 12" in words
-    assert "2 · 2–8 Mar 2 of 3 0 0 2 24" in words
-    assert "5 · 23–29 Mar 3 of 3 0 0 3 36" in words  # the 25th, the 28th and Storm on the 29th
-    assert "6 · 30 Mar – 5 Apr 1 of 3 0 0 1 12" in words
+    assert "1 · 23 Feb – 1 Mar 1 0 0 1 of 3 12" in words
+    assert "2 · 2–8 Mar 2 0 0 2 of 3 24" in words
+    assert "5 · 23–29 Mar 3 0 0 3 of 3 36" in words  # the 25th, the 28th and Storm on the 29th
+    assert "6 · 30 Mar – 5 Apr 1 0 0 1 of 3 12" in words
     assert "7 · 6–12 Apr" not in words  # outside the period
     assert "upcoming" not in words
 

@@ -131,7 +131,10 @@ def test_every_section_reads_the_export_and_nothing_is_written(
     assert isinstance(homework, HomeworkReview)
     lines = homework.view.texts()
     assert "Four weeks of settling (revision 1)" in lines
-    assert any(line.startswith("1 ·") and "| 3 of 3 |" in line for line in lines), lines
+    assert any(
+        line.startswith("1 ·") and "| 3 of 3 |" in line.replace("3 of 3 so far", "3 of 3")
+        for line in lines
+    ), lines
 
     # Flags, with who set each.
     click(qtbot, window.buttons["flags"])
