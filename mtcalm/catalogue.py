@@ -5,6 +5,7 @@ would play once the tracks flagged as triggers are left out.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mtcalm.playlists import Playlist, Track
@@ -12,6 +13,7 @@ from mtcalm.scripts import Script
 
 if TYPE_CHECKING:
     from mtcalm.journal.store import Journal
+    from mtcalm.playlists import AudioReader
     from mtcalm.track_flags import TriggerFlags
 
 
@@ -29,14 +31,41 @@ class Catalogue:
         self.playlists = list(playlists)  # the bundled ones
         self.own_playlists = list(own_playlists)
         self.scripts = list(scripts)
+        # The programme in progress's own playlists and scripts (from its package), offered
+        # on its card on Home; None until read, and read again for another programme.
+        self.homework_folder: Path | None = None
+        self.homework_playlists: list[Playlist] = []
+        self.homework_scripts: list[Script] = []
         self._flags: TriggerFlags | None = None
 
     def all_playlists(self) -> list[Playlist]:
         return [*self.playlists, *self.own_playlists]
 
     def playlist_of(self, script: Script) -> Playlist | None:
-        """The music ``script`` is spoken over, if it is here."""
-        return next((p for p in self.all_playlists() if p.id == script.playlist), None)
+        """The music ``script`` is spoken over, if it is here (a homework's own first)."""
+        every = [*self.homework_playlists, *self.all_playlists()]
+        return next((p for p in every if p.id == script.playlist), None)
+
+    def use_homework_content(
+        self, folder: Path | None, read_info: AudioReader | None = None
+    ) -> None:
+        """Offer the playlists and scripts a programme's package brought (in ``folder``, inside
+        the data folder), read once per programme; None: none.
+        """
+        if folder == self.homework_folder:
+            return
+        self.homework_folder = folder
+        self.homework_playlists, self.homework_scripts = [], []
+        if folder is None:
+            return
+        from mtcalm.playlists import load_playlists
+        from mtcalm.scripts import load_scripts
+
+        if read_info is None:
+            self.homework_playlists = load_playlists(folder / "playlists")
+        else:
+            self.homework_playlists = load_playlists(folder / "playlists", read_info)
+        self.homework_scripts = load_scripts(folder / "scripts")
 
     @property
     def flags(self) -> TriggerFlags | None:

@@ -272,8 +272,16 @@ class Sections(QObject):
         from mtcalm.homework.adherence import content_refs, this_week
 
         week = this_week(journal.reading, date.today())
+        catalogue = self.window.catalogue
+        if week is not None:
+            info = self.window.info_cache
+            catalogue.use_homework_content(
+                self._homework_folder(week.homework), info.read if info is not None else None
+            )
         choices: dict[str, Playlist | Script] = {playlist.ref: playlist for playlist in playlists}
-        choices.update({script.ref: script for script in self.window.catalogue.scripts})
+        choices.update({script.ref: script for script in catalogue.scripts})
+        choices.update({playlist.ref: playlist for playlist in catalogue.homework_playlists})
+        choices.update({script.ref: script for script in catalogue.homework_scripts})
         to_listen = []
         if week is not None:
             for ref in content_refs(week.homework):
@@ -282,6 +290,28 @@ class Sections(QObject):
                     to_listen.append((choice.title, choice))
         self.window.home.set_homework(week, to_listen)
         self._refresh_reminders()
+
+    def _homework_folder(self, homework: Homework) -> Path | None:
+        """Where the package of ``homework`` was unpacked, if it brought content of its own
+        (only ever a folder of the data folder's ``homework/``, whatever the journal says)."""
+        from mtcalm.homework.install import HOMEWORK_FOLDER
+
+        workspace = self.window.workspace
+        journal = workspace.journal
+        rows = (
+            journal.reading(
+                "SELECT folder FROM homework WHERE id = ? AND revision = ?",
+                (homework.id, homework.revision),
+            )
+            if journal is not None
+            else []
+        )
+        folder = str(rows[0][0]) if rows and rows[0][0] else ""
+        if not folder:
+            return None
+        root = (workspace.data_dir / HOMEWORK_FOLDER).resolve()
+        place = (workspace.data_dir / folder).resolve()
+        return place if place.parent == root and place.is_dir() else None
 
     def _refresh_reminders(self) -> None:
         if self.window.reminders is not None:  # a programme added, left, or another journal

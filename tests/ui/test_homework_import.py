@@ -348,3 +348,29 @@ def test_home_and_the_journal_count_a_week_the_same_way(qtbot) -> None:
     kind = kind_week_words(programme, week, date(2026, 12, 9))
     assert "1 of 3 sessions of 10 minutes or more" in kind and "twice" not in home
     assert plain_rows(programme, date(2026, 12, 9))[0][4] == "1 of 3 so far"
+
+
+def test_a_packages_own_playlist_can_be_begun_from_home(
+    qtbot, data_dir, tmp_path, make_tone
+) -> None:
+    """A walkthrough found the card offering only mtcalm's own music: the package's playlist,
+    unpacked into the data folder, was never read."""
+    from tests.test_homework_import import with_music
+
+    settle = load_playlist(bundled_playlists_dir() / "settle.toml")
+    window = open_window(qtbot, data_dir, [settle])
+    homework_importer, _, _ = importer(window, True)
+    with qtbot.waitSignal(homework_importer.imported, timeout=WAIT_MS):
+        window.import_homework(with_music(tmp_path, make_tone))
+    journal = window.workspace.journal
+    assert journal is not None
+    with journal.writing() as cursor:  # its one track is flagged to avoid: the person unflags it
+        cursor.execute("DELETE FROM track_flags")
+    window.sections.flags_changed_elsewhere()
+    card = window.home.homework_week
+    assert card is not None
+    assert [button.text() for button in card.begin_buttons] == ["Begin “Settle”", "Begin “Rain”"]
+    (rain,) = window.catalogue.homework_playlists
+    assert rain.tracks[0].path.is_relative_to(data_dir / "homework")
+    click(qtbot, card.begin_buttons[1])
+    assert window.pages.currentWidget() is window.screens.checkin_before
