@@ -407,6 +407,18 @@ class HomePage(QWidget):
             if self.scroll_area is not None:
                 self.scroll_area.ensureWidgetVisible(first, 16, 24)
 
+    def focus_homework(self) -> None:
+        """At the top, the focus on this week's homework (just added): where to begin it."""
+        if self.homework_week is None:
+            self.focus_first()
+            return
+        if self.scroll_area is not None:
+            self.scroll_area.verticalScrollBar().setValue(0)
+        first = self.homework_week.buttons()[0]
+        first.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.scroll_area is not None:
+            self.scroll_area.ensureWidgetVisible(first, 16, 24)
+
     def _viewport_y(self, widget: QWidget | None) -> int | None:
         if widget is None or self.scroll_area is None or not widget.isVisible():
             return None

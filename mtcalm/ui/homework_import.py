@@ -240,20 +240,23 @@ class HomeworkImporter(QObject):
     def _done(self, result: object) -> None:
         if not isinstance(result, Imported):
             return
-        homework = result.homework
+        homework, window = result.homework, self._window
+        window.sections.flags_changed_elsewhere()  # Home reads the programme in progress too
+        if not result.already_there and not window.in_session:
+            window.show_home()  # at its top, the focus where the homework now is
+            window.home.focus_homework()
         if result.already_there:
-            self._window.tell(
+            window.tell(
                 tr("This homework is here already"),
                 tr("“%1” was added before; nothing was changed.").replace("%1", homework.title),
             )
         else:
-            self._window.tell(
+            window.tell(
                 tr("The homework was added"),
                 tr("“%1” from %2 is now in mtcalm.")
                 .replace("%1", homework.title)
                 .replace("%2", homework.therapist.name),
             )
-        self._window.sections.flags_changed_elsewhere()
         self.imported.emit(result)
 
     def _failed(self, message: str) -> None:

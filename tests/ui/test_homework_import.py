@@ -192,6 +192,12 @@ def test_home_shows_this_weeks_homework_and_begins_it(qtbot, data_dir, tmp_path)
 
     card = window.home.homework_week
     assert card is not None and card.isVisibleTo(window.home)
+    # Home at its top, the focus on the homework just added (a walkthrough found Home scrolled
+    # with its title out of sight)
+    assert window.pages.currentWidget() is window.home
+    assert window.home.scroll_area is not None
+    assert window.home.scroll_area.verticalScrollBar().value() == 0
+    assert window.focusWidget() is card.begin_buttons[0]
     texts = [label.text() for label in card.findChildren(QLabel)]
     assert "Settle, from Dr A" in texts
     assert card.status.text() == ("Week 1 of 2: 3 sessions of 10 minutes or more this week.")
