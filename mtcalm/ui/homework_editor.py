@@ -17,8 +17,10 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFileDialog,
+    QFrame,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -95,6 +97,9 @@ class HomeworkEditor(QDialog):
         self._build()
         self.form.fill(new_draft())  # four weeks from next Monday, 3 sessions of 15 minutes
         self.form.add_audio_requested.connect(self.add_audio_files)
+        application = QApplication.instance()
+        if isinstance(application, QApplication):
+            application.focusChanged.connect(self._show_focused)
         self._kept = self._current()
 
     def _build(self) -> None:
@@ -129,7 +134,13 @@ class HomeworkEditor(QDialog):
             button.setAutoDefault(False)
         self.status = selectable(plain_label(""))
         self.status.setAccessibleName(tr("What happened"))
-        footer = QWidget()
+        self.status.hide()  # shown with something to say: at a large scale every line counts
+        footer = QFrame()
+        footer.setFrameShape(QFrame.Shape.NoFrame)
+        footer.setObjectName("editorActions")
+        footer.setStyleSheet(
+            f"#editorActions {{ border-top: 1px solid {theme.BORDER}; }}"  # the form ends here
+        )
         actions = QVBoxLayout(footer)
         actions.setContentsMargins(theme.PAGE_MARGIN, 8, theme.PAGE_MARGIN, 16)
         row = FlowLayout(spacing=theme.SPACING)
@@ -142,6 +153,16 @@ class HomeworkEditor(QDialog):
         outer.setSpacing(0)
         outer.addWidget(page, 1)
         outer.addWidget(footer)
+
+    def _status(self, text: str) -> None:
+        """What happened, beside the buttons (the line takes no room while empty)."""
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+
+    def _show_focused(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Keep the control the keyboard reached in view, clear of the buttons below."""
+        if new is not None and self.form.isAncestorOf(new):
+            self.scroll_area.ensureWidgetVisible(new, 16, 48)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Open inside the screen, at the top of the form, the title field focused."""
@@ -255,7 +276,7 @@ class HomeworkEditor(QDialog):
                 return DraftProblem("package", f"{output} exists already; nothing was saved.")
 
         self._set_busy(True)
-        self.status.setText(tr("Saving…"))
+        self._status(tr("Saving…"))
         self._task = task = BackgroundTask(job, self, name="mtcalm-homework-save")
         task.finished.connect(lambda result: self._saved(result, draft))
         task.failed.connect(lambda message: self._saved(DraftProblem("package", message), draft))
@@ -268,9 +289,10 @@ class HomeworkEditor(QDialog):
             return
         if not isinstance(result, Built):
             return
-        self.status.setText(
+        self._status(
             tr("Saved to %1. Send this file to your client.").replace("%1", str(result.path))
         )
+        self.save_button.setFocus(Qt.FocusReason.OtherFocusReason)  # it was off while saving
         self._kept = self._current()
         self.saved.emit(result)
 
@@ -282,10 +304,10 @@ class HomeworkEditor(QDialog):
         """
         if problem.part == "package":
             self.form.clear_problems()
-            self.status.setText(f"{outcome} {problem.message}".strip())
+            self._status(f"{outcome} {problem.message}".strip())
             (button or self.save_button).setFocus(Qt.FocusReason.OtherFocusReason)
             return
-        self.status.setText(outcome)
+        self._status(outcome)
         self.form.show_problem(problem.part, problem.message)
 
     def _set_busy(self, busy: bool) -> None:
@@ -317,7 +339,7 @@ class HomeworkEditor(QDialog):
         self.form.clear_problems()
         self.form.fill(draft)
         self._kept = self._current()
-        self.status.setText(
+        self._status(
             tr(
                 "Opened “%1”. Saved, this is revision %2: it replaces revision %3 when your "
                 "client adds it."

@@ -205,6 +205,8 @@ def test_an_existing_file_is_replaced_only_when_the_therapist_says_so(
     with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
         click(qtbot, editor.save_button)
     assert read_package(output)[0].content[0].value == "script:grounding"
+    # the focus back where it was (a walkthrough found no focus anywhere after saving)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is editor.save_button, timeout=WAIT_MS)
 
 
 def test_a_package_opens_as_its_next_revision(qtbot, editor, tmp_path) -> None:
