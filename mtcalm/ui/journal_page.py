@@ -53,13 +53,12 @@ class JournalPage(QWidget):
         layout.setSpacing(theme.SPACING)
         heading = QVBoxLayout()
         heading.setSpacing(4)  # the title and its line belong together
-        heading.addWidget(plain_label(self.tr("Journal"), "title"))
-        heading.addWidget(
-            plain_label(
-                self.tr("Your sessions, newest first. Everything stays on this computer."),
-                "muted",
-            )
+        self.title = plain_label(self.tr("Journal"), "title")
+        heading.addWidget(self.title)
+        self.subtitle = plain_label(
+            self.tr("Your sessions, newest first. Everything stays on this computer."), "muted"
         )
+        heading.addWidget(self.subtitle)
         layout.addLayout(heading)
         views = FlowLayout(spacing=8)  # wraps when narrow or at a large text scale
         # only when a therapist's homework was ever added (checked as the journal is shown)

@@ -119,6 +119,10 @@ class ReviewWindow(QMainWindow):
         self.sessions.helps_requested.connect(lambda: self.show_section("helps"))
         self.sessions.export_requested.connect(self.save_summary)
         self.sessions.homework_requested.connect(lambda: self.show_section("homework"))
+        self.sessions.title.setText(self.tr("Sessions"))  # the client's, read by their therapist
+        self.sessions.subtitle.setText(
+            self.tr("The client's sessions and check-ins, newest first, as they exported them.")
+        )
         for button in self.sessions.view_buttons:  # the same three are in the bar above
             button.hide()
         self.pages["sessions"] = self.sessions

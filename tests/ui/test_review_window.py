@@ -95,6 +95,8 @@ def test_every_section_reads_the_export_and_nothing_is_written(
         "Reviewing client.json — read only. Nothing from this file is added to your own journal."
     )
     # Sessions: the list of the client's three, and one opened with Enter.
+    assert window.sessions.title.text() == "Sessions"  # not the client's own "Journal"
+    assert "Everything stays on this computer" not in window.sessions.subtitle.text()
     assert sorted(titles_listed(window)) == ["Settle one", "Settle three", "Settle two"]
     assert window.buttons["sessions"].isChecked()
     table = window.sessions.table
