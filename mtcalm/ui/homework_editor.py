@@ -370,7 +370,9 @@ class HomeworkEditor(QDialog):
     # -- file dialogs ---------------------------------------------------------------------------
 
     def _choose_output(self, title: str) -> Path | None:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        where = QStandardPaths.StandardLocation.DocumentsLocation
+        documents = QStandardPaths.writableLocation(where)
+        folder = documents if documents and Path(documents).is_dir() else str(Path.home())
         name = (new_id(title).rsplit("-", 1)[0] or "homework") + PACKAGE_SUFFIX
         chosen, _ = QFileDialog.getSaveFileName(
             self,
@@ -383,7 +385,7 @@ class HomeworkEditor(QDialog):
 
     def _choose_audio_files(self) -> list[Path]:
         chosen, _ = QFileDialog.getOpenFileNames(
-            self, tr("Add your own audio files"), "", tr(AUDIO_FILTER)
+            self, tr("Add your own audio files"), str(Path.home()), tr(AUDIO_FILTER)
         )
         return [Path(name) for name in chosen]
 
