@@ -13,7 +13,7 @@ from PySide6.QtCore import QDate, QLocale, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from mtcalm.homework.adherence import ThisWeek, first_monday
-from mtcalm.ui.layout import card
+from mtcalm.ui.layout import FlowLayout, card
 from mtcalm.ui.text import plain_label, plural, tr
 
 
@@ -81,13 +81,12 @@ class HomeworkWeek(QWidget):
         self.status = plain_label(week_words(week), "muted")
         layout.addWidget(self.status)
         self.begin_buttons: list[QPushButton] = []
-        row = QHBoxLayout()
+        row = FlowLayout(spacing=8)  # long titles wrap to a new line, never cut (a walkthrough)
         for title, choice in to_listen:
             button = QPushButton(tr("Begin “%1”").replace("%1", title))
             button.clicked.connect(lambda _=False, chosen=choice: self.begin_requested.emit(chosen))
             row.addWidget(button)
             self.begin_buttons.append(button)
-        row.addStretch(1)
         layout.addLayout(row)
         more = QHBoxLayout()
         self.reminders_button = QPushButton(tr("Reminders…"))

@@ -380,3 +380,20 @@ def test_a_packages_own_playlist_can_be_begun_from_home(
     assert rain.tracks[0].path.is_relative_to(data_dir / "homework")
     click(qtbot, card.begin_buttons[1])
     assert window.pages.currentWidget() is window.screens.checkin_before
+
+
+def test_long_titles_on_the_homework_card_wrap_instead_of_being_cut(qtbot) -> None:
+    """A screenshot showed 'n “Here and now: ground' squeezed between two other Begins."""
+    from mtcalm.homework.adherence import ThisWeek
+
+    homework = read_manifest(MINIMAL.encode())
+    titles = ["Settle", "Here and now: grounding", "From our session in November"]
+    card = HomeworkWeek(ThisWeek(homework, None), [(title, object()) for title in titles])
+    qtbot.addWidget(card)
+    card.setFixedWidth(520)  # as in a narrow window: the page is no wider
+    card.show()
+    qtbot.waitExposed(card)
+    qtbot.waitUntil(lambda: card.begin_buttons[0].width() > 0)
+    for button in card.begin_buttons:
+        assert button.width() >= button.sizeHint().width(), button.text()
+        assert button.mapTo(card, button.rect().topRight()).x() <= card.width()
