@@ -68,6 +68,7 @@ class JournalPage(QWidget):
         self.homework_button.setAccessibleDescription(homework_tip)
         self.homework_button.clicked.connect(self.homework_requested)
         self.homework_button.hide()
+        self.offer_homework = True  # off where the homework has a button of its own (review)
         self.view_buttons: list[QPushButton] = []
         for text, tip, signal in (
             (
@@ -156,7 +157,7 @@ class JournalPage(QWidget):
                 self._refresh(journal)
         except JournalError as error:
             self._tell_problem(error.long)
-        self.homework_button.setVisible(_has_homework(journal))
+        self.homework_button.setVisible(self.offer_homework and _has_homework(journal))
 
     def focus_first(self) -> None:
         """The list, at its top, its first row current, and the focus on the first filter."""

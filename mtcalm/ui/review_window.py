@@ -118,7 +118,7 @@ class ReviewWindow(QMainWindow):
         self.sessions.changes_requested.connect(lambda: self.show_section("changes"))
         self.sessions.helps_requested.connect(lambda: self.show_section("helps"))
         self.sessions.export_requested.connect(self.save_summary)
-        self.sessions.homework_requested.connect(lambda: self.show_section("homework"))
+        self.sessions.offer_homework = False  # the bar above has it
         self.sessions.title.setText(self.tr("Sessions"))  # the client's, read by their therapist
         self.sessions.subtitle.setText(
             self.tr("The client's sessions and check-ins, newest first, as they exported them.")

@@ -295,13 +295,11 @@ def test_choosing_nothing_opens_nothing(parent: QWidget) -> None:
     assert not reviews()
 
 
-def test_the_sessions_pages_own_homework_button_opens_the_homework_section(
+def test_the_sessions_page_has_no_second_homework_button(
     qtbot: QtBot, tmp_path: Path, parent: QWidget
 ) -> None:
-    """A review found it shown and doing nothing."""
+    """A review found the page's own Homework button shown and doing nothing; the bar above
+    has one."""
     window = open_review(make_export(tmp_path / "mail", ["Settle one"]), parent)
-    button = window.sessions.homework_button
-    assert button.isVisibleTo(window), "the export holds the example programme"
-    click(qtbot, button)
-    assert window.current_section == "homework"
-    assert window.buttons["homework"].isChecked()
+    assert window.buttons["homework"].isVisibleTo(window)
+    assert not window.sessions.homework_button.isVisibleTo(window)
