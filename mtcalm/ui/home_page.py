@@ -412,12 +412,17 @@ class HomePage(QWidget):
         if self.homework_week is None:
             self.focus_first()
             return
-        if self.scroll_area is not None:
-            self.scroll_area.verticalScrollBar().setValue(0)
         first = self.homework_week.buttons()[0]
         first.setFocus(Qt.FocusReason.OtherFocusReason)
-        if self.scroll_area is not None:
-            self.scroll_area.ensureWidgetVisible(first, 16, 24)
+        area = self.scroll_area
+        if area is None:
+            return
+        area.verticalScrollBar().setValue(0)
+        viewport = area.viewport()
+        bottom = first.mapTo(viewport, first.rect().bottomLeft()).y()
+        if bottom > viewport.height():  # a small window or large text: the card from its top
+            card_top = self.homework_week.mapTo(viewport, self.homework_week.rect().topLeft())
+            area.verticalScrollBar().setValue(max(0, card_top.y() - 16))
 
     def _viewport_y(self, widget: QWidget | None) -> int | None:
         if widget is None or self.scroll_area is None or not widget.isVisible():
