@@ -279,7 +279,7 @@ def _signature(document: object, phase: Phase) -> tuple[object, ...] | None:
         scale["min"],
         scale["max"],
     )
-    if any(type(part) is not kind for part, kind in zip(parts, _TEXT_PARTS, strict=True)):
+    if tuple(map(type, parts)) != _TEXT_PARTS:  # exactly str or int, never a subclass
         return None
     return (phase, *parts)
 
