@@ -1,7 +1,8 @@
 """The journal at 100,000 sessions: each figure beside raw SQLite doing the same in the same run.
 
     .venv/bin/python benchmarks/journal.py [--sessions 100000] [--rounds 9] [--starts 7]
-        [--data-dir DIR] [--only save open page exports homework startup memory] [--json FILE]
+        [--data-dir DIR] [--only save open page exports homework startup memory
+        programmes homework-exports review] [--json FILE]
 
 A journal is made by ``benchmarks/make_journal.py`` (or ``--data-dir`` names a folder it made),
 and an empty one beside it. Medians of ``--rounds``, mtcalm and raw SQLite taking turns:
@@ -20,6 +21,10 @@ and an empty one beside it. Medians of ``--rounds``, mtcalm and raw SQLite takin
   ``benchmarks/startup.py``'s child (goal within 1.15×);
 - memory of the app with the journal page open: the peak resident size (``VmHWM``) of a child
   that opens the window on the journal and shows the Journal section (goal ≤ 150 MB).
+
+Not by default (minutes each), with ``--only``: ``programmes``, ``homework-exports`` and
+``review``, the homework programmes, the JSON and CSV exports with them, and review mode's
+load of the JSON export (``benchmarks/journal_homework.py`` says what each is beside).
 
 A benchmark, never a test: nothing here fails on a slow machine.
 """
@@ -55,6 +60,7 @@ from mtcalm.journal.store import SESSION_COLUMNS, Journal  # noqa: E402
 NOTE = "Rough day at work; shoulders tight. Hoping the rain track helps."
 PAGE = 200
 PARTS = ["save", "open", "page", "exports", "homework", "startup", "memory"]
+HOMEWORK_PARTS = ["programmes", "homework-exports", "review"]  # journal_homework.py
 SETTLE_MS = 1500  # after the first frame (the sound device opens), after the page is shown
 CHILD_TIMEOUT_SECONDS = 900  # the journal page before issue 11 took minutes at 100,000
 Parameters = Sequence[object] | Mapping[str, object]
@@ -519,6 +525,32 @@ def child_page(data_dir: str) -> int:
     return status
 
 
+def measure_homework_parts(
+    arguments: argparse.Namespace, big: Path, work: Path, memory: dict[str, object]
+) -> list[Figure]:
+    """The homework parts (``journal_homework.py``) on a copy with two programmes in it; the
+    review's peak memory goes into ``memory["review"]``.
+    """
+    import journal_homework
+    import startup
+
+    started = time.perf_counter()
+    copy = journal_homework.with_programmes(big, work)
+    print(f"programmes imported into a copy in {time.perf_counter() - started:.1f} s")
+    figures: list[Figure] = []
+    if "programmes" in arguments.only:
+        figures.append(journal_homework.measure_programmes(copy, arguments.rounds))
+    if "homework-exports" in arguments.only:
+        figures += journal_homework.measure_exports(copy, work, arguments.rounds)
+    if "review" in arguments.only:
+        export = journal_homework.export_for_review(copy, work)
+        print(f"JSON export: {export.stat().st_size / 1e6:.1f} MB")
+        environment = startup.child_environment("offscreen", work / "pycache")
+        memory["review"] = journal_homework.review_memory(export, environment)
+        figures += journal_homework.measure_review(copy, export, arguments.rounds)
+    return figures
+
+
 def print_figures(figures: list[Figure]) -> None:
     print(f"\n{'what':44s}{'mtcalm ms':>11s}{'floor ms':>10s}{'ratio':>8s}  floor, goal")
     for figure in figures:
@@ -555,7 +587,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--starts", type=int, default=7, help="measured starts of each folder")
     parser.add_argument("--data-dir", type=Path, help="a folder made by make_journal.py")
     parser.add_argument(
-        "--only", nargs="+", default=PARTS, choices=PARTS, help="measure only these (default all)"
+        "--only",
+        nargs="+",
+        default=PARTS,
+        choices=PARTS + HOMEWORK_PARTS,
+        help="measure only these (default all but " + ", ".join(HOMEWORK_PARTS) + ")",
     )
     parser.add_argument("--json", type=Path, metavar="FILE")
     parser.add_argument("--child-page", help=argparse.SUPPRESS)
@@ -575,6 +611,7 @@ def main(argv: list[str] | None = None) -> int:
             size = f"{journal.summary().sessions:,}"
         print(f"journal: {size} sessions, {size_mb:.1f} MB; medians of {arguments.rounds} rounds")
         figures: list[Figure] = []
+        memory: dict[str, object] = {}
         if "save" in arguments.only:
             saves = work / "saves.sqlite3"  # writes go to a copy: the journal stays as made
             shutil.copyfile(big, saves)
@@ -591,19 +628,25 @@ def main(argv: list[str] | None = None) -> int:
             figures.append(measure_homework(programme, arguments.rounds))
         if "startup" in arguments.only:
             figures += measure_startup(big_dir, empty_dir, arguments.starts, size)
+        if set(HOMEWORK_PARTS) & set(arguments.only):
+            figures += measure_homework_parts(arguments, big, work, memory)
         print_figures(figures)
-        memory: dict[str, object] = {}
+        if "review" in memory:
+            print("\nreading the JSON export for review (peak resident memory of a child):")
+            for label, found in dict(memory["review"]).items():  # type: ignore[call-overload]
+                print(f"  {label:>7s}: {found}")
         if "memory" in arguments.only:
             import startup
 
             environment = startup.child_environment("offscreen", work / "pycache")
             measure_memory(empty_dir, environment)  # fills the bytecode cache, as an install has
-            memory = {
+            pages = {
                 size: measure_memory(big_dir, environment),
                 "empty": measure_memory(empty_dir, environment),
             }
+            memory.update(pages)
             print("\nthe app with the Journal section shown (peak resident memory, goal ≤ 150 MB):")
-            for label, found in memory.items():
+            for label, found in pages.items():
                 print(f"  {label:>7s}: {found}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
