@@ -395,7 +395,11 @@ class HomePage(QWidget):
         self._hold_still(keep, before)
 
     def focus_first(self) -> None:
-        """Open at the top, with the focus on the first Begin."""
+        """Open at the top, with the focus on the first Begin (this week's homework's first,
+        when there is homework: it comes first on the page)."""
+        if self.homework_week is not None:
+            self.focus_homework()
+            return
         if self.scroll_area is not None:
             self.scroll_area.verticalScrollBar().setValue(0)
         ready = [button for button in self.begin_buttons() if button.isEnabled()]
@@ -408,7 +412,7 @@ class HomePage(QWidget):
                 self.scroll_area.ensureWidgetVisible(first, 16, 24)
 
     def focus_homework(self) -> None:
-        """At the top, the focus on this week's homework (just added): where to begin it."""
+        """At the top, the focus on this week's homework: where to begin it."""
         if self.homework_week is None:
             self.focus_first()
             return

@@ -198,6 +198,9 @@ def test_home_shows_this_weeks_homework_and_begins_it(qtbot, data_dir, tmp_path)
     assert window.home.scroll_area is not None
     assert window.home.scroll_area.verticalScrollBar().value() == 0
     assert window.focusWidget() is card.begin_buttons[0]
+    window.show_section("data")
+    window.show_home()  # Home opened again: the homework is still the first Begin on it
+    assert window.focusWidget() is card.begin_buttons[0]
     texts = [label.text() for label in card.findChildren(QLabel)]
     assert "Settle, from Dr A" in texts
     assert card.status.text() == ("Week 1 of 2: 3 sessions of 10 minutes or more this week.")
