@@ -211,10 +211,15 @@ class ChartsPanel(QWidget):
         *,
         today: Callable[[], date] = date.today,
         parent: QWidget | None = None,
+        open_reader: Callable[[], Journal] | None = None,
     ) -> None:
+        """``open_reader``: another connection to ``journal`` for the background reading
+        (default: the journal's file opened again; review mode's journal has no file)."""
         super().__init__(parent)
         self._journal = journal
         self._today = today
+        path = journal.path
+        self._open_reader = open_reader or (lambda: Journal.open(path, create=False))
         self._trends: Trends | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -283,15 +288,15 @@ class ChartsPanel(QWidget):
         if since is not None:
             self._show_trends(trends(self._journal, since=since, until=until))
             return
-        request, path = self._request, self._journal.path
+        request, open_reader = self._request, self._open_reader
 
         def job(_progress: Callable[[object], None], _cancel: threading.Event) -> object:
-            with Journal.open(path, create=False) as reader:
+            with open_reader() as reader:
                 return (request, trends(reader, since=None, until=until))
 
         if self._task is not None:
             self._task.stop(timeout=0)
-        self.empty_note.setText(tr("Reading your whole journal…"))
+        self.empty_note.setText(tr("Reading the whole journal…"))
         self.empty_note.setVisible(True)
         task = BackgroundTask(job, self, name="mtcalm-charts")
         task.finished.connect(self._arrived)

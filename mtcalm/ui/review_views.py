@@ -1,16 +1,15 @@
 """The pages of a review window that are its own: homework adherence and flagged tracks, and
 the journal's charts and "what helps" panels reading a journal held in memory.
 
-The journal's own panels read "all time" on a background thread over a connection they open
-by the journal's path; a review journal has no file, so these read it over another connection
-to the same memory (:func:`mtcalm.journal.review.another_reader`) and are otherwise the same.
+The journal's own panels read on a background thread over a connection they open by the
+journal's path; a review journal has no file, so here they are given another connection to
+the same memory (:func:`mtcalm.journal.review.another_reader`) and are otherwise the same.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -18,92 +17,24 @@ from PySide6.QtWidgets import QWidget
 
 from mtcalm.homework.programmes import programmes
 from mtcalm.journal.file import JournalError
-from mtcalm.journal.insights import progress, what_helps
 from mtcalm.journal.review import FlaggedTrack, another_reader, flagged_tracks
 from mtcalm.journal.store import Journal
-from mtcalm.journal.trends import trends
 from mtcalm.ui.adherence_view import AdherenceView, day_text
 from mtcalm.ui.charts import ChartsPanel
 from mtcalm.ui.layout import READABLE_WIDTH, scrolling_page
 from mtcalm.ui.library_widgets import make_table
-from mtcalm.ui.library_worker import BackgroundTask
 from mtcalm.ui.text import plain_label, plain_tooltip, tr
-from mtcalm.ui.what_helps_panel import PERIOD_DAYS, Insights, WhatHelpsPanel
+from mtcalm.ui.what_helps_panel import WhatHelpsPanel
 
 
-def read_insights_apart(journal: Journal, since: date | None, today: date) -> Insights:
-    """What :func:`mtcalm.ui.what_helps_panel.read_insights` finds, from a review journal."""
-    connection = journal.memory_connection()
-    try:
-        findings = tuple(what_helps(connection, since=since))
-        week = progress(connection, today)
-        labels = {
-            str(key): str(label)
-            for key, label in connection.execute(
-                "SELECT item, label FROM item_definitions WHERE label != '' ORDER BY id"
-            )
-        }
-    finally:
-        connection.close()
-    return Insights(findings, week, labels)
+def review_charts(journal: Journal, today: Callable[[], date]) -> ChartsPanel:
+    """The journal's charts, reading "all time" over another connection to the memory."""
+    return ChartsPanel(journal, today=today, open_reader=lambda: another_reader(journal))
 
 
-class ReviewChartsPanel(ChartsPanel):
-    """The charts, reading "all time" over another connection to the journal in memory."""
-
-    def refresh(self) -> None:
-        since, until = self.range_dates()
-        if since is not None:  # read at once, on this thread, as the journal's own panel does
-            super().refresh()
-            return
-        self._read = True
-        self._request += 1
-        request, journal = self._request, self._journal
-
-        def job(_progress: Callable[[object], None], _cancel: threading.Event) -> object:
-            with another_reader(journal) as reader:
-                return (request, trends(reader, since=None, until=until))
-
-        if self._task is not None:
-            self._task.stop(timeout=0)
-        self.empty_note.setText(tr("Reading the whole journal…"))
-        self.empty_note.setVisible(True)
-        task = BackgroundTask(job, self, name="mtcalm-review-charts")
-        task.finished.connect(self._arrived)
-        task.failed.connect(self._failed)
-        self._task = task
-        task.start()
-
-
-class ReviewWhatHelpsPanel(WhatHelpsPanel):
-    """What helps, read on a background thread over another connection to the journal."""
-
-    def __init__(
-        self,
-        journal: Journal,
-        today: Callable[[], date] = date.today,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(journal.path, today, parent)
-        self._journal = journal
-
-    def refresh(self) -> None:
-        if self._task is not None:
-            self._task.stop(timeout=0)
-        days = PERIOD_DAYS[max(0, self.period_choice.currentIndex())]
-        today = self._today()
-        since = None if days is None else today - timedelta(days=days)
-        journal = self._journal
-
-        def job(_progress: Callable[[object], None], _cancel: threading.Event) -> Insights:
-            return read_insights_apart(journal, since, today)
-
-        self._say(self.tr("Reading the journal…"))
-        task = BackgroundTask(job, self, name="mtcalm-review-what-helps")
-        task.finished.connect(self._arrived)
-        task.failed.connect(self._failed)
-        self._task = task
-        task.start()
+def review_what_helps(journal: Journal, today: Callable[[], date]) -> WhatHelpsPanel:
+    """What helps, read on a background thread over another connection to the memory."""
+    return WhatHelpsPanel(journal.path, today, connect=journal.memory_connection)
 
 
 class HomeworkReview(QWidget):

@@ -35,8 +35,8 @@ from mtcalm.ui.layout import FlowLayout, open_at_top
 from mtcalm.ui.review_views import (
     FlagsReview,
     HomeworkReview,
-    ReviewChartsPanel,
-    ReviewWhatHelpsPanel,
+    review_charts,
+    review_what_helps,
 )
 from mtcalm.ui.text import plain_label, tr
 
@@ -146,13 +146,11 @@ class ReviewWindow(QMainWindow):
         assert journal is not None, "a closed review has no pages to make"
         page: QWidget
         if section == "changes":
-            charts = ChangesOverTimePage(
-                journal, panel=ReviewChartsPanel(journal, today=self._today)
-            )
+            charts = ChangesOverTimePage(journal, panel=review_charts(journal, self._today))
             charts.back_requested.connect(lambda: self.show_section("sessions"))
             page = charts
         elif section == "helps":
-            helps = WhatHelpsPage(journal, panel=ReviewWhatHelpsPanel(journal, self._today))
+            helps = WhatHelpsPage(journal, panel=review_what_helps(journal, self._today))
             helps.back_requested.connect(lambda: self.show_section("sessions"))
             page = helps
         elif section == "homework":

@@ -51,9 +51,17 @@ class Insights:
     labels: dict[str, str]  # the latest label of each item of one's own, by key
 
 
-def read_insights(path: Path, since: date | None, today: date) -> Insights:
-    """The findings since ``since`` and this week's practice, from the journal at ``path``."""
-    connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+Connect = Callable[[], sqlite3.Connection]  # a read-only connection of the reading's own
+
+
+def read_only(path: Path) -> Connect:
+    """A read-only connection to the journal file at ``path``."""
+    return lambda: sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+
+
+def read_insights(connect: Connect, since: date | None, today: date) -> Insights:
+    """The findings since ``since`` and this week's practice, over ``connect()``."""
+    connection = connect()
     try:
         findings = tuple(what_helps(connection, since=since))
         week = progress(connection, today)
@@ -109,9 +117,12 @@ class WhatHelpsPanel(QWidget):
         journal_path: Path,
         today: Callable[[], date] = date.today,
         parent: QWidget | None = None,
+        connect: Connect | None = None,
     ) -> None:
+        """``connect``: the reading's own connection (default: the file at ``journal_path``,
+        read-only; review mode's journal is in memory)."""
         super().__init__(parent)
-        self._path = journal_path
+        self._connect = connect or read_only(journal_path)
         self._today = today
         self._task: BackgroundTask | None = None
         self._insights: Insights | None = None
@@ -168,12 +179,12 @@ class WhatHelpsPanel(QWidget):
         days = PERIOD_DAYS[max(0, self.period_choice.currentIndex())]
         today = self._today()
         since = None if days is None else today - timedelta(days=days)
-        path = self._path
+        connect = self._connect
 
         def job(_progress: Callable[[object], None], _cancel: threading.Event) -> Insights:
-            return read_insights(path, since, today)
+            return read_insights(connect, since, today)
 
-        self._say(self.tr("Reading your journal…"))
+        self._say(self.tr("Reading the journal…"))
         task = BackgroundTask(job, self, name="mtcalm-what-helps")
         task.finished.connect(self._arrived)
         task.failed.connect(self._failed)
