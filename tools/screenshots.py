@@ -4,7 +4,8 @@
         .venv/bin/python tools/screenshots.py docs/screenshots
 
 Drives the real window through a session with the bundled playlists; the journal is a
-temporary one with a few example sessions written through the journal API first.
+temporary one with a few example sessions written through the journal API first. The
+homework screens (23-… onwards) are in tools/screenshots_homework.py.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ from mtcalm.ui.app import create_main_window
 from mtcalm.ui.keys import install_key_behaviour
 from mtcalm.ui.main_window import MainWindow
 from mtcalm.ui.theme import apply_theme
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script or imported
+from screenshots_homework import shoot_homework
 
 Points = tuple[tuple[float, float], ...]
 
@@ -134,6 +138,7 @@ def main(argv: list[str]) -> int:
         shoot_pacer(window, folder)
         shoot_library(window, folder, Path(temporary))
         shoot_your_data(window, folder)
+        shoot_homework(window, folder, Path(temporary), wait, shoot)
         window.close()
         shoot_journal_problem(folder, Path(temporary) / "damaged")
     return 0
