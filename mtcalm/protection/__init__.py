@@ -1,0 +1,1 @@
+"""Protecting the journal on a shared computer: keys, encryption at rest, the lock."""
