@@ -318,7 +318,16 @@ def parse_key_file(raw: bytes) -> KeyFile:
         raise ValueError(
             f"it is of version {document.get('version')!r}; this mtcalm reads {VERSION}"
         )
-    kdf = document["kdf"]
+    scrypt = parse_scrypt(document["kdf"])
+    passphrase = _wrapped(document["passphrase"], "passphrase")
+    if passphrase is None:
+        raise ValueError("it holds no key for the passphrase")
+    return KeyFile(scrypt, passphrase, _wrapped(document.get("recovery"), "recovery"))
+
+
+def parse_scrypt(kdf: object) -> Scrypt:
+    """scrypt's parameters as a file gives them, refused unless mtcalm would write them (and
+    never asking for more than :data:`MAX_MEMORY`); ValueError, KeyError or TypeError."""
     if not isinstance(kdf, dict) or kdf.get("name") != "scrypt":
         raise ValueError("its key derivation is not scrypt")
     n, r, p = (_whole(kdf[name], name) for name in ("n", "r", "p"))
@@ -327,10 +336,7 @@ def parse_key_file(raw: bytes) -> KeyFile:
     scrypt = Scrypt(_bytes(kdf["salt"], SALT_BYTES, "salt"), n, r, p)
     if scrypt.memory > MAX_MEMORY:
         raise ValueError("it asks scrypt for more memory than mtcalm allows")
-    passphrase = _wrapped(document["passphrase"], "passphrase")
-    if passphrase is None:
-        raise ValueError("it holds no key for the passphrase")
-    return KeyFile(scrypt, passphrase, _wrapped(document.get("recovery"), "recovery"))
+    return scrypt
 
 
 def _whole(value: object, name: str) -> int:
