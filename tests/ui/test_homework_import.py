@@ -58,6 +58,19 @@ def importer(window, answer: bool) -> tuple[HomeworkImporter, Answers, list[tupl
     return window._homework_importer, answers, told
 
 
+def window_with_homework_this_week(qtbot, data_dir: Path, tmp_path: Path):
+    """The window with Settle, and a two-week programme of it starting today, added."""
+    settle = load_playlist(bundled_playlists_dir() / "settle.toml")
+    window = open_window(qtbot, data_dir, [settle])
+    raw = MINIMAL.replace("starts = 2026-12-07", f"starts = {date.today().isoformat()}")
+    package = tmp_path / "this-week.mtcalm-homework"
+    write_package(package, raw.encode())
+    homework_importer, _, _ = importer(window, True)
+    with qtbot.waitSignal(homework_importer.imported, timeout=WAIT_MS):
+        window.import_homework(package)
+    return window
+
+
 def drop(window, path: Path) -> None:
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(path))])
@@ -214,14 +227,7 @@ def test_home_shows_this_weeks_homework_and_begins_it(qtbot, data_dir, tmp_path)
 
 
 def test_stopping_homework_asks_first_and_keeps_its_history(qtbot, data_dir, tmp_path) -> None:
-    settle = load_playlist(bundled_playlists_dir() / "settle.toml")
-    window = open_window(qtbot, data_dir, [settle])
-    raw = MINIMAL.replace("starts = 2026-12-07", f"starts = {date.today().isoformat()}")
-    package = tmp_path / "this-week.mtcalm-homework"
-    write_package(package, raw.encode())
-    homework_importer, _, _ = importer(window, True)
-    with qtbot.waitSignal(homework_importer.imported, timeout=WAIT_MS):
-        window.import_homework(package)
+    window = window_with_homework_this_week(qtbot, data_dir, tmp_path)
     card = window.home.homework_week
     assert card is not None
     asked: list[tuple[str, str, str]] = []
@@ -251,14 +257,7 @@ def test_stopping_homework_asks_first_and_keeps_its_history(qtbot, data_dir, tmp
 def test_reminders_open_from_the_homework_card(qtbot, data_dir, tmp_path) -> None:
     from mtcalm.ui.reminders import RemindersDialog
 
-    settle = load_playlist(bundled_playlists_dir() / "settle.toml")
-    window = open_window(qtbot, data_dir, [settle])
-    raw = MINIMAL.replace("starts = 2026-12-07", f"starts = {date.today().isoformat()}")
-    package = tmp_path / "this-week.mtcalm-homework"
-    write_package(package, raw.encode())
-    homework_importer, _, _ = importer(window, True)
-    with qtbot.waitSignal(homework_importer.imported, timeout=WAIT_MS):
-        window.import_homework(package)
+    window = window_with_homework_this_week(qtbot, data_dir, tmp_path)
     card = window.home.homework_week
     assert card is not None
     click(qtbot, card.reminders_button)
@@ -274,14 +273,7 @@ def test_reminders_open_from_the_homework_card(qtbot, data_dir, tmp_path) -> Non
 def test_the_journal_shows_each_week_of_homework_kindly(qtbot, data_dir, tmp_path) -> None:
     from mtcalm.ui.homework_history import HomeworkPage
 
-    settle = load_playlist(bundled_playlists_dir() / "settle.toml")
-    window = open_window(qtbot, data_dir, [settle])
-    raw = MINIMAL.replace("starts = 2026-12-07", f"starts = {date.today().isoformat()}")
-    package = tmp_path / "this-week.mtcalm-homework"
-    write_package(package, raw.encode())
-    homework_importer, _, _ = importer(window, True)
-    with qtbot.waitSignal(homework_importer.imported, timeout=WAIT_MS):
-        window.import_homework(package)
+    window = window_with_homework_this_week(qtbot, data_dir, tmp_path)
     window.show_section("journal")
     journal_page = window.sections.journal
     qtbot.waitUntil(journal_page.homework_button.isVisible, timeout=WAIT_MS)

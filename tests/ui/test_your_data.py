@@ -382,31 +382,43 @@ def test_for_therapists_opens_the_homework_editor_with_mtcalms_own_content(
     assert journal.reading("SELECT count(*) FROM homework") == before == [(0,)]
 
 
-def test_reviewing_a_clients_export_opens_it_apart_from_this_journal(
-    qtbot, data_dir, playlist, tmp_path, monkeypatch
-):
-    """Your data > For therapists > Review a client's journal…: the client's sessions in a
-    window of their own; this journal and its folder are untouched."""
+def client_export(tmp_path: Path, title: str) -> Path:
+    """A client's journal of one session, exported as JSON."""
     from mtcalm.journal.export_json import write_json
-    from mtcalm.ui import review_open
-    from mtcalm.ui.review_window import ReviewWindow
 
-    client = tmp_path / "client.sqlite3"
-    with Journal.open(client) as journal:
-        journal.start_session("playlist:a", "The client's evening music", BEFORE)
+    with Journal.open(tmp_path / "client.sqlite3") as journal:
+        journal.start_session("playlist:a", title, BEFORE)
         export = tmp_path / "client-export.json"
         with export.open("wb") as stream:
             write_json(journal, stream)
-    window = open_window(qtbot, data_dir, [playlist])
-    window.workspace.journal.start_session("playlist:a", "Mine", BEFORE)
-    before = {
-        p: p.read_bytes() for p in data_dir.rglob("*") if p.is_file() and "-wal" not in p.name
-    }
+    return export
+
+
+def review_from_your_data(qtbot, window, export: Path, monkeypatch):
+    """Your data > For therapists > Review a client's journal…, ``export`` chosen."""
+    from mtcalm.ui import review_open
+    from mtcalm.ui.review_window import ReviewWindow
+
     monkeypatch.setattr(review_open, "choose_export_file", lambda _parent: str(export))
     window.show_section("data")
     click(qtbot, window.sections.data_page.review_button)
     qtbot.waitUntil(lambda: bool(window.findChildren(ReviewWindow)), timeout=WAIT_MS)
     (review,) = window.findChildren(ReviewWindow)
+    return review
+
+
+def test_reviewing_a_clients_export_opens_it_apart_from_this_journal(
+    qtbot, data_dir, playlist, tmp_path, monkeypatch
+):
+    """Your data > For therapists > Review a client's journal…: the client's sessions in a
+    window of their own; this journal and its folder are untouched."""
+    export = client_export(tmp_path, "The client's evening music")
+    window = open_window(qtbot, data_dir, [playlist])
+    window.workspace.journal.start_session("playlist:a", "Mine", BEFORE)
+    before = {
+        p: p.read_bytes() for p in data_dir.rglob("*") if p.is_file() and "-wal" not in p.name
+    }
+    review = review_from_your_data(qtbot, window, export, monkeypatch)
     assert "client-export.json" in review.windowTitle()
     assert review.journal is not None and review.journal.summary().sessions == 1
     assert window.workspace.journal.summary().sessions == 1  # still only "Mine"
@@ -420,20 +432,7 @@ def test_closing_the_main_window_closes_the_reviews_too(
 ):
     """Qt quits when the main window closes, before a review window's own closing runs: a
     review found its summary's writing thread (client data) could be cut short."""
-    from mtcalm.journal.export_json import write_json
-    from mtcalm.ui import review_open
-    from mtcalm.ui.review_window import ReviewWindow
-
-    with Journal.open(tmp_path / "client.sqlite3") as journal:
-        journal.start_session("playlist:a", "Client", BEFORE)
-        export = tmp_path / "client-export.json"
-        with export.open("wb") as stream:
-            write_json(journal, stream)
     window = open_window(qtbot, data_dir, [playlist])
-    monkeypatch.setattr(review_open, "choose_export_file", lambda _parent: str(export))
-    window.show_section("data")
-    click(qtbot, window.sections.data_page.review_button)
-    qtbot.waitUntil(lambda: bool(window.findChildren(ReviewWindow)), timeout=WAIT_MS)
-    (review,) = window.findChildren(ReviewWindow)
+    review = review_from_your_data(qtbot, window, client_export(tmp_path, "Client"), monkeypatch)
     window.close()
     assert review.journal is None, "its journal in memory was closed and freed"
