@@ -19,6 +19,7 @@ from pathlib import Path
 
 from mtcalm.checkin import MAX_OPTIONAL_ITEMS
 from mtcalm.datadir import ensure_private_dir, partial_path
+from mtcalm.homework.adherence import Reading
 from mtcalm.homework.archive import PackageArchive, PackageRefused
 from mtcalm.homework.manifest import Homework
 from mtcalm.homework.package import inspect_package
@@ -211,3 +212,18 @@ def leave_programme(journal: Journal, homework_id: str, when: datetime | None = 
             (stamp, homework_id),
         )
         return cursor.rowcount > 0
+
+
+def programme_folder(read: Reading, data_dir: Path, homework: Homework) -> Path | None:
+    """Where the package of ``homework`` was unpacked, if it brought content of its own: only
+    ever a folder of the data folder's ``homework/``, whatever the journal says."""
+    rows = read(
+        "SELECT folder FROM homework WHERE id = ? AND revision = ?",
+        (homework.id, homework.revision),
+    )
+    folder = str(rows[0][0]) if rows and rows[0][0] else ""
+    if not folder:
+        return None
+    root = (data_dir / HOMEWORK_FOLDER).resolve()
+    place = (data_dir / folder).resolve()
+    return place if place.parent == root and place.is_dir() else None

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFrame,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -42,6 +41,7 @@ from mtcalm.homework.package import PackageExists
 from mtcalm.playlists import Playlist
 from mtcalm.scripts import Script
 from mtcalm.ui import theme
+from mtcalm.ui.ask import ask_yes_no
 from mtcalm.ui.homework_editor_form import EditorForm
 from mtcalm.ui.homework_editor_parts import focus_on, selectable
 from mtcalm.ui.homework_import import HomeworkPreview
@@ -50,20 +50,6 @@ from mtcalm.ui.library_worker import BackgroundTask, ProgressCallback
 from mtcalm.ui.text import plain_label, tr
 
 AUDIO_FILTER = "Audio (*.ogg *.opus *.flac *.mp3 *.wav)"
-
-
-def ask_yes_no(parent: QWidget, title: str, text: str, yes: str, no: str) -> bool:
-    """Ask with two named answers; the safer one (``no``) has the focus."""
-    box = QMessageBox(parent)
-    box.setWindowTitle(title)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setText(text)
-    yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
-    no_button = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(no_button)
-    box.setEscapeButton(no_button)
-    box.exec()
-    return box.clickedButton() is yes_button
 
 
 class HomeworkEditor(QDialog):

@@ -270,14 +270,17 @@ class Sections(QObject):
             self._refresh_reminders()
             return  # no programme: nothing more is read (the usual start)
         from mtcalm.homework.adherence import content_refs, this_week
+        from mtcalm.homework.install import programme_folder
 
         week = this_week(journal.reading, date.today())
         catalogue = self.window.catalogue
-        if week is not None:
-            info = self.window.info_cache
-            catalogue.use_homework_content(
-                self._homework_folder(week.homework), info.read if info is not None else None
-            )
+        info = self.window.info_cache
+        catalogue.use_homework_content(
+            programme_folder(journal.reading, self.window.workspace.data_dir, week.homework)
+            if week is not None
+            else None,
+            info.read if info is not None else None,
+        )
         choices: dict[str, Playlist | Script] = {playlist.ref: playlist for playlist in playlists}
         choices.update({script.ref: script for script in catalogue.scripts})
         choices.update({playlist.ref: playlist for playlist in catalogue.homework_playlists})
@@ -291,59 +294,31 @@ class Sections(QObject):
         self.window.home.set_homework(week, to_listen)
         self._refresh_reminders()
 
-    def _homework_folder(self, homework: Homework) -> Path | None:
-        """Where the package of ``homework`` was unpacked, if it brought content of its own
-        (only ever a folder of the data folder's ``homework/``, whatever the journal says)."""
-        from mtcalm.homework.install import HOMEWORK_FOLDER
-
-        workspace = self.window.workspace
-        journal = workspace.journal
-        rows = (
-            journal.reading(
-                "SELECT folder FROM homework WHERE id = ? AND revision = ?",
-                (homework.id, homework.revision),
-            )
-            if journal is not None
-            else []
-        )
-        folder = str(rows[0][0]) if rows and rows[0][0] else ""
-        if not folder:
-            return None
-        root = (workspace.data_dir / HOMEWORK_FOLDER).resolve()
-        place = (workspace.data_dir / folder).resolve()
-        return place if place.parent == root and place.is_dir() else None
-
     def _refresh_reminders(self) -> None:
         if self.window.reminders is not None:  # a programme added, left, or another journal
             self.window.reminders.refresh()
 
     def leave_homework(self, homework: Homework) -> None:
         """Stop following ``homework`` once the person says so; its history stays."""
-        from PySide6.QtWidgets import QMessageBox
-
         from mtcalm.homework.install import leave_programme
         from mtcalm.journal.file import JournalError
+        from mtcalm.ui.ask import ask_yes_no
 
         journal = self.window.workspace.journal
         if journal is None:
             return
-        box = QMessageBox(self.window)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setWindowTitle(self.tr("mtcalm"))
-        box.setText(self.tr("Stop “%1”?").replace("%1", homework.title))
-        box.setInformativeText(
-            self.tr(
+        if not ask_yes_no(
+            self.window,
+            self.tr("mtcalm"),
+            self.tr("Stop “%1”?").replace("%1", homework.title),
+            self.tr("Stop this homework"),
+            self.tr("Keep it"),
+            detail=self.tr(
                 "Home will no longer show it. Every session you listened to stays in your "
                 "journal. The questions, contacts and flags it added stay until you change "
                 "them. Your therapist can send you a new version at any time."
-            )
-        )
-        stop = box.addButton(self.tr("Stop this homework"), QMessageBox.ButtonRole.AcceptRole)
-        keep = box.addButton(self.tr("Keep it"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.exec()
-        if box.clickedButton() is not stop:
+            ),
+        ):
             return
         try:
             leave_programme(journal, homework.id)
